@@ -1,0 +1,2 @@
+// The ViTDsl command line; commands are added as the capabilities land.
+return 0;

@@ -1,0 +1,7 @@
+namespace ViTDsl;
+
+/// <summary>
+/// One experiment: an immutable value. Vary it with <c>with { … }</c>; every field has the paper's default.
+/// </summary>
+/// <param name="Model">The Vision Transformer to train, e.g. <c>Vit.B(patch: 16)</c>.</param>
+public sealed record Experiment(Vit Model);

@@ -1,0 +1,40 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ViTDsl.Runtime.Layers;
+
+/// <summary>
+/// Multi-head attention with separate query and key/value inputs (self-attention passes the same tensor twice;
+/// the MAP head passes its probe as the query). Four D×D projections with bias: 4D² + 4D parameters.
+/// </summary>
+public sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear query, key, value, output;
+    private readonly int heads;
+
+    public Attention(int width, int heads, Device? device = null) : base(nameof(Attention))
+    {
+        this.heads = heads;
+        query = Init.Dense(width, width, device);
+        key = Init.Dense(width, width, device);
+        value = Init.Dense(width, width, device);
+        output = Init.Dense(width, width, device);
+        RegisterComponents();
+    }
+
+    /// <param name="q">[batch, Tq, D]</param>
+    /// <param name="kv">[batch, Tk, D]</param>
+    /// <returns>[batch, Tq, D]</returns>
+    public override Tensor forward(Tensor q, Tensor kv)
+    {
+        using var scope = NewDisposeScope();
+        var attended = nn.functional.scaled_dot_product_attention(
+            SplitHeads(query.forward(q)), SplitHeads(key.forward(kv)), SplitHeads(value.forward(kv)));
+        var (batch, _, tokens, headWidth) = (attended.shape[0], attended.shape[1], attended.shape[2], attended.shape[3]);
+        var merged = attended.transpose(1, 2).reshape(batch, tokens, heads * headWidth);
+        return output.forward(merged).MoveToOuterDisposeScope();
+    }
+
+    private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, -1).transpose(1, 2);
+}

@@ -1,0 +1,31 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ViTDsl.Runtime.Layers;
+
+/// <summary>A pre-LayerNorm transformer block: x + Attention(LN(x)), then x + MLP(LN(x)).</summary>
+public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm norm1, norm2;
+    private readonly Attention attention;
+    private readonly MlpBlock mlp;
+
+    public EncoderBlock(int width, int mlpWidth, int heads, Device? device = null) : base(nameof(EncoderBlock))
+    {
+        norm1 = Init.Norm(width, device);
+        attention = new Attention(width, heads, device);
+        norm2 = Init.Norm(width, device);
+        mlp = new MlpBlock(width, mlpWidth, device);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = norm1.forward(x);
+        x = x + attention.forward(y, y);
+        x = x + mlp.forward(norm2.forward(x));
+        return x.MoveToOuterDisposeScope();
+    }
+}

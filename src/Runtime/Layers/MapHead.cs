@@ -1,0 +1,37 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ViTDsl.Runtime.Layers;
+
+/// <summary>
+/// Multihead attention pooling (big_vision MAPHead, REFERENCE.md §2): a learned probe queries the encoder output;
+/// no residual around the attention; then x + MLP(LN(x)); the probe's output is the representation.
+/// </summary>
+public sealed class MapHead : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter probe;
+    private readonly Attention attention;
+    private readonly LayerNorm norm;
+    private readonly MlpBlock mlp;
+
+    public MapHead(int width, int mlpWidth, int heads, Device? device = null) : base(nameof(MapHead))
+    {
+        probe = new Parameter(empty(1, 1, width, device: device));
+        nn.init.xavier_uniform_(probe);
+        attention = new Attention(width, heads, device);
+        norm = Init.Norm(width, device);
+        mlp = new MlpBlock(width, mlpWidth, device);
+        RegisterComponents();
+    }
+
+    /// <param name="tokens">[batch, T, D], after the encoder's final LayerNorm.</param>
+    /// <returns>[batch, D]</returns>
+    public override Tensor forward(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        var x = attention.forward(probe.expand(tokens.shape[0], -1, -1), tokens);
+        x = x + mlp.forward(norm.forward(x));
+        return x.select(1, 0).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,25 @@
+using static TorchSharp.torch;
+
+namespace ViTDsl.Runtime.Models;
+
+/// <summary>
+/// What every generated ViT offers beyond <c>forward</c>: the pooled representation and the pre-logits features
+/// (what few-shot probes read), and the declaration it was generated from.
+/// </summary>
+public abstract class VitModule(string name) : nn.Module<Tensor, Tensor>(name)
+{
+    /// <summary>The evaluated declaration this module was generated from.</summary>
+    public abstract Experiment Declaration { get; }
+
+    /// <summary>Images [batch, C, H, W] → pooled representation [batch, Width].</summary>
+    public abstract Tensor Pooled(Tensor images);
+
+    /// <summary>Images → pre-logits features [batch, RepresentationWidth] (the pooled representation without pre-logits).</summary>
+    public abstract Tensor Features(Tensor images);
+
+    /// <summary>Images → logits [batch, Classes].</summary>
+    public abstract override Tensor forward(Tensor images);
+
+    /// <summary>The real number of trainable parameter elements, for comparison with the plan's count.</summary>
+    public long CountParameters() => parameters().Sum(p => p.numel());
+}
