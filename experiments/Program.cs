@@ -1,2 +1,8 @@
-// The ViTDsl command line; commands are added as the capabilities land.
-return 0;
+using System.CommandLine;
+using ViTDsl.Experiments.Cli;
+using ViTDsl.Generated;
+
+// The ViTDsl command line. Every declared experiment in this assembly reaches it through the generated catalog.
+var root = new RootCommand("ViTDsl: declare Vision Transformer scaling experiments in C#, train them, fit scaling laws.");
+root.Subcommands.Add(PlanCommand.Create(ExperimentCatalog.All));
+return root.Parse(args).Invoke();

@@ -19,7 +19,8 @@ public abstract record Pool
     /// <summary>Whether the encoder carries an extra [class] token.</summary>
     public bool HasClassToken => this is Token;
 
-    public override string ToString() => this switch
+    /// <summary>The short name used in tables, JSON and run names: "token", "gap" or "map".</summary>
+    public sealed override string ToString() => this switch
     {
         Token => "token",
         Gap => "gap",

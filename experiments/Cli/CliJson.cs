@@ -1,0 +1,9 @@
+using System.Text.Json;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>One JSON style for every `--json` output: camelCase names, indented.</summary>
+public static class CliJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using ViTDsl.Runtime.Models;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>`vitdsl plan`: the compile-time facts of every declared experiment, as a table or as JSON.</summary>
+public static class PlanCommand
+{
+    public static Command Create(IReadOnlyList<GeneratedExperiment> experiments)
+    {
+        var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per experiment." };
+        var command = new Command("plan", "Show each declared experiment's shape, parameter counts and FLOPs (computed at build time).");
+        command.Options.Add(json);
+        command.SetAction(parsed =>
+        {
+            var rows = experiments.Select(PlanRow.From).ToList();
+            if (parsed.GetValue(json))
+                Console.Out.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
+            else
+                AnsiConsole.Write(Table(rows));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Table Table(IEnumerable<PlanRow> rows)
+    {
+        var table = new Table().Title("Declared experiments (facts computed at build time)");
+        foreach (var header in new[] { "name", "variant", "image", "pool", "classes", "tokens", "trunk (M)", "total (M)", "GFLOPs" })
+            table.AddColumn(new TableColumn(header).RightAligned());
+        foreach (var r in rows)
+            table.AddRow(r.Name, r.Variant, r.Image.ToString(), r.Pool, r.Classes.ToString(), r.TokensPerImage.ToString(),
+                (r.TrunkParameters / 1e6).ToString("0.00"), (r.TotalParameters / 1e6).ToString("0.00"), r.ForwardGflops.ToString("0.00"));
+        return table;
+    }
+}
+
+/// <summary>One experiment's facts as `plan --json` prints them.</summary>
+public sealed record PlanRow(
+    string Name, string DeclaredIn, string Variant, int Patch, int Width, int Depth, int Mlp, int Heads, int Image, int Channels,
+    string Pool, int Classes, int TokensPerImage, long TrunkParameters, long TotalParameters, double ForwardGflops)
+{
+    public static PlanRow From(GeneratedExperiment e)
+    {
+        var m = e.Declaration.Model;
+        return new(e.Name, e.DeclaredIn, m.Variant, m.Patch, m.Width, m.Depth, m.Mlp, m.Heads, m.Image, m.Channels,
+            m.Pool.ToString(), m.Classifier.Classes, e.Facts.TokensPerImage, e.Facts.TrunkParameters, e.Facts.TotalParameters,
+            e.Facts.ForwardGflops);
+    }
+}

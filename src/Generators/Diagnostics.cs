@@ -1,0 +1,48 @@
+using Microsoft.CodeAnalysis;
+
+namespace ViTDsl.Generators;
+
+/// <summary>Every diagnostic the generator reports. Ids are stable; messages say how to fix the problem.</summary>
+internal static class Diagnostics
+{
+    private const string Category = "ViTDsl";
+    private const string HelpLink = "https://github.com/vitdsl/vitdsl/blob/main/README.md#diagnostics";
+
+    public static readonly DiagnosticDescriptor NotEvaluable = new(
+        "VIT001", "Declaration cannot be evaluated at compile time",
+        "'{0}' cannot be evaluated at build time: {1}. Build declarations only from literals, constants, ViTDsl " +
+        "vocabulary (records, presets, operators) and other declarations.",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
+    public static readonly DiagnosticDescriptor NotPositive = Rule("VIT002", "A size is not positive");
+    public static readonly DiagnosticDescriptor HeadsDoNotDivideWidth = Rule("VIT003", "Width is not divisible by heads");
+    public static readonly DiagnosticDescriptor PatchDoesNotDivideImage = Rule("VIT004", "Image size is not a multiple of the patch size");
+
+    public static readonly DiagnosticDescriptor ClassNotStaticPartial = new(
+        "VIT005", "Experiments class must be static partial and top-level",
+        "Class '{0}' has [Experiments] but is not a top-level 'static partial' class; declare it as 'public static partial class {0}' " +
+        "so the generator can add the generated models and plans to it",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
+    public static readonly DiagnosticDescriptor EvaluationFailed = new(
+        "VIT006", "Declaration fails when evaluated",
+        "Evaluating '{0}' failed: {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
+    public static readonly DiagnosticDescriptor NotAnExpression = new(
+        "VIT007", "Declaration is not a single expression",
+        "Experiment '{0}' must be declared as 'static Experiment {0} => expression;' (or '{{ get; }} = expression;') so it can be evaluated at build time",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
+    /// <summary>The descriptor for a problem found by the Dsl's own rules, by its id.</summary>
+    public static DiagnosticDescriptor ForRule(string id) => id switch
+    {
+        ShapeRules.NotPositive => NotPositive,
+        ShapeRules.HeadsDoNotDivideWidth => HeadsDoNotDivideWidth,
+        ShapeRules.PatchDoesNotDivideImage => PatchDoesNotDivideImage,
+        _ => new DiagnosticDescriptor(id, "Invalid declaration", "{0}", Category, DiagnosticSeverity.Error, true, helpLinkUri: HelpLink),
+    };
+
+    private static DiagnosticDescriptor Rule(string id, string title) =>
+        new(id, title, "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+}

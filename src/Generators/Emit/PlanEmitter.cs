@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+using ViTDsl.Generators.Pipeline;
+
+namespace ViTDsl.Generators.Emit;
+
+/// <summary>Emits the plan of one declaration: its compile-time facts as constants and the evaluated declaration.</summary>
+internal static class PlanEmitter
+{
+    public static void Emit(StringBuilder code, ExperimentClass owner, ExperimentDeclaration declaration, bool withModel)
+    {
+        string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+        var m = declaration.Value.Model;
+        var f = declaration.Facts;
+        code.Append($$"""
+
+    /// <summary>Compile-time facts of <see cref="{{declaration.Name}}"/>, computed by the Dsl's own formulas at build time.</summary>
+    public static class {{declaration.Name}}Plan
+    {
+        public const string Name = "{{declaration.Name}}";
+        public const string DeclaredIn = "{{owner.ClassName}}";
+        public const string Variant = {{ValuePrinter.Print(m.Variant)}};
+        public const int Patch = {{I(m.Patch)}}, Width = {{I(m.Width)}}, Depth = {{I(m.Depth)}}, Mlp = {{I(m.Mlp)}}, Heads = {{I(m.Heads)}};
+        public const int Image = {{I(m.Image)}}, Channels = {{I(m.Channels)}}, Classes = {{I(m.Classifier.Classes)}};
+        public const string Pool = "{{m.Pool}}";
+
+        /// <summary>The paper's "Mio. Param" convention: stem, position embedding, blocks, final LayerNorm.</summary>
+        public const long TrunkParameters = {{I(f.TrunkParameters)}}L;
+
+        /// <summary>Every trainable parameter, heads included.</summary>
+        public const long TotalParameters = {{I(f.TotalParameters)}}L;
+
+        /// <summary>Forward-pass GFLOPs per image (2 × multiply-accumulates).</summary>
+        public const double ForwardGflops = {{ValuePrinter.Print(f.ForwardGflops)}};
+
+        /// <summary>Tokens the encoder processes per image.</summary>
+        public const int TokensPerImage = {{I(f.TokensPerImage)}};
+
+        /// <summary>The declaration as the generator evaluated it.</summary>
+        public static global::ViTDsl.Experiment Declaration { get; } = {{declaration.ValueSource}};
+
+        /// <summary>All facts as one value.</summary>
+        public static global::ViTDsl.PlanFacts Facts { get; } = new(TrunkParameters, TotalParameters, ForwardGflops, TokensPerImage);
+
+""");
+        if (withModel)
+            code.Append($$"""
+
+        /// <summary>A new, initialised <see cref="{{declaration.Name}}Model"/>.</summary>
+        public static {{declaration.Name}}Model CreateModel(global::TorchSharp.torch.Device? device = null) => new(device);
+
+        /// <summary>This experiment as a catalog entry.</summary>
+        public static global::ViTDsl.Runtime.Models.GeneratedExperiment Entry { get; } =
+            new(Name, DeclaredIn, Declaration, Facts, device => CreateModel(device));
+
+""");
+        code.AppendLine("    }");
+    }
+}
