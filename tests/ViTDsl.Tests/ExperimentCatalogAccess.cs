@@ -1,0 +1,13 @@
+using System.Reflection;
+using ViTDsl.Runtime.Models;
+
+namespace ViTDsl.Tests;
+
+/// <summary>The experiments project's generated catalog (internal there), read once by reflection.</summary>
+public static class ExperimentCatalogAccess
+{
+    public static IReadOnlyList<GeneratedExperiment> All { get; } =
+        (IReadOnlyList<GeneratedExperiment>)typeof(ViTDsl.Experiments.Paper.Table2).Assembly
+            .GetType("ViTDsl.Generated.ExperimentCatalog", throwOnError: true)!
+            .GetProperty("All", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+}
