@@ -25,6 +25,14 @@ internal static class CatalogEmitter
         code.AppendLine("        {");
         foreach (var entry in entries) code.AppendLine($"            {entry},");
         code.AppendLine("        };");
+        code.AppendLine();
+        code.AppendLine("    public static global::System.Collections.Generic.IReadOnlyList<global::ViTDsl.Runtime.Models.GeneratedSweep> Sweeps { get; } =");
+        code.AppendLine("        new global::ViTDsl.Runtime.Models.GeneratedSweep[]");
+        code.AppendLine("        {");
+        foreach (var c in classes)
+            foreach (var sweep in c.Sweeps)
+                code.AppendLine($"            global::{(c.Namespace.Length > 0 ? c.Namespace + "." : "")}{c.ClassName}.{sweep.Name}Sweep.Entry,");
+        code.AppendLine("        };");
         code.AppendLine("}");
         return code.ToString();
     }

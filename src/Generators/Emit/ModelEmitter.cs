@@ -11,17 +11,17 @@ namespace ViTDsl.Generators.Emit;
 /// </summary>
 internal static class ModelEmitter
 {
-    public static void Emit(StringBuilder code, string name, Vit m, string declaredIn)
+    public static void Emit(StringBuilder code, string name, Vit m)
     {
         string I(long v) => v.ToString(CultureInfo.InvariantCulture);
         var pool = m.Pool switch { Pool.Token => "class token", Pool.Gap => "global average pooling", _ => "MAP head" };
         code.Append($$"""
 
     /// <summary>
-    /// {{Escape(m.Variant)}} ViT generated from <see cref="{{name}}"/>: {{I(m.Depth)}} blocks of width {{I(m.Width)}}
+    /// {{Escape(m.Variant)}} ViT: {{I(m.Depth)}} blocks of width {{I(m.Width)}}
     /// (MLP {{I(m.Mlp)}}, {{I(m.Heads)}} heads) over {{I(m.Tokens)}} tokens of {{I(m.Image)}}×{{I(m.Image)}}×{{I(m.Channels)}} images, {{pool}}, {{I(m.Classifier.Classes)}} classes.
     /// </summary>
-    public sealed class {{name}}Model : global::ViTDsl.Runtime.Models.VitModule
+    public sealed class {{name}} : global::ViTDsl.Runtime.Models.VitModule
     {
         private readonly global::ViTDsl.Runtime.Layers.PatchEmbedding stem;
         private readonly global::TorchSharp.Modules.Parameter position;
@@ -36,7 +36,7 @@ internal static class ModelEmitter
         private readonly global::TorchSharp.Modules.Linear head;
 
         /// <param name="device">Where to allocate the weights; <c>torch.device("meta")</c> builds the module without memory.</param>
-        public {{name}}Model(global::TorchSharp.torch.Device? device = null) : base("{{name}}Model")
+        public {{name}}(global::TorchSharp.torch.Device? device = null) : base("{{name}}")
         {
             stem = new global::ViTDsl.Runtime.Layers.PatchEmbedding(channels: {{I(m.Channels)}}, width: {{I(m.Width)}}, patch: {{I(m.Patch)}}, device);
             position = global::ViTDsl.Runtime.Layers.Init.PositionEmbedding(tokens: {{I(m.Tokens)}}, width: {{I(m.Width)}}, device);
@@ -56,8 +56,11 @@ internal static class ModelEmitter
             RegisterComponents();
         }
 
+        /// <summary>The shape this module was generated from.</summary>
+        public static global::ViTDsl.Vit Declared { get; } = {{ValuePrinter.Print(m)}};
+
         /// <inheritdoc/>
-        public override global::ViTDsl.Experiment Declaration => {{declaredIn}}Plan.Declaration;
+        public override global::ViTDsl.Vit Shape => Declared;
 
         /// <summary>Images [batch, {{I(m.Channels)}}, {{I(m.Image)}}, {{I(m.Image)}}] → pooled representation [batch, {{I(m.Width)}}].</summary>
         public override global::TorchSharp.torch.Tensor Pooled(global::TorchSharp.torch.Tensor images)

@@ -15,9 +15,12 @@ namespace ViTDsl.Generators.Evaluation;
 /// arithmetic, ViTDsl constructors, presets, operators and <c>with</c> expressions (run by reflection on the Dsl's own
 /// code), and references to other declarations in the compilation. Anything else is reported, never guessed.
 /// </summary>
-internal sealed class DeclarationEvaluator(Compilation compilation, CancellationToken cancellation)
+internal sealed class DeclarationEvaluator(
+    Compilation compilation, CancellationToken cancellation, IReadOnlyDictionary<IParameterSymbol, object?>? lambdaArguments = null)
 {
     private readonly HashSet<ISymbol> inProgress = new(SymbolEqualityComparer.Default);
+    private readonly IReadOnlyDictionary<IParameterSymbol, object?> arguments =
+        lambdaArguments ?? new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default);
 
     public object? Evaluate(IOperation operation)
     {
@@ -40,6 +43,8 @@ internal sealed class DeclarationEvaluator(Compilation compilation, Cancellation
             IArrayCreationOperation array => Array(array),
             IInterpolatedStringOperation text => Interpolate(text),
             IDefaultValueOperation defaultValue => DefaultOf(defaultValue),
+            IParameterReferenceOperation parameter when arguments.TryGetValue(parameter.Parameter, out var argument) => argument,
+            IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } creation => Lambda(lambda, creation),
             _ => throw new NotEvaluableException(operation.Syntax, $"{Describe(operation)} is not supported"),
         };
     }
@@ -71,7 +76,7 @@ internal sealed class DeclarationEvaluator(Compilation compilation, Cancellation
             ?? throw new NotEvaluableException(creation.Syntax, $"constructor of {constructor.ContainingType.Name} could not be bound");
         object? instance;
         try { instance = runtime.Invoke(Arguments(creation.Arguments, constructor)); }
-        catch (TargetInvocationException e) { throw new DslThrewException(creation.Syntax, e.InnerException ?? e); }
+        catch (TargetInvocationException e) { throw Unwrap(e, creation.Syntax); }
         if (creation.Initializer is { } initializer) Initialize(instance!, initializer);
         return instance;
     }
@@ -90,7 +95,7 @@ internal sealed class DeclarationEvaluator(Compilation compilation, Cancellation
         var runtime = RuntimeBinder.Method(method)
             ?? throw new NotEvaluableException(at, $"method '{method.Name}' could not be bound");
         try { return runtime.Invoke(instance, arguments); }
-        catch (TargetInvocationException e) { throw new DslThrewException(at, e.InnerException ?? e); }
+        catch (TargetInvocationException e) { throw Unwrap(e, at); }
     }
 
     private object?[] Arguments(IEnumerable<IArgumentOperation> arguments, IMethodSymbol method)
@@ -116,7 +121,7 @@ internal sealed class DeclarationEvaluator(Compilation compilation, Cancellation
         var owner = RequireType(property.ContainingType, reference.Syntax);
         var instance = reference.Instance is null ? null : Evaluate(reference.Instance);
         try { return owner.GetProperty(property.MetadataName)!.GetValue(instance); }
-        catch (TargetInvocationException e) { throw new DslThrewException(reference.Syntax, e.InnerException ?? e); }
+        catch (TargetInvocationException e) { throw Unwrap(e, reference.Syntax); }
     }
 
     private object? ReadField(IFieldReferenceOperation reference)
@@ -161,7 +166,7 @@ internal sealed class DeclarationEvaluator(Compilation compilation, Cancellation
             var property = instance.GetType().GetProperty(target.Property.MetadataName)
                 ?? throw new NotEvaluableException(initialization.Syntax, $"property '{target.Property.Name}' could not be bound");
             try { property.SetValue(instance, Evaluate(assignment.Value)); }
-            catch (TargetInvocationException e) { throw new DslThrewException(initialization.Syntax, e.InnerException ?? e); }
+            catch (TargetInvocationException e) { throw Unwrap(e, initialization.Syntax); }
         }
     }
 
@@ -203,6 +208,35 @@ internal sealed class DeclarationEvaluator(Compilation compilation, Cancellation
             Evaluate(hole.Expression)),
         _ => throw new NotEvaluableException(part.Syntax, "this part of an interpolated string is not supported"),
     }));
+
+    /// <summary>
+    /// A lambda becomes a real delegate whose body this evaluator interprets when the Dsl calls it (e.g. an axis'
+    /// setter <c>(e, m) => e with { Model = m }</c>), so sweeps expand at build time exactly as at run time.
+    /// </summary>
+    private Delegate Lambda(IAnonymousFunctionOperation lambda, IDelegateCreationOperation creation)
+    {
+        var delegateType = RequireType(creation.Type!, creation.Syntax);
+        var parameters = lambda.Symbol.Parameters;
+        var captured = arguments;
+        return DelegateFactory.Create(delegateType, values =>
+        {
+            var scope = new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default);
+            foreach (var pair in captured) scope[pair.Key] = pair.Value;
+            for (int i = 0; i < parameters.Length; i++) scope[parameters[i]] = values[i];
+            var body = lambda.Body.Operations is [IReturnOperation { ReturnedValue: { } returned }]
+                ? returned
+                : throw new NotEvaluableException(lambda.Syntax, "only expression lambdas ('x => expression') are supported");
+            return new DeclarationEvaluator(compilation, cancellation, scope).Evaluate(body);
+        });
+    }
+
+    /// <summary>Unwraps an evaluator error that crossed a Dsl call (a lambda body evaluated inside it).</summary>
+    private static Exception Unwrap(TargetInvocationException e, SyntaxNode at) => e.InnerException switch
+    {
+        NotEvaluableException or InvalidCodeException or DslThrewException => e.InnerException,
+        { } inner => new DslThrewException(at, inner),
+        null => new DslThrewException(at, e),
+    };
 
     private object? DefaultOf(IDefaultValueOperation operation) =>
         operation.Type is { IsValueType: true } type ? Activator.CreateInstance(RequireType(type, operation.Syntax)) : null;

@@ -32,6 +32,12 @@ internal static class RuntimeBinder
         if (symbol is not INamedTypeSymbol named) return null;
         if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
             return TypeOf(named.TypeArguments[0]) is { } inner ? typeof(Nullable<>).MakeGenericType(inner) : null;
+        if (IsFunc(named))
+        {
+            var typeArguments = named.TypeArguments.Select(TypeOf).ToArray();
+            return typeArguments.Any(a => a is null) ? null
+                : typeof(Func<>).Assembly.GetType($"System.Func`{typeArguments.Length}")!.MakeGenericType(typeArguments!);
+        }
         if (!IsDsl(named)) return null;
 
         var definition = Dsl.GetType(MetadataName(named.OriginalDefinition));
@@ -67,6 +73,9 @@ internal static class RuntimeBinder
         var parameterTypes = symbol.Parameters.Select(p => TypeOf(p.Type)).ToArray();
         return parameterTypes.Any(t => t is null) ? null : TypeOf(symbol.ContainingType)?.GetConstructor(parameterTypes!);
     }
+
+    private static bool IsFunc(INamedTypeSymbol type) =>
+        type.Name == "Func" && type.ContainingNamespace?.ToDisplayString() == "System" && type.TypeArguments.Length is > 0 and <= 5;
 
     private static string MetadataName(INamedTypeSymbol type)
     {

@@ -4,12 +4,12 @@ namespace ViTDsl.Runtime.Models;
 
 /// <summary>
 /// What every generated ViT offers beyond <c>forward</c>: the pooled representation and the pre-logits features
-/// (what few-shot probes read), and the declaration it was generated from.
+/// (what few-shot probes read), and the shape it was generated from.
 /// </summary>
 public abstract class VitModule(string name) : nn.Module<Tensor, Tensor>(name)
 {
-    /// <summary>The evaluated declaration this module was generated from.</summary>
-    public abstract Experiment Declaration { get; }
+    /// <summary>The evaluated shape this module was generated from.</summary>
+    public abstract Vit Shape { get; }
 
     /// <summary>Images [batch, C, H, W] → pooled representation [batch, Width].</summary>
     public abstract Tensor Pooled(Tensor images);

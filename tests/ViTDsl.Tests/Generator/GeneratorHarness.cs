@@ -53,4 +53,9 @@ public static class GeneratorHarness
     public static IReadOnlyList<GeneratedExperiment> Catalog(Assembly assembly) =>
         (IReadOnlyList<GeneratedExperiment>)assembly.GetType("ViTDsl.Generated.ExperimentCatalog", throwOnError: true)!
             .GetProperty("All")!.GetValue(null)!;
+
+    /// <summary>The generated sweeps of an assembly compiled from declarations.</summary>
+    public static IReadOnlyList<GeneratedSweep> Sweeps(Assembly assembly) =>
+        (IReadOnlyList<GeneratedSweep>)assembly.GetType("ViTDsl.Generated.ExperimentCatalog", throwOnError: true)!
+            .GetProperty("Sweeps")!.GetValue(null)!;
 }

@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using ViTDsl.Generators.Pipeline;
+
+namespace ViTDsl.Generators.Emit;
+
+/// <summary>
+/// Emits a sweep expanded at build time: one typed model per distinct shape among its trials, and the trials with
+/// their stable names, evaluated declarations and facts.
+/// </summary>
+internal static class SweepEmitter
+{
+    public static void Emit(StringBuilder code, ExperimentClass owner, SweepDeclaration sweep, bool withModels)
+    {
+        var shapes = sweep.Trials.Select(t => t.Value.Model).Distinct().ToList();
+        var modelOf = shapes.Select((shape, i) => (shape, name: $"{sweep.Name}Model{i}")).ToDictionary(x => x.shape, x => x.name);
+
+        code.Append($$"""
+
+    /// <summary>The {{sweep.Trials.Length.ToString(CultureInfo.InvariantCulture)}} trials of <see cref="{{sweep.Name}}"/>, expanded at build time ({{shapes.Count.ToString(CultureInfo.InvariantCulture)}} distinct models).</summary>
+    public static class {{sweep.Name}}Sweep
+    {
+        public const string Name = "{{sweep.Name}}";
+        public const string DeclaredIn = "{{owner.ClassName}}";
+        public const int TrialCount = {{sweep.Trials.Length.ToString(CultureInfo.InvariantCulture)}};
+
+        /// <summary>The trial names, in the sweep's order (the last axis varies fastest).</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<string> TrialNames { get; } = new[]
+        {
+{{string.Join("\n", sweep.Trials.Select(t => $"            {ValuePrinter.Print(t.Name)},"))}}
+        };
+
+""");
+        if (withModels)
+        {
+            code.AppendLine("        /// <summary>Every trial with its declaration, facts and model factory.</summary>");
+            code.AppendLine("        public static global::System.Collections.Generic.IReadOnlyList<global::ViTDsl.Runtime.Models.GeneratedExperiment> Trials { get; } =");
+            code.AppendLine("            new global::ViTDsl.Runtime.Models.GeneratedExperiment[]");
+            code.AppendLine("            {");
+            foreach (var trial in sweep.Trials)
+                code.AppendLine($"                new({ValuePrinter.Print(sweep.Name + "/" + trial.Name)}, DeclaredIn, {trial.ValueSource}, " +
+                                $"{ValuePrinter.Print(trial.Facts)}, device => new {modelOf[trial.Value.Model]}(device)),");
+            code.AppendLine("            };");
+            code.AppendLine();
+            code.AppendLine("        /// <summary>This sweep as a catalog entry.</summary>");
+            code.AppendLine("        public static global::ViTDsl.Runtime.Models.GeneratedSweep Entry { get; } = new(Name, DeclaredIn, Trials);");
+        }
+        code.AppendLine("    }");
+        if (withModels)
+            foreach (var shape in shapes) ModelEmitter.Emit(code, modelOf[shape], shape);
+    }
+}

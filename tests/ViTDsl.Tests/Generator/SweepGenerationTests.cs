@@ -1,0 +1,52 @@
+using System.Reflection;
+
+namespace ViTDsl.Tests.Generator;
+
+public class SweepGenerationTests
+{
+    private const string Source = """
+        using ViTDsl;
+        namespace Study;
+        [Experiments]
+        public static partial class Scaling
+        {
+            private static Experiment Baseline => new(Vit.Ti(7) with { Image = 28, Channels = 1, Classifier = new Classifier(10) });
+            public static Sweep Study => Sweep.From(Baseline)
+                * Axis.Of("model", (e, m) => e with { Model = m with { Image = 28, Channels = 1, Classifier = new Classifier(10) } }, Vit.Ti(7), Vit.S(7), Vit.Mu(14))
+                * Axis.Of("depth", (e, d) => e with { Model = e.Model with { Depth = d } }, 1, 2);
+        }
+        """;
+
+    [Fact]
+    public void The_generator_expands_a_sweep_into_the_trials_it_has_at_run_time()
+    {
+        var assembly = GeneratorHarness.CompileAndLoad(Source);
+        var generated = Assert.Single(GeneratorHarness.Sweeps(assembly));
+        // Run-time evaluation of the same declaration, in this process, is the independent oracle.
+        var sweep = (Sweep)assembly.GetType("Study.Scaling")!.GetProperty("Study", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        var expected = sweep.Trials();
+
+        Assert.Equal(6, generated.Trials.Count);
+        Assert.Equal(expected.Select(t => "Study/" + t.Name), generated.Trials.Select(t => t.Name));
+        Assert.Equal(expected.Select(t => t.Experiment), generated.Trials.Select(t => t.Declaration));
+        Assert.Equal("Study/model=Ti/7,depth=1", generated.Trials[0].Name);
+        Assert.All(generated.Trials, t => Assert.Equal(PlanFacts.Of(t.Declaration), t.Facts));
+
+        foreach (var trial in generated.Trials)
+        {
+            using var model = trial.CreateModel(TorchSharp.torch.device("meta"));
+            Assert.Equal(trial.Declaration.Model, model.Shape);
+            Assert.Equal(trial.Facts.TotalParameters, model.CountParameters());
+        }
+    }
+
+    [Fact]
+    public void An_invalid_trial_fails_the_build_naming_the_trial()
+    {
+        var source = Source.Replace("1, 2);", "1, 2) * Axis.Of(\"heads\", (e, h) => e with { Model = e.Model with { Heads = h } }, 3, 5);");
+        var diagnostics = GeneratorHarness.Run(source).GeneratorDiagnostics;
+        Assert.NotEmpty(diagnostics);
+        Assert.All(diagnostics, d => Assert.Equal("VIT003", d.Id));
+        Assert.Contains(diagnostics, d => d.GetMessage().Contains("Trial 'model=Ti/7,depth=1,heads=5'"));
+    }
+}
