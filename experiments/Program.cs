@@ -4,5 +4,6 @@ using ViTDsl.Generated;
 
 // The ViTDsl command line. Every declared experiment in this assembly reaches it through the generated catalog.
 var root = new RootCommand("ViTDsl: declare Vision Transformer scaling experiments in C#, train them, fit scaling laws.");
+root.Subcommands.Add(ListCommand.Create(ExperimentCatalog.All, ExperimentCatalog.Sweeps));
 root.Subcommands.Add(PlanCommand.Create(ExperimentCatalog.All));
 return root.Parse(args).Invoke();

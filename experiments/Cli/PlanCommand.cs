@@ -19,7 +19,10 @@ public static class PlanCommand
             if (parsed.GetValue(json))
                 Console.Out.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
             else
+            {
+                if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160; // a file or pipe is not 80 columns wide
                 AnsiConsole.Write(Table(rows));
+            }
             return ExitCodes.Success;
         });
         return command;
