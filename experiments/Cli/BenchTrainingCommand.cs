@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using ViTDsl.Experiments.Bench;
+using static TorchSharp.torch;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>`vitdsl bench training`: generated ViTs vs a hand-written TorchSharp ViT vs the matmul peak, in one run.</summary>
+public static class BenchTrainingCommand
+{
+    public static Command Create()
+    {
+        var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 128 };
+        var steps = new Option<int>("--steps") { Description = "Steps per timed round.", DefaultValueFactory = _ => 5 };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating rounds per implementation (median counts).", DefaultValueFactory = _ => 3 };
+        var json = new Option<bool>("--json") { Description = "Print the measurements as JSON." };
+        var command = new Command("training", "Training images/s and achieved GFLOP/s of generated ViTs vs a hand-written ViT of the same shape.");
+        foreach (var option in new Option[] { batch, steps, rounds, json }) command.Options.Add(option);
+        command.SetAction(parsed =>
+        {
+            set_num_threads(Environment.ProcessorCount);
+            var fp32Peak = TrainingBench.MatmulPeakGflops(ScalarType.Float32);
+            var bf16Peak = TrainingBench.MatmulPeakGflops(ScalarType.BFloat16);
+            var rows = new[] { BenchModels.BenchSmallPlan.Entry, BenchModels.BenchMediumPlan.Entry }
+                .SelectMany(e => TrainingBench.Measure(e, parsed.GetValue(batch), parsed.GetValue(steps), parsed.GetValue(rounds), fp32Peak))
+                .ToList();
+            if (parsed.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { fp32PeakGflops = fp32Peak, bf16PeakGflops = bf16Peak, rows }, CliJson.Options));
+                return ExitCodes.Success;
+            }
+            AnsiConsole.MarkupLine($"matmul 2048² peak: fp32 [bold]{fp32Peak:F0}[/] GFLOP/s, bf16 [bold]{bf16Peak:F0}[/] GFLOP/s ({Environment.ProcessorCount} threads)");
+            var table = new Table();
+            foreach (var header in new[] { "model", "implementation", "batch", "images/s", "GFLOP/s", "of fp32 peak", "vs hand-written" })
+                table.AddColumn(new TableColumn(header).RightAligned());
+            foreach (var row in rows)
+            {
+                var baseline = rows.Single(r => r.Model == row.Model && r.Implementation == "hand-written");
+                table.AddRow(row.Model, row.Implementation, row.Batch.ToString(), row.ImagesPerSecond.ToString("F0"),
+                    row.AchievedGflops.ToString("F1"), row.ShareOfFp32Peak.ToString("P0"), (row.ImagesPerSecond / baseline.ImagesPerSecond).ToString("F2") + "×");
+            }
+            AnsiConsole.Write(table);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
