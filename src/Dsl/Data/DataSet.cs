@@ -37,7 +37,7 @@ public abstract record DataSet
         public long Seed { get; init; }
     }
 
-    public override string ToString() => this switch
+    public sealed override string ToString() => this switch
     {
         FashionMnist f => f.Directory == FashionMnistDirectory ? "fashion-mnist" : $"fashion-mnist({f.Directory})",
         Idx i => $"idx({i.TrainImages})",

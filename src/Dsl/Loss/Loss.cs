@@ -17,7 +17,7 @@ public abstract record Loss
     /// </summary>
     public sealed record Sigmoid : Loss;
 
-    public override string ToString() => this switch
+    public sealed override string ToString() => this switch
     {
         Softmax => "softmax",
         Sigmoid => "sigmoid",

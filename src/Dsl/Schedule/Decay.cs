@@ -29,7 +29,7 @@ public abstract record Decay
     /// <summary>Whether this decay needs the run's total length (it is defined over the progress p).</summary>
     public bool NeedsTotal => this is Linear or Cosine;
 
-    public override string ToString() => this switch
+    public sealed override string ToString() => this switch
     {
         Constant => "constant",
         Rsqrt r => $"rsqrt(timescale: {r.Timescale})",

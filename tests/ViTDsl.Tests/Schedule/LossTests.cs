@@ -1,0 +1,23 @@
+namespace ViTDsl.Tests.Schedule;
+
+// The loss lives beside the schedule in this test folder: both are training-recipe semantics of the Dsl.
+public class LossTests
+{
+    [Fact]
+    public void Sigmoid_loss_starts_the_head_bias_at_minus_ten_softmax_at_zero()
+    {
+        Assert.Equal(-10.0, new Loss.Sigmoid().HeadBiasInit());
+        Assert.Equal(0.0, new Loss.Softmax().HeadBiasInit());
+        Assert.Equal(-10.0, new Classifier(10).InitialisedFor(new Loss.Sigmoid()).BiasInit);
+        Assert.Equal(new Loss.Sigmoid(), new Experiment(Vit.Ti(16)).Loss); // the paper's JFT recipe
+    }
+
+    [Fact]
+    public void A_classifier_bias_that_disagrees_with_the_loss_is_reported_with_the_fix()
+    {
+        var problem = Assert.Single(LossSemantics.Check(new Loss.Sigmoid(), new Classifier(10)));
+        Assert.Equal(LossSemantics.BiasDisagreesWithLoss, problem.Id);
+        Assert.Contains("InitialisedFor", problem.Message);
+        Assert.Empty(LossSemantics.Check(new Loss.Softmax(), new Classifier(10)));
+    }
+}
