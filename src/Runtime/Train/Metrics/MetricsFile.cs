@@ -100,7 +100,7 @@ public sealed class MetricsFile : IDisposable
     private static long Parse(string path, byte[] content, out List<MetricRecord> records)
     {
         records = [];
-        int start = 0, line = 1;
+        int start = content.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0, line = 1; // a BOM from an editor is harmless
         while (start < content.Length)
         {
             int newline = Array.IndexOf(content, (byte)'\n', start);
