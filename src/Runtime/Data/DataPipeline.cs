@@ -43,7 +43,17 @@ public sealed class DataPipeline
     {
         var problems = DataRules.Check(data);
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems.Select(p => p.Message)));
-        var source = DataSetLoader.Load(data.Set);
+        return Create(data, DataSetLoader.Load(data.Set), side, channels);
+    }
+
+    /// <summary>
+    /// Builds the pipeline over an already loaded <paramref name="source"/> (e.g. one Fashion-MNIST load shared by
+    /// every point of a data-size sweep); <c>data.Set</c> is not read again.
+    /// </summary>
+    public static DataPipeline Create(DataDeclaration data, LoadedDataSet source, int side, int channels)
+    {
+        var problems = DataRules.Check(data);
+        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems.Select(p => p.Message)));
         var train = source.Train;
         int[] subset = data.TrainImages is long n
             ? NestedSubset.Take(train.Labels, train.Classes, n, data.Seed)
