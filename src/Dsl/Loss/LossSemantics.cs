@@ -18,23 +18,31 @@ public static class LossSemantics
         _ => throw new System.InvalidOperationException("unreachable: Loss is closed"),
     };
 
-    /// <summary>The classifier initialised for <paramref name="loss"/>: its <see cref="Classifier.BiasInit"/> set by <see cref="HeadBiasInit"/>.</summary>
+    /// <summary>
+    /// The bias the trainer gives <paramref name="classifier"/> under <paramref name="loss"/>: the loss's
+    /// <see cref="HeadBiasInit(Loss)"/>, unless the declaration set a non-zero <see cref="Classifier.BiasInit"/>
+    /// itself (0 is the record's default and means "not chosen").
+    /// </summary>
+    public static double HeadBiasInit(this Loss loss, Classifier classifier) =>
+        classifier.BiasInit != 0 ? classifier.BiasInit : loss.HeadBiasInit();
+
+    /// <summary>The classifier with its <see cref="Classifier.BiasInit"/> set for <paramref name="loss"/>.</summary>
     public static Classifier InitialisedFor(this Classifier classifier, Loss loss) => classifier with { BiasInit = loss.HeadBiasInit() };
 
     /// <summary>
-    /// Reports a classifier whose <see cref="Classifier.BiasInit"/> disagrees with the loss (e.g. sigmoid with bias 0,
-    /// which starts every class at probability ½ and wastes the first steps pushing them down).
+    /// Reports a classifier whose explicitly chosen (non-zero) <see cref="Classifier.BiasInit"/> disagrees with the
+    /// loss, e.g. −10 with softmax, or −5 with sigmoid. A zero bias is the default and takes the loss's value.
     /// </summary>
     public static IReadOnlyList<Problem> Check(Loss loss, Classifier classifier)
     {
         double expected = loss.HeadBiasInit();
-        return classifier.BiasInit == expected
+        return classifier.BiasInit == 0 || classifier.BiasInit == expected
             ? System.Array.Empty<Problem>()
             : new[]
             {
                 new Problem(BiasDisagreesWithLoss, nameof(Classifier.BiasInit),
                     $"The {loss} loss starts the classifier bias at {expected}, but BiasInit is {classifier.BiasInit}; " +
-                    $"write Classifier = model.Classifier.InitialisedFor(loss) or set BiasInit = {expected}."),
+                    $"remove BiasInit (the loss sets it) or set BiasInit = {expected}."),
             };
     }
 }
