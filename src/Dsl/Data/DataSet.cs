@@ -1,0 +1,47 @@
+namespace ViTDsl;
+
+/// <summary>
+/// Where the images come from. A closed union: Fashion-MNIST (Debian package <c>dataset-fashion-mnist</c>), any
+/// set of IDX files, or synthetic images generated from a seed (for tests and smoke runs).
+/// </summary>
+public abstract record DataSet
+{
+    private DataSet() { }
+
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> installs the four IDX files.</summary>
+    public const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Fashion-MNIST: 60k training and 10k test images, 28×28 grayscale, 10 classes.</summary>
+    public sealed record FashionMnist : DataSet
+    {
+        /// <summary>Folder holding <c>train-images-idx3-ubyte.gz</c> and the three other files.</summary>
+        public string Directory { get; init; } = FashionMnistDirectory;
+    }
+
+    /// <summary>Any four IDX files (plain or gzip), e.g. MNIST: images [N, H, W] or [N, C, H, W] unsigned bytes, labels [N].</summary>
+    public sealed record Idx(string TrainImages, string TrainLabels, string TestImages, string TestLabels) : DataSet;
+
+    /// <summary>
+    /// Learnable synthetic images: each class has a fixed random prototype; an image is its class's prototype
+    /// plus noise, all drawn from <see cref="Seed"/>. Needs no files.
+    /// </summary>
+    public sealed record Synthetic(int TrainImages, int TestImages, int Classes) : DataSet
+    {
+        /// <summary>Side of the square images in pixels.</summary>
+        public int Side { get; init; } = 28;
+
+        /// <summary>Channels per image.</summary>
+        public int Channels { get; init; } = 1;
+
+        /// <summary>Seed of the prototypes and noise.</summary>
+        public long Seed { get; init; }
+    }
+
+    public sealed override string ToString() => this switch
+    {
+        FashionMnist f => f.Directory == FashionMnistDirectory ? "fashion-mnist" : $"fashion-mnist({f.Directory})",
+        Idx i => $"idx({i.TrainImages})",
+        Synthetic s => $"synthetic({s.TrainImages}+{s.TestImages} images, {s.Classes} classes, {s.Channels}×{s.Side}²)",
+        _ => throw new System.InvalidOperationException("unreachable: DataSet is closed"),
+    };
+}

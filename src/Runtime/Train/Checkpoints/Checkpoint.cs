@@ -1,0 +1,179 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ViTDsl.Runtime.Train.Checkpoints;
+
+/// <summary>
+/// Writes and reads checkpoints: named tensors (model state, optimizer state, RNG state…) plus a
+/// <see cref="CheckpointHeader"/>. Files are written atomically (<see cref="DurableFile"/>) and end with a SHA-256 of
+/// everything before it, so a truncated or damaged file is refused with a clear error rather than loaded.
+/// </summary>
+/// <remarks>
+/// Layout (little-endian): "VITDSLCK", int32 version, int32 header length, UTF-8 JSON header, int32 tensor count;
+/// per tensor: int32 name length, UTF-8 name, int32 dtype (torch ScalarType), int32 rank, int64 dims[rank],
+/// int64 byte length, raw bytes; then the 32-byte SHA-256 and "VITDSLND".
+/// </remarks>
+public static class Checkpoint
+{
+    public const int FormatVersion = 1;
+    private static readonly byte[] Magic = "VITDSLCK"u8.ToArray();
+    private static readonly byte[] EndMagic = "VITDSLND"u8.ToArray();
+    private const int TrailerLength = 32 + 8;
+
+    /// <summary>Writes <paramref name="tensors"/> (any device, dtype, layout) and the header to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, CheckpointHeader header, IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    {
+        var list = tensors.ToList();
+        var duplicate = list.GroupBy(t => t.Key).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"tensor name '{duplicate.Key}' appears twice in the checkpoint");
+        DurableFile.WriteAtomically(path, file =>
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[8];
+            void Put(ReadOnlySpan<byte> bytes)
+            {
+                file.Write(bytes);
+                hash.AppendData(bytes);
+            }
+            void Int32(int v) { BinaryPrimitives.WriteInt32LittleEndian(buffer, v); Put(buffer.AsSpan(0, 4)); }
+            void Int64(long v) { BinaryPrimitives.WriteInt64LittleEndian(buffer, v); Put(buffer.AsSpan(0, 8)); }
+            void Text(string s) { var b = Encoding.UTF8.GetBytes(s); Int32(b.Length); Put(b); }
+
+            Put(Magic);
+            Int32(FormatVersion);
+            Text(JsonSerializer.Serialize(header with { Version = FormatVersion }));
+            Int32(list.Count);
+            foreach (var (name, tensor) in list)
+            {
+                using var scope = torch.NewDisposeScope();
+                var host = tensor.detach().cpu().contiguous();
+                Text(name);
+                Int32((int)host.dtype);
+                Int32((int)host.ndim);
+                foreach (long d in host.shape) Int64(d);
+                var bytes = host.bytes;
+                Int64(bytes.Length);
+                Put(bytes);
+            }
+            file.Write(hash.GetHashAndReset());
+            file.Write(EndMagic);
+        });
+    }
+
+    /// <summary>Reads a checkpoint after verifying its checksum; the caller disposes the result (its tensors).</summary>
+    public static LoadedCheckpoint Read(string path)
+    {
+        var bytes = ReadVerified(path);
+        var reader = new Reader(path, bytes, bytes.Length - TrailerLength);
+        var header = ParseHeader(reader);
+        int count = reader.Int32();
+        var tensors = new Dictionary<string, Tensor>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                string name = reader.Text();
+                var dtype = (ScalarType)reader.Int32();
+                int rank = reader.Int32();
+                if (rank < 0 || rank > 64) throw reader.Corrupt($"tensor '{name}' has rank {rank}");
+                var shape = new long[rank];
+                for (int d = 0; d < rank; d++) shape[d] = reader.Int64();
+                long length = reader.Int64();
+                var data = reader.Bytes(length);
+                var tensor = torch.empty(shape, dtype);
+                tensors[name] = tensor;
+                if (tensor.bytes.Length != length)
+                    throw reader.Corrupt($"tensor '{name}' of shape [{string.Join(", ", shape)}] and type {dtype} stores {length} bytes");
+                tensor.bytes = data;
+            }
+            if (!reader.AtEnd) throw reader.Corrupt("bytes remain after the last tensor");
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+        return new LoadedCheckpoint(header, tensors);
+    }
+
+    /// <summary>Reads only the header (after verifying the checksum), e.g. to find the latest step.</summary>
+    public static CheckpointHeader ReadHeader(string path)
+    {
+        var bytes = ReadVerified(path);
+        return ParseHeader(new Reader(path, bytes, bytes.Length - TrailerLength));
+    }
+
+    private static CheckpointHeader ParseHeader(Reader reader)
+    {
+        if (!reader.Bytes(Magic.Length).SequenceEqual(Magic)) throw reader.Corrupt("it does not start with the ViTDsl checkpoint magic");
+        int version = reader.Int32();
+        if (version != FormatVersion)
+            throw new InvalidDataException($"Checkpoint {reader.Path} has format version {version}; this build reads version {FormatVersion}.");
+        string json = reader.Text();
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointHeader>(json) ?? throw reader.Corrupt("its header is null");
+        }
+        catch (JsonException e)
+        {
+            throw reader.Corrupt($"its header is not valid JSON ({e.Message})");
+        }
+    }
+
+    private static byte[] ReadVerified(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint {path} does not exist.", path);
+        var bytes = File.ReadAllBytes(path);
+        string refuse = $"Checkpoint {path} is corrupt or truncated and was not loaded";
+        string fix = "delete it to resume from the previous checkpoint, or restart the run.";
+        if (bytes.Length < Magic.Length + TrailerLength || !bytes.AsSpan(bytes.Length - EndMagic.Length).SequenceEqual(EndMagic))
+            throw new InvalidDataException($"{refuse}: its end marker is missing ({bytes.Length} bytes; was the write interrupted?); {fix}");
+        var stored = bytes.AsSpan(bytes.Length - TrailerLength, 32);
+        var actual = SHA256.HashData(bytes.AsSpan(0, bytes.Length - TrailerLength));
+        if (!stored.SequenceEqual(actual))
+            throw new InvalidDataException($"{refuse}: its SHA-256 checksum does not match its contents; {fix}");
+        return bytes;
+    }
+
+    private sealed class Reader(string path, byte[] bytes, int end)
+    {
+        private int offset;
+        public string Path => path;
+        public bool AtEnd => offset == end;
+
+        public Span<byte> Bytes(long count)
+        {
+            if (count < 0 || count > end - offset) throw Corrupt($"a field of {count} bytes at offset {offset} runs past the end");
+            var span = bytes.AsSpan(offset, (int)count);
+            offset += (int)count;
+            return span;
+        }
+
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Bytes(4));
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
+        public string Text() => Encoding.UTF8.GetString(Bytes(Int32()));
+
+        public InvalidDataException Corrupt(string problem) =>
+            new($"Checkpoint {path} is malformed ({problem}) although its checksum matches; it was written by another program or version.");
+    }
+}
+
+/// <summary>A checkpoint in memory: header and named tensors (CPU). Dispose it to free the tensors.</summary>
+public sealed class LoadedCheckpoint(CheckpointHeader header, Dictionary<string, Tensor> tensors) : IDisposable
+{
+    public CheckpointHeader Header { get; } = header;
+    public IReadOnlyDictionary<string, Tensor> Tensors { get; } = tensors;
+
+    /// <summary>The tensor called <paramref name="name"/>, or a clear error naming what the checkpoint holds.</summary>
+    public Tensor this[string name] => Tensors.TryGetValue(name, out var t) ? t
+        : throw new KeyNotFoundException($"The checkpoint has no tensor '{name}'; it holds {string.Join(", ", Tensors.Keys.Take(20))}{(Tensors.Count > 20 ? ", …" : "")}.");
+
+    public void Dispose()
+    {
+        foreach (var t in Tensors.Values) t.Dispose();
+    }
+}
