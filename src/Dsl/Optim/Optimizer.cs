@@ -66,12 +66,4 @@ public abstract record Optimizer
 
         public bool Nesterov { get; init; }
     }
-
-    public override string ToString() => this switch
-    {
-        Adam a => $"adam(b1={a.Beta1}, b2={a.Beta2}, eps={a.Epsilon}, mu={a.FirstMoment})",
-        Adafactor f => $"adafactor(momentum={f.Momentum?.ToString() ?? "none"}, {f.MomentumDtype}, beta2_cap={f.Beta2Cap}, decay={f.DecayRate}, min_dim={f.MinDimToFactor})",
-        Sgd s => $"sgd(momentum={s.Momentum}, {s.MomentumDtype}{(s.Nesterov ? ", nesterov" : "")})",
-        _ => throw new System.InvalidOperationException("unreachable: Optimizer is closed"),
-    };
 }

@@ -16,19 +16,32 @@ public sealed class OptimizerChain : IDisposable
     private readonly IReadOnlyList<double> decays;
     private long step;
 
-    public OptimizerChain(ParameterGroups groups, Optimizer optimizer, double learningRate, WeightDecay weightDecay, double? gradientClipNorm)
+    /// <param name="groups">The parameters to update, each with its decay group.</param>
+    /// <param name="optimizer">The gradient transformation u(g).</param>
+    /// <param name="learningRate">Base learning rate multiplying u.</param>
+    /// <param name="headDecay">Absolute decoupled decay of the head kernel (big_vision's wd·mult, e.g. 3.0·lr).</param>
+    /// <param name="bodyDecay">Absolute decoupled decay of the other kernels (e.g. 0.03·lr).</param>
+    /// <param name="gradientClipNorm">Global-norm clipping threshold, or null.</param>
+    public OptimizerChain(ParameterGroups groups, Optimizer optimizer, double learningRate, double headDecay, double bodyDecay, double? gradientClipNorm)
     {
         Optimizer = optimizer;
         LearningRate = learningRate;
-        WeightDecay = weightDecay;
+        HeadDecay = headDecay;
+        BodyDecay = bodyDecay;
         GradientClipNorm = gradientClipNorm;
         parameters = groups.All;
         rules = parameters.Select(p => UpdateRule.For(optimizer, p.Value)).ToList();
-        decays = parameters.Select(p => weightDecay.Coefficient(p.Group, learningRate)).ToList();
+        decays = parameters.Select(p => p.Group switch
+        {
+            ParameterGroup.HeadKernel => headDecay,
+            ParameterGroup.BodyKernel => bodyDecay,
+            _ => 0.0,
+        }).ToList();
     }
 
     /// <summary>
-    /// The chain an experiment declares, over a module's parameters grouped by <see cref="ParameterGroups.Of"/>.
+    /// The chain an experiment declares, over a module's parameters grouped by <see cref="ParameterGroups.Of"/>;
+    /// the decays are the experiment's <see cref="ViTDsl.WeightDecay"/> × its learning rate (the paper's units).
     /// Throws <see cref="ArgumentException"/> listing every problem if the optimizer fields are invalid.
     /// </summary>
     public static OptimizerChain For(Experiment experiment, nn.Module module)
@@ -36,12 +49,18 @@ public sealed class OptimizerChain : IDisposable
         var problems = OptimizerRules.Check(experiment);
         if (problems.Count > 0)
             throw new ArgumentException("Invalid optimizer settings: " + string.Join(" ", problems.Select(p => $"[{p.Id}] {p.Message}")), nameof(experiment));
-        return new(ParameterGroups.Of(module), experiment.Optimizer, experiment.LearningRate, experiment.WeightDecay, experiment.GradientClipNorm);
+        var (lr, wd) = (experiment.LearningRate, experiment.WeightDecay);
+        return new(ParameterGroups.Of(module), experiment.Optimizer, lr,
+            wd.Coefficient(ParameterGroup.HeadKernel, lr), wd.Coefficient(ParameterGroup.BodyKernel, lr), experiment.GradientClipNorm);
     }
 
     public Optimizer Optimizer { get; }
     public double LearningRate { get; }
-    public WeightDecay WeightDecay { get; }
+    /// <summary>Absolute decay of the head kernel per unit of schedule.</summary>
+    public double HeadDecay { get; }
+
+    /// <summary>Absolute decay of the body kernels per unit of schedule.</summary>
+    public double BodyDecay { get; }
     public double? GradientClipNorm { get; }
 
     /// <summary>Updates applied so far (the 0-based index of the next one; Adafactor's β2 and Adam's bias use it).</summary>
