@@ -1,0 +1,45 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ViTDsl.Runtime.Optim;
+
+/// <summary>One trainable tensor of a module, with its name and weight-decay group.</summary>
+public sealed record NamedParameter(string Name, Parameter Value, ParameterGroup Group);
+
+/// <summary>
+/// A module's trainable parameters split by weight decay (REFERENCE.md §3): the classifier kernel, the body
+/// kernels, and everything that does not decay. The split is <see cref="DecayRule"/>, the same rule the Dsl's facts use.
+/// </summary>
+public sealed class ParameterGroups
+{
+    public ParameterGroups(IEnumerable<NamedParameter> parameters)
+    {
+        All = parameters.ToList();
+        var duplicate = All.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"Parameter '{duplicate.Key}' appears twice; each tensor must have one name.", nameof(parameters));
+    }
+
+    /// <summary>Every parameter in <c>named_parameters()</c> order.</summary>
+    public IReadOnlyList<NamedParameter> All { get; }
+
+    /// <summary>The classifier kernel (<c>head.weight</c>); empty for a module without a <c>head</c> field.</summary>
+    public IReadOnlyList<NamedParameter> HeadKernel => Where(ParameterGroup.HeadKernel);
+
+    /// <summary>Every other kernel: weight matrices and convolution filters, the MAP head's included.</summary>
+    public IReadOnlyList<NamedParameter> BodyKernels => Where(ParameterGroup.BodyKernel);
+
+    /// <summary>Biases, LayerNorms, position embedding, MAP probe, class token.</summary>
+    public IReadOnlyList<NamedParameter> NoDecay => Where(ParameterGroup.NoDecay);
+
+    /// <summary>
+    /// The groups of a module's trainable parameters (those with <c>requires_grad</c>), named as
+    /// <c>named_parameters()</c> reports them. A generated ViT exposes its groups through this call.
+    /// </summary>
+    public static ParameterGroups Of(nn.Module module) =>
+        new(module.named_parameters()
+            .Where(np => np.parameter.requires_grad)
+            .Select(np => new NamedParameter(np.name, np.parameter, DecayRule.GroupOf(np.name, (int)np.parameter.dim()))));
+
+    private IReadOnlyList<NamedParameter> Where(ParameterGroup group) => All.Where(p => p.Group == group).ToList();
+}

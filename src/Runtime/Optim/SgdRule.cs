@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace ViTDsl.Runtime.Optim;
+
+/// <summary>
+/// SGD with momentum as optax <c>trace</c> (big_vision <c>momentum_hp</c>): m ← g + μ·m, u = m (Nesterov: g + μ·m),
+/// m stored in the configured dtype. Equals torch's SGD with dampening 0. Momentum 0 keeps no state.
+/// </summary>
+public sealed class SgdRule : UpdateRule
+{
+    private readonly Optimizer.Sgd config;
+    private readonly Tensor? trace;
+
+    public SgdRule(Optimizer.Sgd config, Tensor parameter)
+    {
+        this.config = config;
+        if (config.Momentum != 0) trace = Zeros(parameter.shape, config.MomentumDtype, parameter);
+    }
+
+    public override IReadOnlyList<(string Name, Tensor Value)> State => trace is null ? [] : [("trace", trace)];
+
+    public override Tensor Update(Tensor gradient, long step)
+    {
+        if (trace is null) return gradient.clone();
+        using var scope = NewDisposeScope();
+        var traceNew = gradient.add(trace.to_type(ScalarType.Float32), alpha: config.Momentum);
+        var u = config.Nesterov ? gradient.add(traceNew, alpha: config.Momentum) : traceNew;
+        trace.copy_(traceNew);
+        return u.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,59 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using ViTDsl.Runtime.Layers;
+using static TorchSharp.torch;
+
+namespace ViTDsl.Tests.Optim;
+
+/// <summary>
+/// A ViT assembled from the Runtime layers with the field layout the generator emits (stem, position, cls, blocks,
+/// norm, pool, preLogits, head), so optimizer tests can use a real model without the generator.
+/// </summary>
+internal sealed class TestVit : nn.Module<Tensor, Tensor>
+{
+    private readonly Vit spec;
+    private readonly PatchEmbedding stem;
+    private readonly Parameter position;
+    private readonly Parameter? cls;
+    private readonly ModuleList<EncoderBlock> blocks;
+    private readonly LayerNorm norm;
+    private readonly MapHead? pool;
+    private readonly Linear? preLogits;
+    private readonly Linear head;
+
+    public TestVit(Vit m, Device? device = null) : base(nameof(TestVit))
+    {
+        spec = m;
+        stem = new PatchEmbedding(m.Channels, m.Width, m.Patch, device);
+        position = Init.PositionEmbedding(m.Tokens, m.Width, device);
+        blocks = nn.ModuleList(Enumerable.Range(0, m.Depth).Select(_ => new EncoderBlock(m.Width, m.Mlp, m.Heads, device)).ToArray());
+        norm = Init.Norm(m.Width, device);
+        head = Init.Classifier(m.RepresentationWidth, m.Classifier.Classes, m.Classifier.ZeroKernel, m.Classifier.BiasInit, device);
+        register_module("stem", stem);
+        register_parameter("position", position);
+        if (m.Pool is Pool.Token) register_parameter("cls", cls = Init.ClassToken(m.Width, device));
+        register_module("blocks", blocks);
+        register_module("norm", norm);
+        if (m.Pool is Pool.Map) register_module("pool", pool = new MapHead(m.Width, m.Mlp, m.Heads, device));
+        if (m.PreLogits is int r) register_module("preLogits", preLogits = Init.Dense(m.Width, r, device));
+        register_module("head", head);
+    }
+
+    public override Tensor forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var x = stem.forward(images);
+        if (cls is not null) x = cat([cls.expand(x.shape[0], -1, -1), x], 1);
+        x = x + position;
+        foreach (var block in blocks) x = block.forward(x);
+        x = norm.forward(x);
+        var pooled = spec.Pool switch
+        {
+            Pool.Token => x.select(1, 0),
+            Pool.Gap => x.mean([1]),
+            _ => pool!.forward(x),
+        };
+        if (preLogits is not null) pooled = preLogits.forward(pooled).tanh();
+        return head.forward(pooled).MoveToOuterDisposeScope();
+    }
+}
