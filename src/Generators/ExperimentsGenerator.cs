@@ -53,7 +53,7 @@ public sealed class ExperimentsGenerator : IIncrementalGenerator
         foreach (var declaration in owner.Declarations)
         {
             PlanEmitter.Emit(code, owner, declaration, withModels);
-            if (withModels) ModelEmitter.Emit(code, declaration.Name + "Model", declaration.Value.Model);
+            if (withModels) ModelEmitter.Emit(code, declaration.Name + "Model", declaration.Value.BuiltModel());
         }
         foreach (var sweep in owner.Sweeps) SweepEmitter.Emit(code, owner, sweep, withModels);
         code.AppendLine("}");

@@ -1,9 +1,16 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ViTDsl;
 
 /// <summary>Every rule an <see cref="Experiment"/> must satisfy; the generator reports each problem as a build error.</summary>
 public static class ExperimentRules
 {
-    public static IReadOnlyList<Problem> Check(Experiment experiment) => ShapeRules.Check(experiment.Model);
+    public static IReadOnlyList<Problem> Check(Experiment experiment) =>
+        ShapeRules.Check(experiment.Model)
+            .Concat(ScheduleRules.Check(experiment.Schedule, experiment.Steps))
+            .Concat(DataRules.Check(experiment.Data))
+            .Concat(LossSemantics.Check(experiment.Loss, experiment.Model.Classifier))
+            .Concat(OptimizerRules.Check(experiment))
+            .ToList();
 }

@@ -39,8 +39,11 @@ internal static class PlanEmitter
         /// <summary>The declaration as the generator evaluated it.</summary>
         public static global::ViTDsl.Experiment Declaration { get; } = {{declaration.ValueSource}};
 
+        /// <summary>Bytes of optimizer state for the declared optimizer (the Dsl's memory formula).</summary>
+        public const long OptimizerStateBytes = {{I(f.OptimizerStateBytes)}}L;
+
         /// <summary>All facts as one value.</summary>
-        public static global::ViTDsl.PlanFacts Facts { get; } = new(TrunkParameters, TotalParameters, ForwardGflops, TokensPerImage);
+        public static global::ViTDsl.PlanFacts Facts { get; } = {{ValuePrinter.Print(f)}};
 
 """);
         if (withModel)

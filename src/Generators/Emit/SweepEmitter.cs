@@ -14,7 +14,7 @@ internal static class SweepEmitter
 {
     public static void Emit(StringBuilder code, ExperimentClass owner, SweepDeclaration sweep, bool withModels)
     {
-        var shapes = sweep.Trials.Select(t => t.Value.Model).Distinct().ToList();
+        var shapes = sweep.Trials.Select(t => t.Value.BuiltModel()).Distinct().ToList();
         var modelOf = shapes.Select((shape, i) => (shape, name: $"{sweep.Name}Model{i}")).ToDictionary(x => x.shape, x => x.name);
 
         code.Append($$"""
@@ -41,7 +41,7 @@ internal static class SweepEmitter
             code.AppendLine("            {");
             foreach (var trial in sweep.Trials)
                 code.AppendLine($"                new({ValuePrinter.Print(sweep.Name + "/" + trial.Name)}, DeclaredIn, {trial.ValueSource}, " +
-                                $"{ValuePrinter.Print(trial.Facts)}, device => new {modelOf[trial.Value.Model]}(device)),");
+                                $"{ValuePrinter.Print(trial.Facts)}, device => new {modelOf[trial.Value.BuiltModel()]}(device)),");
             code.AppendLine("            };");
             code.AppendLine();
             code.AppendLine("        /// <summary>This sweep as a catalog entry.</summary>");

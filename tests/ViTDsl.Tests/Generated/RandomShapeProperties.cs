@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using ViTDsl.Tests.Generator;
+using ViTDsl.Tests.SourceGeneration;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Tests.Generated;

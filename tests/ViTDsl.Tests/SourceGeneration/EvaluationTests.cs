@@ -1,4 +1,4 @@
-namespace ViTDsl.Tests.Generator;
+namespace ViTDsl.Tests.SourceGeneration;
 
 // The generator evaluates declarations with the Dsl's semantics; the value it emits must equal the value the same
 // expression has at run time (here: evaluated by this test process, an independent evaluation).

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace ViTDsl.Tests.Generator;
+namespace ViTDsl.Tests.SourceGeneration;
 
 // Each invalid declaration fails the build with its diagnostic on the code at fault. The expected location is
 // the span of a marked snippet in the source, found independently of the generator.

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ViTDsl.Runtime.Models;
 
-namespace ViTDsl.Tests.Generator;
+namespace ViTDsl.Tests.SourceGeneration;
 
 /// <summary>Runs the ViTDsl generator over C# source with CSharpGeneratorDriver, as the compiler would.</summary>
 public static class GeneratorHarness

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ExperimentsGenerator = generator::ViTDsl.Generators.ExperimentsGenerator;
 
-namespace ViTDsl.Tests.Generator;
+namespace ViTDsl.Tests.SourceGeneration;
 
 public class CachingTests
 {

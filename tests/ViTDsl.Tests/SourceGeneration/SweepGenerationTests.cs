@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace ViTDsl.Tests.Generator;
+namespace ViTDsl.Tests.SourceGeneration;
 
 public class SweepGenerationTests
 {
@@ -35,7 +35,7 @@ public class SweepGenerationTests
         foreach (var trial in generated.Trials)
         {
             using var model = trial.CreateModel(TorchSharp.torch.device("meta"));
-            Assert.Equal(trial.Declaration.Model, model.Shape);
+            Assert.Equal(trial.Declaration.BuiltModel(), model.Shape);
             Assert.Equal(trial.Facts.TotalParameters, model.CountParameters());
         }
     }

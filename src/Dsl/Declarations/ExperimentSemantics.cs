@@ -1,0 +1,14 @@
+namespace ViTDsl;
+
+/// <summary>What an experiment's fields mean together.</summary>
+public static class ExperimentSemantics
+{
+    /// <summary>
+    /// The model as it is built: the declared shape with the classifier bias the loss asks for (−10 for sigmoid)
+    /// unless the declaration chose one. Generated modules are built from this value.
+    /// </summary>
+    public static Vit BuiltModel(this Experiment experiment) => experiment.Model with
+    {
+        Classifier = experiment.Model.Classifier with { BiasInit = experiment.Loss.HeadBiasInit(experiment.Model.Classifier) },
+    };
+}
