@@ -52,12 +52,12 @@ internal static class ModelEmitter
         if (m.PreLogits is int r)
             code.AppendLine($"            preLogits = global::ViTDsl.Runtime.Layers.Init.Dense({I(m.Width)}, {I(r)}, device);");
         code.Append($$"""
-            head = global::ViTDsl.Runtime.Layers.Init.Classifier({{I(m.RepresentationWidth)}}, {{I(m.Classifier.Classes)}}, zeroKernel: {{(m.Classifier.ZeroKernel ? "true" : "false")}}, biasInit: {{ValuePrinter.Print(m.Classifier.BiasInit)}}, device);
+            head = global::ViTDsl.Runtime.Layers.Init.Classifier({{I(m.RepresentationWidth)}}, {{I(m.Classifier.Classes)}}, zeroKernel: {{(m.Classifier.ZeroKernel ? "true" : "false")}}, biasInit: {{SourceText.Print(m.Classifier.BiasInit)}}, device);
             RegisterComponents();
         }
 
         /// <summary>The shape this module was generated from.</summary>
-        public static global::ViTDsl.Vit Declared { get; } = {{ValuePrinter.Print(m)}};
+        public static global::ViTDsl.Vit Declared { get; } = {{SourceText.Print(m)}};
 
         /// <inheritdoc/>
         public override global::ViTDsl.Vit Shape => Declared;

@@ -19,7 +19,7 @@ internal static class PlanEmitter
     {
         public const string Name = "{{declaration.Name}}";
         public const string DeclaredIn = "{{owner.ClassName}}";
-        public const string Variant = {{ValuePrinter.Print(m.Variant)}};
+        public const string Variant = {{SourceText.Print(m.Variant)}};
         public const int Patch = {{I(m.Patch)}}, Width = {{I(m.Width)}}, Depth = {{I(m.Depth)}}, Mlp = {{I(m.Mlp)}}, Heads = {{I(m.Heads)}};
         public const int Image = {{I(m.Image)}}, Channels = {{I(m.Channels)}}, Classes = {{I(m.Classifier.Classes)}};
         public const string Pool = "{{m.Pool}}";
@@ -31,7 +31,7 @@ internal static class PlanEmitter
         public const long TotalParameters = {{I(f.TotalParameters)}}L;
 
         /// <summary>Forward-pass GFLOPs per image (2 × multiply-accumulates).</summary>
-        public const double ForwardGflops = {{ValuePrinter.Print(f.ForwardGflops)}};
+        public const double ForwardGflops = {{SourceText.Print(f.ForwardGflops)}};
 
         /// <summary>Tokens the encoder processes per image.</summary>
         public const int TokensPerImage = {{I(f.TokensPerImage)}};
@@ -43,7 +43,7 @@ internal static class PlanEmitter
         public const long OptimizerStateBytes = {{I(f.OptimizerStateBytes)}}L;
 
         /// <summary>All facts as one value.</summary>
-        public static global::ViTDsl.PlanFacts Facts { get; } = {{ValuePrinter.Print(f)}};
+        public static global::ViTDsl.PlanFacts Facts { get; } = {{SourceText.Print(f)}};
 
 """);
         if (withModel)

@@ -29,7 +29,7 @@ internal static class SweepEmitter
         /// <summary>The trial names, in the sweep's order (the last axis varies fastest).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<string> TrialNames { get; } = new[]
         {
-{{string.Join("\n", sweep.Trials.Select(t => $"            {ValuePrinter.Print(t.Name)},"))}}
+{{string.Join("\n", sweep.Trials.Select(t => $"            {SourceText.Print(t.Name)},"))}}
         };
 
 """);
@@ -40,8 +40,8 @@ internal static class SweepEmitter
             code.AppendLine("            new global::ViTDsl.Runtime.Models.GeneratedExperiment[]");
             code.AppendLine("            {");
             foreach (var trial in sweep.Trials)
-                code.AppendLine($"                new({ValuePrinter.Print(sweep.Name + "/" + trial.Name)}, DeclaredIn, {trial.ValueSource}, " +
-                                $"{ValuePrinter.Print(trial.Facts)}, device => new {modelOf[trial.Value.BuiltModel()]}(device)),");
+                code.AppendLine($"                new({SourceText.Print(sweep.Name + "/" + trial.Name)}, DeclaredIn, {trial.ValueSource}, " +
+                                $"{SourceText.Print(trial.Facts)}, device => new {modelOf[trial.Value.BuiltModel()]}(device)),");
             code.AppendLine("            };");
             code.AppendLine();
             code.AppendLine("        /// <summary>This sweep as a catalog entry.</summary>");

@@ -88,7 +88,7 @@ internal static class ExperimentClassReader
         foreach (var problem in problems)
             diagnostics.Add(new DiagnosticInfo(problem.Id, trial is null ? problem.Message : $"Trial '{trial}': {problem.Message}", "",
                 LocationInfo.From(Locate(operation, problem.Member).GetLocation())));
-        return problems.Count > 0 ? null : new ExperimentDeclaration(name, experiment, ValuePrinter.Print(experiment), PlanFacts.Of(experiment));
+        return problems.Count > 0 ? null : new ExperimentDeclaration(name, experiment, SourceText.Print(experiment), PlanFacts.Of(experiment));
     }
 
     private static List<ExperimentDeclaration>? Trials(string name, Sweep sweep, IOperation operation, List<DiagnosticInfo> diagnostics)

@@ -3,15 +3,15 @@ using System.Collections;
 using System.Globalization;
 using System.Linq;
 using System.Reflection;
-using Microsoft.CodeAnalysis.CSharp;
+using System.Text;
 
-namespace ViTDsl.Generators.Emit;
+namespace ViTDsl;
 
 /// <summary>
-/// Writes an evaluated Dsl value back as a C# expression that rebuilds it exactly, so the generated plan carries
-/// the declaration as the generator saw it (and a test can compare it with the value evaluated at run time).
+/// A Dsl value written as the C# expression that rebuilds it exactly. The generator emits it into plans (the
+/// declaration as evaluated at build time); the runtime uses it as a value's canonical text (run keys, records).
 /// </summary>
-internal static class ValuePrinter
+public static class SourceText
 {
     public static string Print(object? value) => value switch
     {
@@ -21,7 +21,7 @@ internal static class ValuePrinter
         long l => l.ToString(CultureInfo.InvariantCulture) + "L",
         double d => Double(d),
         float f => Double(f) + "f",
-        string s => SymbolDisplay.FormatLiteral(s, quote: true),
+        string s => Literal(s),
         Enum e => $"({TypeName(e.GetType())}){System.Convert.ToInt64(e, CultureInfo.InvariantCulture)}",
         _ when IsValueList(value.GetType()) => ValueList(value),
         _ => Record(value),
@@ -32,6 +32,19 @@ internal static class ValuePrinter
         : double.IsPositiveInfinity(d) ? "double.PositiveInfinity"
         : double.IsNegativeInfinity(d) ? "double.NegativeInfinity"
         : d.ToString("R", CultureInfo.InvariantCulture) + "d";
+
+    private static string Literal(string text)
+    {
+        var literal = new StringBuilder("\"");
+        foreach (var c in text)
+            literal.Append(c switch
+            {
+                '"' => "\\\"", '\\' => "\\\\", '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", '\0' => "\\0",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        return literal.Append('"').ToString();
+    }
 
     private static bool IsValueList(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueList<>);
 
