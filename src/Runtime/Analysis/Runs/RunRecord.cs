@@ -25,7 +25,7 @@ public sealed record RunRecord(string Name, string Variant, long Parameters, lon
     /// caller counts alike.
     /// </summary>
     public static RunRecord Of(string name, Vit model, long imagesSeen, double testError, FewShotResult? fewShot = null) =>
-        new(name, model.Variant == "custom" ? "custom" : $"{model.Variant}/{model.Patch}", ParameterCount.Total(model), imagesSeen,
+        new(name, model.Variant, ParameterCount.Total(model), imagesSeen,
             TrainingCompute.Of(model, imagesSeen).Flops, testError)
         {
             FewShotError = fewShot?.MeanErrors ?? new Dictionary<int, double>(),
