@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Text.Json;
+using ViTDsl.Runtime.Analysis;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>
+/// <c>vitdsl fit</c> and <c>vitdsl report</c>: scaling-law analysis over recorded runs. Register both on the root
+/// command: <c>root.Subcommands.Add(AnalysisCommands.Fit()); root.Subcommands.Add(AnalysisCommands.Report());</c>
+/// </summary>
+public static class AnalysisCommands
+{
+    private static readonly Dictionary<string, Func<Accelerator>> Units = new()
+    {
+        ["tpuv3"] = () => Accelerator.TpuV3Core,
+        ["cpu-fp32"] = () => Accelerator.ThisCpuFp32,
+        ["cpu-bf16"] = () => Accelerator.ThisCpuBf16,
+    };
+
+    private static readonly Dictionary<string, LawForm[]> Forms = new()
+    {
+        ["all"] = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating],
+        ["power"] = [LawForm.PowerLaw],
+        ["floor"] = [LawForm.PowerLawWithFloor],
+        ["saturating"] = [LawForm.Saturating],
+    };
+
+    private sealed class Shared
+    {
+        public Option<FileInfo> Runs { get; } = new("--runs") { Description = "CSV of recorded runs (header: name,variant,parameters,images_seen,training_flops,test_error[,fewshot_K…]).", Required = true };
+        public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32 or cpu-bf16 (this machine's measured peaks).", DefaultValueFactory = _ => "tpuv3" };
+        public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Bootstrap refits for confidence intervals (0 skips them).", DefaultValueFactory = _ => 1000 };
+        public Option<double> Level { get; } = new("--level") { Description = "Nominal coverage of the intervals.", DefaultValueFactory = _ => 0.95 };
+        public Option<int> HoldOut { get; } = new("--holdout") { Description = "Highest-compute frontier runs held out to measure extrapolation error (0 skips).", DefaultValueFactory = _ => 2 };
+        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the bootstrap resampling.", DefaultValueFactory = _ => 0 };
+        public Option<string> Form { get; } = new("--form") { Description = "Law form(s) to fit: power (a·C^-b), floor (a·C^-b + c), saturating (a(C+d)^-b + c) or all.", DefaultValueFactory = _ => "all" };
+
+        public Shared()
+        {
+            Unit.AcceptOnlyFromAmong([.. Units.Keys]);
+            Form.AcceptOnlyFromAmong([.. Forms.Keys]);
+        }
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { Runs, Unit, Form, Bootstrap, Level, HoldOut, Seed }) command.Options.Add(option);
+        }
+
+        public AnalysisOptions Options(ParseResult r)
+        {
+            int resamples = r.GetValue(Bootstrap);
+            return new AnalysisOptions
+            {
+                ComputeUnit = Units[r.GetValue(Unit)!](),
+                Forms = Forms[r.GetValue(Form)!],
+                HoldOut = r.GetValue(HoldOut),
+                Bootstrap = resamples == 0 ? null : new BootstrapOptions { Resamples = resamples, Level = r.GetValue(Level), Seed = r.GetValue(Seed) },
+            };
+        }
+    }
+
+    /// <summary><c>fit</c>: fits the scaling laws of one metric and prints constants, intervals and extrapolation error.</summary>
+    public static Command Fit()
+    {
+        var shared = new Shared();
+        var metric = new Option<string>("--metric") { Description = "Which error to fit: 'test' or a shot count such as '10shot'.", DefaultValueFactory = _ => "test" };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of text." };
+        var command = new Command("fit", "Fit E = a(C + d)^-b + c (and the nested power laws) to the Pareto frontier of recorded runs, with bootstrap intervals and the extrapolation error on the most expensive runs.");
+        shared.AddTo(command);
+        command.Options.Add(metric);
+        command.Options.Add(json);
+        command.SetAction(r => Guard(r, () =>
+        {
+            var source = RunSources.Open(r.GetValue(shared.Runs)!.FullName);
+            var analysis = ScalingAnalysis.Analyse(source.ReadRuns(), RunMetric.Parse(r.GetValue(metric)!), shared.Options(r));
+            var output = r.InvocationConfiguration.Output;
+            if (r.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(FitJson.Of(analysis), FitJson.Options));
+            else WriteText(output, analysis);
+            return analysis.Laws.Count > 0 ? 0 : 2;
+        }));
+        return command;
+    }
+
+    /// <summary><c>report</c>: writes report.md and the figures for every metric of the recorded runs.</summary>
+    public static Command Report()
+    {
+        var shared = new Shared();
+        var output = new Option<DirectoryInfo>("--out") { Description = "Directory for report.md and the PNG figures.", DefaultValueFactory = _ => new DirectoryInfo("report") };
+        var metrics = new Option<string[]>("--metric") { Description = "Metrics to report (repeatable): 'test', '10shot', …; default: every metric the runs have.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("report", "Write report.md with fitted scaling laws, confidence intervals and extrapolation errors, plus figures: error vs compute with the fitted law and its band, error vs images seen per model, few-shot vs test error.");
+        shared.AddTo(command);
+        command.Options.Add(output);
+        command.Options.Add(metrics);
+        command.SetAction(r => Guard(r, () =>
+        {
+            var source = RunSources.Open(r.GetValue(shared.Runs)!.FullName);
+            var chosen = r.GetValue(metrics) is { Length: > 0 } names ? names.Select(RunMetric.Parse).ToList() : null;
+            var (_, files) = ScalingReport.Write(source.ReadRuns(), r.GetValue(output)!.FullName, shared.Options(r), chosen, source.Description);
+            foreach (var f in files) r.InvocationConfiguration.Output.WriteLine(f);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static int Guard(ParseResult r, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or NotSupportedException)
+        {
+            r.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void WriteText(TextWriter output, MetricAnalysis a)
+    {
+        output.WriteLine($"{a.Metric}: {a.Runs.Count} runs, {a.Frontier.Count} on the frontier; compute in {a.ComputeUnit.Name}-days");
+        foreach (var l in a.Laws)
+        {
+            output.WriteLine($"  {l.Form}: {l.Fit.Law}   (loss {l.Fit.Loss:G4}, max grad {l.Fit.GradientNorm:G2}, {(l.Fit.Converged ? "converged" : "NOT converged")}, {l.Fit.StartsReachingBest}/{l.Fit.Starts} starts at best, fit {l.FitTime.TotalMilliseconds:F0} ms)");
+            if (l.Bootstrap is { } b)
+                for (int i = 0; i < 4; i++)
+                    if (l.Fit.Law.IsFree(i))
+                        output.WriteLine($"    {ScalingLaw.Names[i]} = {l.Fit.Law.Values[i]:G4}  {b.Level:P0} CI [{b.Parameter(i).Lower:G4}, {b.Parameter(i).Upper:G4}]");
+            if (l.Extrapolation is { } e)
+                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} most expensive runs: mean |log error| {e.MeanAbsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
+        }
+        foreach (var n in a.Notes) output.WriteLine($"  note: {n}");
+    }
+}

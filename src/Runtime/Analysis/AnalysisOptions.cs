@@ -1,0 +1,19 @@
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>What a scaling analysis fits and how.</summary>
+public sealed record AnalysisOptions
+{
+    /// <summary>Compute axis unit: device-days on this accelerator (the paper's TPUv3 core-days by default).</summary>
+    public Accelerator ComputeUnit { get; init; } = Accelerator.TpuV3Core;
+
+    /// <summary>Law forms to fit, simplest first; each is skipped when the frontier has too few points for it.</summary>
+    public IReadOnlyList<LawForm> Forms { get; init; } = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating];
+
+    /// <summary>Highest-compute frontier points held out to measure extrapolation (0: skip).</summary>
+    public int HoldOut { get; init; } = 2;
+
+    public FitOptions Fit { get; init; } = FitOptions.Default;
+
+    /// <summary>Bootstrap settings; null skips intervals.</summary>
+    public BootstrapOptions? Bootstrap { get; init; } = BootstrapOptions.Default;
+}

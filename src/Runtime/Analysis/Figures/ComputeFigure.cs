@@ -1,0 +1,69 @@
+using ScottPlot;
+
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>
+/// The paper's Figure 2 (left): error versus compute on log-log axes, every run, the Pareto frontier, and the fitted
+/// law with its bootstrap confidence band, drawn from the lowest compute up to 10× the highest so the extrapolation
+/// is visible.
+/// </summary>
+public static class ComputeFigure
+{
+    public const string RunsLabel = "runs";
+    public const string FrontierLabel = "Pareto frontier";
+    public const string BandPrefix = "band";
+    public const string FitPrefix = "fit";
+
+    /// <summary>Curve sample points used for the law and band (log-spaced).</summary>
+    public const int CurvePoints = 100;
+
+    public static Figure Create(MetricAnalysis analysis, LawAnalysis? law = null)
+    {
+        law ??= analysis.Best;
+        var plot = new Plot();
+        var runs = analysis.Runs.Select(r => r.Point).ToList();
+        if (runs.Count > 0)
+        {
+            var all = plot.Add.Scatter(LogAxes.ToLog(runs.Select(p => p.Compute)), LogAxes.ToLog(runs.Select(p => p.Error)));
+            all.LineWidth = 0;
+            all.MarkerSize = 6;
+            all.Color = Colors.Gray.WithAlpha(0.6);
+            all.LegendText = RunsLabel;
+        }
+        if (analysis.Frontier.Count > 0)
+        {
+            var f = plot.Add.Scatter(LogAxes.ToLog(analysis.Frontier.Select(p => p.Compute)), LogAxes.ToLog(analysis.Frontier.Select(p => p.Error)));
+            f.MarkerSize = 9;
+            f.LineWidth = 0;
+            f.Color = Colors.Black;
+            f.LegendText = FrontierLabel;
+        }
+        if (law is not null && runs.Count > 0)
+        {
+            double lo = Math.Log10(runs.Min(p => p.Compute)), hi = Math.Log10(runs.Max(p => p.Compute)) + 1;
+            var xs = Enumerable.Range(0, CurvePoints).Select(i => lo + (hi - lo) * i / (CurvePoints - 1)).ToArray();
+            var cs = xs.Select(x => Math.Pow(10, x)).ToArray();
+            if (law.Bootstrap is { } boot)
+            {
+                var bands = cs.Select(boot.PredictionAt).ToArray();
+                var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b.Lower)), LogAxes.ToLog(bands.Select(b => b.Upper)));
+                band.FillColor = Colors.C1.WithAlpha(0.25);
+                band.LineWidth = 0;
+                band.LegendText = $"{BandPrefix} ({boot.Level:P0} bootstrap)";
+            }
+            var curve = plot.Add.Scatter(xs, LogAxes.ToLog(cs.Select(law.Fit.Law.Predict)));
+            curve.MarkerSize = 0;
+            curve.LineWidth = 2;
+            curve.Color = Colors.C1;
+            curve.LegendText = $"{FitPrefix}: {law.Fit.Law}";
+        }
+        LogAxes.Apply(plot, logX: true, logY: true);
+        plot.Title($"{Capitalise(analysis.Metric.ToString())} vs compute");
+        plot.XLabel($"Compute ({analysis.ComputeUnit.Name}-days)");
+        plot.YLabel(Capitalise(analysis.Metric.ToString()));
+        plot.ShowLegend(Alignment.UpperRight);
+        return new Figure($"compute_{analysis.Metric.Slug}.png", plot);
+    }
+
+    private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}

@@ -1,0 +1,31 @@
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>
+/// How a scaling law is fitted (REFERENCE.md §8, after Chinchilla's Approach 3 and Besiroglu et al.'s replication):
+/// Huber loss on log residuals, a grid of starts, tight tolerances and a final-gradient check.
+/// </summary>
+public sealed record FitOptions
+{
+    /// <summary>Huber threshold on log residuals; 1e-3 as in Chinchilla (below it quadratic, above it linear).</summary>
+    public double HuberDelta { get; init; } = 1e-3;
+
+    /// <summary>
+    /// The largest |∂loss/∂θ| accepted at the optimum. A fit that stops above it (as the original Chinchilla fit did)
+    /// is polished again, and reported as not converged if it still fails.
+    /// </summary>
+    public double GradientTolerance { get; init; } = 1e-9;
+
+    /// <summary>Iteration cap of each quasi-Newton run.</summary>
+    public int MaxIterations { get; init; } = 10_000;
+
+    /// <summary>Values of the exponent b tried as starts.</summary>
+    public IReadOnlyList<double> StartExponents { get; init; } = [0.1, 0.3, 0.6, 1.2];
+
+    /// <summary>Floors tried as starts, as fractions of the smallest observed error.</summary>
+    public IReadOnlyList<double> StartFloorFractions { get; init; } = [0.01, 0.3, 0.6, 0.9];
+
+    /// <summary>Shifts d tried as starts, as multiples of the smallest observed compute.</summary>
+    public IReadOnlyList<double> StartShiftMultiples { get; init; } = [1e-3, 0.1, 1, 30];
+
+    public static FitOptions Default { get; } = new();
+}

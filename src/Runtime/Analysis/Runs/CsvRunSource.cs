@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>
+/// Runs in a CSV file with the header <c>name,variant,parameters,images_seen,training_flops,test_error</c> followed by
+/// any number of <c>fewshot_K</c> columns (mean K-shot error; empty where not measured). Invariant culture; fields
+/// may be double-quoted (RFC 4180) so run names can hold commas.
+/// </summary>
+public sealed class CsvRunSource(string path) : IRunSource
+{
+    private static readonly string[] Required = ["name", "variant", "parameters", "images_seen", "training_flops", "test_error"];
+    private const string FewShotPrefix = "fewshot_";
+
+    public string Description => path;
+
+    public IReadOnlyList<RunRecord> ReadRuns()
+    {
+        var lines = File.ReadAllLines(path).Select((text, i) => (text, number: i + 1)).Where(l => l.text.Trim().Length > 0).ToList();
+        if (lines.Count == 0)
+            throw new InvalidDataException($"'{path}' is empty; it needs the header {string.Join(",", Required)}[,fewshot_K…].");
+        var header = Split(lines[0].text).Select(h => h.Trim()).ToList();
+        var missing = Required.Where(r => !header.Contains(r)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidDataException($"'{path}' lacks column(s) {string.Join(", ", missing)}; the header must contain {string.Join(",", Required)}.");
+        var shots = header.Where(h => h.StartsWith(FewShotPrefix, StringComparison.Ordinal))
+            .Select(h => (column: h, shots: int.TryParse(h[FewShotPrefix.Length..], out var k) ? k
+                : throw new InvalidDataException($"Column '{h}' in '{path}' should be fewshot_K with K an integer, e.g. fewshot_10.")))
+            .ToList();
+        var runs = new List<RunRecord>();
+        foreach (var (text, number) in lines.Skip(1))
+        {
+            var fields = Split(text);
+            if (fields.Count != header.Count)
+                throw new InvalidDataException($"'{path}' line {number} has {fields.Count} fields but the header has {header.Count}.");
+            string Text(string column) => fields[header.IndexOf(column)].Trim();
+            double Number(string column) => double.TryParse(Text(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new InvalidDataException($"'{path}' line {number}: column {column} = '{Text(column)}' is not a number.");
+            var fewShot = new Dictionary<int, double>();
+            foreach (var (column, k) in shots)
+                if (Text(column).Length > 0) fewShot[k] = Number(column);
+            runs.Add(new RunRecord(Text("name"), Text("variant"), (long)Number("parameters"), (long)Number("images_seen"),
+                Number("training_flops"), Number("test_error")) { FewShotError = fewShot });
+        }
+        return runs;
+    }
+
+    /// <summary>Writes <paramref name="runs"/> in the format <see cref="ReadRuns"/> reads.</summary>
+    public static void Write(string path, IEnumerable<RunRecord> runs)
+    {
+        var list = runs.ToList();
+        var shots = list.SelectMany(r => r.FewShotError.Keys).Distinct().Order().ToList();
+        var text = new StringBuilder();
+        text.AppendLine(string.Join(",", Required.Concat(shots.Select(k => FewShotPrefix + k))));
+        static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        foreach (var r in list)
+        {
+            IEnumerable<string> fields = [Quote(r.Name), Quote(r.Variant), r.Parameters.ToString(CultureInfo.InvariantCulture),
+                r.ImagesSeen.ToString(CultureInfo.InvariantCulture), R(r.TrainingFlops), R(r.TestError)];
+            fields = fields.Concat(shots.Select(k => r.FewShotError.TryGetValue(k, out var e) ? R(e) : ""));
+            text.AppendLine(string.Join(",", fields));
+        }
+        File.WriteAllText(path, text.ToString());
+    }
+
+    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+
+    private static List<string> Split(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char ch = line[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+                else if (ch == '"') quoted = false;
+                else field.Append(ch);
+            }
+            else if (ch == '"') quoted = true;
+            else if (ch == ',') { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(ch);
+        }
+        fields.Add(field.ToString());
+        return fields;
+    }
+}

@@ -1,0 +1,33 @@
+using ViTDsl.Runtime.Eval;
+
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>
+/// What analysis needs from one finished training run (or one cooldown branch of an "infinite" schedule).
+/// A results store (SQLite, later) and the CSV source both produce these.
+/// </summary>
+/// <param name="Name">Unique run name.</param>
+/// <param name="Variant">Model variant, e.g. "B/16"; runs of one variant form one line in the images-seen figure.</param>
+/// <param name="Parameters">Trainable parameters of the model.</param>
+/// <param name="ImagesSeen">Training images seen (steps × batch).</param>
+/// <param name="TrainingFlops">Training compute in FLOPs (<see cref="TrainingCompute"/>).</param>
+/// <param name="TestError">Upstream or fine-tune test error in (0, 1].</param>
+public sealed record RunRecord(string Name, string Variant, long Parameters, long ImagesSeen, double TrainingFlops, double TestError)
+{
+    /// <summary>Mean few-shot error (over seeds) per shots-per-class, e.g. {10: 0.31}.</summary>
+    public IReadOnlyDictionary<int, double> FewShotError { get; init; } = new Dictionary<int, double>();
+
+    /// <summary>Training compute as a Dsl value, for conversion to device time.</summary>
+    public TrainingCompute Compute => new(TrainingFlops);
+
+    /// <summary>
+    /// The record of a run of <paramref name="model"/>: parameters and compute come from the Dsl's formulas, so every
+    /// caller counts alike.
+    /// </summary>
+    public static RunRecord Of(string name, Vit model, long imagesSeen, double testError, FewShotResult? fewShot = null) =>
+        new(name, model.Variant, ParameterCount.Total(model), imagesSeen,
+            TrainingCompute.Of(model, imagesSeen).Flops, testError)
+        {
+            FewShotError = fewShot?.MeanErrors ?? new Dictionary<int, double>(),
+        };
+}

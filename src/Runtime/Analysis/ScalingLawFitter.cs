@@ -1,0 +1,179 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>
+/// Fits E = a(C + d)^−b + c (or a nested form) to (compute, error) points by minimising the summed Huber loss of log
+/// residuals from a grid of starts with MathNet's BFGS, polishing with Nelder–Mead where a line search fails, and
+/// checking the final gradient.
+/// </summary>
+public static class ScalingLawFitter
+{
+    /// <summary>Fits <paramref name="form"/> to <paramref name="points"/> (usually a <see cref="ParetoFrontier"/>).</summary>
+    /// <exception cref="ArgumentException">Too few points, or a compute or error that is not a positive finite number.</exception>
+    public static LawFit Fit(IReadOnlyList<ScalingPoint> points, LawForm form, FitOptions? options = null)
+    {
+        options ??= FitOptions.Default;
+        Validate(points, form);
+        var problem = Problem.Of(points, form, options);
+        return problem.Solve(problem.GridStarts());
+    }
+
+    /// <summary>Refits from given starts only (the bootstrap's fast path: it starts from the original optimum).</summary>
+    internal static LawFit FitFrom(IReadOnlyList<ScalingPoint> points, LawForm form, FitOptions options, IEnumerable<ScalingLaw> starts)
+    {
+        var problem = Problem.Of(points, form, options);
+        return problem.Solve(starts.Select(problem.ToTheta).ToList());
+    }
+
+    /// <summary>Refuses input no law can be fitted to, saying what is wrong and how to fix it.</summary>
+    public static void Validate(IReadOnlyList<ScalingPoint> points, LawForm form)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        int k = ScalingLaw.ParameterCountOf(form);
+        for (int i = 0; i < points.Count; i++)
+        {
+            var p = points[i];
+            if (!double.IsFinite(p.Compute) || p.Compute <= 0)
+                throw new ArgumentException(
+                    $"Point {i} has compute {p.Compute}: compute must be a positive finite number (FLOPs or device-days). Drop runs without recorded compute.",
+                    nameof(points));
+            if (!double.IsFinite(p.Error) || p.Error <= 0)
+                throw new ArgumentException(
+                    $"Point {i} has error {p.Error}: error must be a positive finite number (a log-space fit cannot use 0 or NaN). Drop unfinished or perfect runs.",
+                    nameof(points));
+        }
+        if (points.Count < k)
+            throw new ArgumentException(
+                $"{form} has {k} parameters but only {points.Count} point(s) were given; fit at least {k} points (more for honest intervals) or choose a simpler form.",
+                nameof(points));
+        if (points.Select(p => p.Compute).Distinct().Count() < 2)
+            throw new ArgumentException(
+                "All points have the same compute, so no exponent can be fitted; record runs at two or more compute budgets.",
+                nameof(points));
+    }
+
+    /// <summary>One fitting problem: the data in the internal scale and the objective over θ.</summary>
+    private sealed class Problem
+    {
+        private readonly LogHuberObjective objective;
+        private readonly IReadOnlyList<ScalingPoint> points;
+        private readonly LawForm form;
+        private readonly FitOptions options;
+        private readonly double scale;
+        private readonly double[] x;
+
+        private Problem(IReadOnlyList<ScalingPoint> points, LawForm form, FitOptions options)
+        {
+            this.points = points;
+            this.form = form;
+            this.options = options;
+            scale = Math.Exp(points.Average(p => Math.Log(p.Compute)));
+            x = points.Select(p => p.Compute / scale).ToArray();
+            objective = new LogHuberObjective(x, points.Select(p => Math.Log(p.Error)).ToArray(), form, options.HuberDelta);
+        }
+
+        public static Problem Of(IReadOnlyList<ScalingPoint> points, LawForm form, FitOptions options) => new(points, form, options);
+
+        public List<double[]> GridStarts()
+        {
+            var starts = new List<double[]>();
+            double eMin = points.Min(p => p.Error), xMin = x.Min();
+            var sorted = points.Select((p, i) => (x: x[i], e: p.Error)).OrderBy(t => t.x).ToList();
+            var mid = sorted[sorted.Count / 2];
+            IEnumerable<double> floors = form == LawForm.PowerLaw ? [0.0] : options.StartFloorFractions.Select(f => f * eMin);
+            IEnumerable<double> shifts = form == LawForm.Saturating ? options.StartShiftMultiples.Select(m => m * xMin) : [0.0];
+            foreach (var b in options.StartExponents)
+            foreach (var c in floors)
+            foreach (var d in shifts)
+            {
+                // Choose a so the start passes through the middle point: the other constants then only bend the curve.
+                double above = mid.e > c ? mid.e - c : mid.e;
+                double a = above * Math.Pow(mid.x + d, b);
+                starts.Add(Theta(a, b, c, d));
+            }
+            return starts;
+        }
+
+        public double[] ToTheta(ScalingLaw law) =>
+            Theta(law.A * Math.Pow(scale, -law.B), law.B, Math.Max(law.C, 1e-300), Math.Max(law.D / scale, 1e-300));
+
+        private double[] Theta(double a, double b, double c, double d) => form switch
+        {
+            LawForm.PowerLaw => [Math.Log(a), b],
+            LawForm.PowerLawWithFloor => [Math.Log(a), b, Math.Log(c)],
+            _ => [Math.Log(a), b, Math.Log(c), Math.Log(d)],
+        };
+
+        private ScalingLaw ToLaw(double[] t)
+        {
+            double a = Math.Exp(t[0]), b = t[1];
+            double c = form == LawForm.PowerLaw ? 0 : Math.Exp(t[2]);
+            double d = form == LawForm.Saturating ? Math.Exp(t[3]) : 0;
+            // Back to the caller's unit: a·(x + d')^−b with x = C/s equals a·s^b·(C + d'·s)^−b.
+            return new ScalingLaw(form, a * Math.Pow(scale, b), b, c, d * scale);
+        }
+
+        public LawFit Solve(IReadOnlyList<double[]> starts)
+        {
+            var ends = starts.Select(Minimise).Where(e => double.IsFinite(e.loss)).ToList();
+            if (ends.Count == 0)
+                throw new InvalidOperationException($"Every start of the {form} fit diverged; the points may not follow a decreasing law.");
+            var best = ends.MinBy(e => e.loss);
+            int reaching = ends.Count(e => e.loss <= best.loss + 1e-6 * Math.Max(Math.Abs(best.loss), 1e-12));
+            double gradNorm = GradNorm(best.theta);
+            return new LawFit(ToLaw(best.theta), best.loss, gradNorm, gradNorm <= options.GradientTolerance,
+                starts.Count, reaching, points.Count, objective.Residuals(best.theta));
+        }
+
+        private (double[] theta, double loss) Minimise(double[] start)
+        {
+            var function = ObjectiveFunction.Gradient(
+                v => objective.Value(v.AsArray() ?? v.ToArray()),
+                v => Vector<double>.Build.Dense(objective.Gradient(v.AsArray() ?? v.ToArray())));
+            var theta = start;
+            // A few rounds: BFGS, and if its line search gives up or the gradient is still too large, Nelder–Mead
+            // (derivative-free, so it walks along Huber's kinks) followed by BFGS again from where it got to.
+            for (int round = 0; round < 4; round++)
+            {
+                theta = Bfgs(function, theta) ?? NelderMead(function, theta) ?? theta;
+                if (GradNorm(theta) <= options.GradientTolerance) break;
+                theta = NelderMead(function, theta) ?? theta;
+            }
+            return (theta, objective.Value(theta));
+        }
+
+        private double[]? Bfgs(IObjectiveFunction function, double[] start)
+        {
+            try
+            {
+                var result = new BfgsMinimizer(options.GradientTolerance, 1e-14, 1e-15, options.MaxIterations)
+                    .FindMinimum(function, Vector<double>.Build.DenseOfArray(start));
+                var t = result.MinimizingPoint.ToArray();
+                return t.All(double.IsFinite) ? t : null;
+            }
+            catch (Exception e) when (e is MaximumIterationsException or InnerOptimizationException or EvaluationException or ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        private double[]? NelderMead(IObjectiveFunction function, double[] start)
+        {
+            try
+            {
+                var result = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(v => objective.Value(v.ToArray())),
+                    Vector<double>.Build.DenseOfArray(start), 1e-12, 4 * options.MaxIterations);
+                var t = result.MinimizingPoint.ToArray();
+                return t.All(double.IsFinite) && objective.Value(t) <= objective.Value(start) ? t : null;
+            }
+            catch (Exception e) when (e is MaximumIterationsException or EvaluationException or ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        private double GradNorm(double[] theta) => objective.Gradient(theta).Max(Math.Abs);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text;
+
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>
+/// Builds <c>report.md</c> and its figures from recorded runs: for each metric the fitted constants of every law form
+/// with bootstrap intervals, fit diagnostics, the extrapolation error on held-out high-compute runs, and the PNGs.
+/// </summary>
+public static class ScalingReport
+{
+    /// <summary>Analyses every metric in <paramref name="runs"/> (or those given) and writes the report and figures into <paramref name="directory"/>.</summary>
+    /// <returns>The analyses and the paths written (report.md first).</returns>
+    public static (IReadOnlyList<MetricAnalysis> Analyses, IReadOnlyList<string> Files) Write(
+        IReadOnlyList<RunRecord> runs, string directory, AnalysisOptions? options = null, IReadOnlyList<RunMetric>? metrics = null,
+        string source = "")
+    {
+        if (runs.Count == 0) throw new ArgumentException("No runs to report on; record some runs first.", nameof(runs));
+        options ??= new AnalysisOptions();
+        metrics ??= ScalingAnalysis.MetricsIn(runs);
+        Directory.CreateDirectory(directory);
+        var analyses = metrics.Select(m => ScalingAnalysis.Analyse(runs, m, options)).ToList();
+        var figures = new List<Figure>();
+        foreach (var a in analyses)
+        {
+            figures.Add(ComputeFigure.Create(a));
+            figures.Add(ImagesSeenFigure.Create(runs, a.Metric));
+        }
+        if (runs.Any(r => r.FewShotError.Count > 0)) figures.Add(FewShotFigure.Create(runs));
+        var pngs = figures.Select(f => f.Save(directory)).ToList();
+        var reportPath = Path.Combine(directory, "report.md");
+        File.WriteAllText(reportPath, Markdown(runs, analyses, figures, options, source));
+        return (analyses, [reportPath, .. pngs]);
+    }
+
+    public static string Markdown(IReadOnlyList<RunRecord> runs, IReadOnlyList<MetricAnalysis> analyses, IReadOnlyList<Figure> figures,
+        AnalysisOptions options, string source)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Scaling report").AppendLine();
+        md.AppendLine($"{runs.Count} runs{(source.Length > 0 ? $" from `{source}`" : "")}; compute in {options.ComputeUnit.Name}-days " +
+            $"({G(options.ComputeUnit.SustainedFlopsPerSecond)} FLOP/s). Laws are fitted to the Pareto frontier with a Huber loss " +
+            $"(δ = {G(options.Fit.HuberDelta)}) on log residuals from a grid of starts; intervals are {(options.Bootstrap is { } b ? $"{b.Level:P0} residual-bootstrap percentiles over {b.Resamples} refits" : "not computed")}; " +
+            $"extrapolation holds out the {options.HoldOut} highest-compute frontier points.").AppendLine();
+        foreach (var a in analyses)
+        {
+            md.AppendLine($"## {a.Metric}").AppendLine();
+            md.AppendLine($"{a.Runs.Count} runs, {a.Frontier.Count} on the frontier.").AppendLine();
+            if (a.Laws.Count > 0)
+            {
+                md.AppendLine("| law | a | b | c | d | loss | RMS log resid. | max grad | converged | starts at best | extrapolation | fit time |");
+                md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                foreach (var l in a.Laws)
+                {
+                    var cells = Enumerable.Range(0, 4).Select(i => !l.Fit.Law.IsFree(i) ? "—"
+                        : G(l.Fit.Law.Values[i]) + (l.Bootstrap is { } boot ? $" [{G(boot.Parameter(i).Lower)}, {G(boot.Parameter(i).Upper)}]" : ""));
+                    string extrapolation = l.Extrapolation is { } e ? $"{e.MeanAbsLogError:P1} mean abs. log error" : "n/a";
+                    md.AppendLine($"| `{l.Fit.Law}` | {string.Join(" | ", cells)} | {G(l.Fit.Loss)} | {l.Fit.RmsLogResidual:P2} | {G(l.Fit.GradientNorm)} | " +
+                        $"{(l.Fit.Converged ? "yes" : "**no**")} | {l.Fit.StartsReachingBest}/{l.Fit.Starts} | {extrapolation} | {l.FitTime.TotalMilliseconds:F0} ms |");
+                }
+                md.AppendLine();
+                foreach (var l in a.Laws.Where(l => l.Extrapolation is not null))
+                {
+                    md.AppendLine($"Extrapolation of {l.Form} fitted without the {l.Extrapolation!.HeldOut.Count} most expensive frontier runs (`{l.Extrapolation.Fit.Law}`):").AppendLine();
+                    md.AppendLine("| compute | observed | predicted | relative error |").AppendLine("|---|---|---|---|");
+                    foreach (var h in l.Extrapolation.HeldOut)
+                        md.AppendLine($"| {G(h.Point.Compute)} | {G(h.Point.Error)} | {G(h.Predicted)} | {h.RelativeError:+0.0%;-0.0%} |");
+                    md.AppendLine();
+                }
+            }
+            foreach (var note in a.Notes) md.AppendLine($"- {note}");
+            if (a.Notes.Count > 0) md.AppendLine();
+            foreach (var f in figures.Where(f => f.FileName.EndsWith($"_{a.Metric.Slug}.png", StringComparison.Ordinal)))
+                md.AppendLine($"![{f.FileName}]({f.FileName})");
+            md.AppendLine();
+        }
+        foreach (var f in figures.Where(f => f.FileName == "fewshot_vs_test.png"))
+            md.AppendLine("## Few-shot vs test error").AppendLine().AppendLine($"![{f.FileName}]({f.FileName})").AppendLine();
+        return md.ToString();
+    }
+
+    private static string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,34 @@
+namespace ViTDsl.Runtime.Eval;
+
+/// <summary>
+/// How few-shot linear evaluation is run (REFERENCE.md §7): shots per class, seeds, and the ridge λ. The defaults
+/// are the paper's; <see cref="LambdaGrid"/> turns on λ selection on held-out training examples.
+/// </summary>
+public sealed record FewShotSettings
+{
+    /// <summary>The paper's ridge strength, 2^10.</summary>
+    public const double PaperLambda = 1024;
+
+    /// <summary>Examples per class the probe is fitted on; one result per value.</summary>
+    public IReadOnlyList<int> Shots { get; init; } = [1, 5, 10, 25];
+
+    /// <summary>Seeds (0 … Seeds−1) of the shot sampling; results report mean and spread over them.</summary>
+    public int Seeds { get; init; } = 3;
+
+    /// <summary>Ridge λ when <see cref="LambdaGrid"/> is empty.</summary>
+    public double Lambda { get; init; } = PaperLambda;
+
+    /// <summary>
+    /// Candidate λ values; when non-empty, each (shot, seed) fit picks the one with the best accuracy on
+    /// <see cref="HeldOutPerClass"/> further training examples per class (never the test set, never the shots).
+    /// </summary>
+    public IReadOnlyList<double> LambdaGrid { get; init; } = [];
+
+    /// <summary>Held-out training examples per class used to select λ.</summary>
+    public int HeldOutPerClass { get; init; } = 5;
+
+    /// <summary>A grid of powers of two around the paper's λ, 2^0 … 2^20.</summary>
+    public static IReadOnlyList<double> PowersOfTwoGrid => Enumerable.Range(0, 11).Select(i => Math.Pow(2, 2 * i)).ToList();
+
+    public static FewShotSettings Paper { get; } = new();
+}

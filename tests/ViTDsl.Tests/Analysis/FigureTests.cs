@@ -1,0 +1,94 @@
+using ScottPlot.Plottables;
+using SkiaSharp;
+using ViTDsl.Runtime.Analysis;
+
+namespace ViTDsl.Tests.Analysis;
+
+public class FigureTests
+{
+    private static readonly AnalysisOptions Quick = new() { Bootstrap = new BootstrapOptions { Resamples = 100 }, HoldOut = 2 };
+
+    private static string TempDir() => Directory.CreateTempSubdirectory("vitdsl-fig-").FullName;
+
+    private static bool IsPng(string path) => File.ReadAllBytes(path).Take(8).SequenceEqual(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 });
+
+    [Fact]
+    public void Compute_figure_plots_runs_frontier_fitted_law_and_band()
+    {
+        var analysis = ScalingAnalysis.Analyse(AnalysisFixtures.Runs(), new RunMetric.Test(), Quick);
+        var law = analysis.Best!;
+        Assert.Equal(LawForm.Saturating, law.Form);
+        var figure = ComputeFigure.Create(analysis);
+        var plottables = figure.Plot.GetPlottables().ToList();
+
+        var runs = plottables.OfType<Scatter>().Single(s => s.LegendText == ComputeFigure.RunsLabel);
+        Assert.Equal(16, runs.Data.GetScatterPoints().Count);
+        var frontier = plottables.OfType<Scatter>().Single(s => s.LegendText == ComputeFigure.FrontierLabel);
+        Assert.Equal(analysis.Frontier.Count, frontier.Data.GetScatterPoints().Count);
+
+        // The fitted curve: every plotted point is the law's prediction (axes hold log10 values).
+        var fit = plottables.OfType<Scatter>().Single(s => s.LegendText.StartsWith(ComputeFigure.FitPrefix));
+        var curve = fit.Data.GetScatterPoints();
+        Assert.Equal(ComputeFigure.CurvePoints, curve.Count);
+        Assert.All(curve, p => Assert.Equal(law.Fit.Law.Predict(Math.Pow(10, p.X)), Math.Pow(10, p.Y), 1e-9));
+        Assert.Contains(law.Fit.Law.ToString(), fit.LegendText);
+        // It spans the data and extends a decade beyond it.
+        Assert.Equal(Math.Log10(analysis.Runs.Min(r => r.Point.Compute)), curve.First().X, 1e-9);
+        Assert.Equal(Math.Log10(analysis.Runs.Max(r => r.Point.Compute)) + 1, curve.Last().X, 1e-9);
+
+        var band = plottables.OfType<FillY>().Single();
+        Assert.StartsWith(ComputeFigure.BandPrefix, band.LegendText);
+
+        var dir = TempDir();
+        var path = figure.Save(dir);
+        Assert.True(new FileInfo(path).Length > 5_000);
+        Assert.True(IsPng(path));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Images_seen_figure_has_one_line_per_model_size_smallest_first()
+    {
+        var figure = ImagesSeenFigure.Create(AnalysisFixtures.Runs(), new RunMetric.FewShot(10));
+        var series = figure.Plot.GetPlottables().OfType<Scatter>().ToList();
+        Assert.Equal(["Ti/16", "S/16", "B/16", "L/16"], series.Select(s => s.LegendText));
+        Assert.All(series, s => Assert.Equal(4, s.Data.GetScatterPoints().Count));
+        var xs = series[0].Data.GetScatterPoints().Select(p => p.X).ToList();
+        Assert.Equal(xs.Order(), xs);
+        Assert.Equal(Math.Log10(3_000_000), xs[0], 1e-9);
+    }
+
+    [Fact]
+    public void Few_shot_figure_sets_each_shot_against_test_error()
+    {
+        var runs = AnalysisFixtures.Runs();
+        var figure = FewShotFigure.Create(runs);
+        var ten = figure.Plot.GetPlottables().OfType<Scatter>().Single(s => s.LegendText == "10-shot");
+        var points = ten.Data.GetScatterPoints();
+        Assert.Equal(runs.Select(r => (r.TestError, r.FewShotError[10])), points.Select(p => (p.X, p.Y)));
+    }
+
+    [Fact]
+    public void Text_is_rendered_without_system_fontconfig()
+    {
+        // Skia's NoDependencies build must still find a font. Glyphs show as many dark/light alternations along the
+        // rows of the title strip's centre; the axis frame, a continuous line, shows none there.
+        int TransitionsInTitleStrip(string? title)
+        {
+            var plot = new ScottPlot.Plot();
+            plot.Add.Scatter(new double[] { 1, 2, 3 }, new double[] { 1, 4, 9 });
+            if (title is not null) plot.Title(title);
+            var dir = TempDir();
+            var path = new Figure("t.png", plot, 400, 300).Save(dir);
+            using var bitmap = SKBitmap.Decode(path);
+            int transitions = 0;
+            for (int y = 0; y < 30; y++)
+                for (int x = 101; x < 300; x++)
+                    if ((bitmap.GetPixel(x, y).Red < 128) != (bitmap.GetPixel(x - 1, y).Red < 128)) transitions++;
+            Directory.Delete(dir, true);
+            return transitions;
+        }
+        int without = TransitionsInTitleStrip(null), with = TransitionsInTitleStrip("Error vs compute");
+        Assert.True(without < 5 && with > 50, $"title strip: {with} transitions with a title, {without} without");
+    }
+}
