@@ -91,12 +91,8 @@ internal static class ModelEmitter
     : "            using var pooled = Pooled(images);\n            using var dense = preLogits.forward(pooled);\n            return dense.tanh();")}}
         }
 
-        /// <summary>Images → logits [batch, {{I(m.Classifier.Classes)}}].</summary>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor images)
-        {
-            using var features = Features(images);
-            return head.forward(features);
-        }
+        /// <summary>Pre-logits features → logits [batch, {{I(m.Classifier.Classes)}}].</summary>
+        public override global::TorchSharp.torch.Tensor Logits(global::TorchSharp.torch.Tensor features) => head.forward(features);
     }
 
 """);

@@ -16,9 +16,11 @@ namespace ViTDsl.Generators.Evaluation;
 /// code), and references to other declarations in the compilation. Anything else is reported, never guessed.
 /// </summary>
 internal sealed class DeclarationEvaluator(
-    Compilation compilation, CancellationToken cancellation, IReadOnlyDictionary<IParameterSymbol, object?>? lambdaArguments = null)
+    Compilation compilation, CancellationToken cancellation,
+    IReadOnlyDictionary<IParameterSymbol, object?>? lambdaArguments = null, HashSet<ISymbol>? evaluating = null)
 {
-    private readonly HashSet<ISymbol> inProgress = new(SymbolEqualityComparer.Default);
+    // Declarations and helper methods being evaluated, shared with nested evaluators so recursion is caught.
+    private readonly HashSet<ISymbol> inProgress = evaluating ?? new(SymbolEqualityComparer.Default);
     private readonly IReadOnlyDictionary<IParameterSymbol, object?> arguments =
         lambdaArguments ?? new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default);
 
@@ -84,9 +86,33 @@ internal sealed class DeclarationEvaluator(
     private object? Invoke(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
+        if (method.IsStatic && !RuntimeBinder.IsDsl(method) && SourceBody(method) is { } body)
+            return CallSource(method, body, invocation);
         RequireDsl(method.ContainingType, invocation.Syntax, $"method '{method.ContainingType.Name}.{method.Name}'");
         var instance = invocation.Instance is null ? null : Evaluate(invocation.Instance);
         return Call(method, instance, Arguments(invocation.Arguments, method), invocation.Syntax);
+    }
+
+    /// <summary>The single expression of a static helper method declared in this compilation, if it has one.</summary>
+    private ExpressionSyntax? SourceBody(IMethodSymbol method) =>
+        method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is MethodDeclarationSyntax declaration
+            ? declaration.ExpressionBody?.Expression
+              ?? (declaration.Body?.Statements is [ReturnStatementSyntax { Expression: { } returned }] ? returned : null)
+            : null;
+
+    /// <summary>A helper method of the user's (e.g. a model family <c>FashionVit(width, depth)</c>), evaluated with its arguments bound.</summary>
+    private object? CallSource(IMethodSymbol method, ExpressionSyntax body, IInvocationOperation invocation)
+    {
+        if (!inProgress.Add(method)) throw new NotEvaluableException(invocation.Syntax, $"'{method.Name}' calls itself; recursion is not evaluated");
+        try
+        {
+            var values = Arguments(invocation.Arguments, method);
+            var scope = new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default);
+            for (int i = 0; i < values.Length; i++) scope[method.Parameters[i]] = values[i];
+            var operation = compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellation) ?? throw new InvalidCodeException();
+            return new DeclarationEvaluator(compilation, cancellation, scope, inProgress).Evaluate(operation);
+        }
+        finally { inProgress.Remove(method); }
     }
 
     private object? Call(IMethodSymbol method, object? instance, object?[] arguments, SyntaxNode at)
@@ -226,7 +252,7 @@ internal sealed class DeclarationEvaluator(
             var body = lambda.Body.Operations is [IReturnOperation { ReturnedValue: { } returned }]
                 ? returned
                 : throw new NotEvaluableException(lambda.Syntax, "only expression lambdas ('x => expression') are supported");
-            return new DeclarationEvaluator(compilation, cancellation, scope).Evaluate(body);
+            return new DeclarationEvaluator(compilation, cancellation, scope, inProgress).Evaluate(body);
         });
     }
 

@@ -9,8 +9,11 @@ namespace ViTDsl.Runtime.Data;
 /// </summary>
 public sealed class DataPipeline
 {
-    private DataPipeline(DataDeclaration data, LoadedDataSet source, int[] subset, ImageTransform train, ImageTransform test)
+    private readonly ImageTransform trainUnaugmented;
+
+    private DataPipeline(DataDeclaration data, LoadedDataSet source, int[] subset, ImageTransform train, ImageTransform test, ImageTransform trainUnaugmented)
     {
+        this.trainUnaugmented = trainUnaugmented;
         Data = data;
         Source = source;
         Subset = subset;
@@ -61,7 +64,8 @@ public sealed class DataPipeline
         (double[]? mean, double[]? std) = data.Normalisation == Normalisation.Standardise ? Statistics(train, subset) : (null, null);
         var trainTransform = new ImageTransform(train, side, channels, data.Fit, data.Normalisation, mean, std, data.Flip, data.Crop, data.CropMinArea);
         var testTransform = new ImageTransform(source.Test, side, channels, data.Fit, data.Normalisation, mean, std);
-        return new DataPipeline(data, source, subset, trainTransform, testTransform);
+        var trainUnaugmented = new ImageTransform(train, side, channels, data.Fit, data.Normalisation, mean, std);
+        return new DataPipeline(data, source, subset, trainTransform, testTransform, trainUnaugmented);
     }
 
     /// <summary>The training stream from <paramref name="start"/> (the stream's beginning by default), prefetching in the background.</summary>
@@ -75,22 +79,30 @@ public sealed class DataPipeline
         new(Source.Train, Subset, TrainTransform, Data.Batch, Data.Seed, workers);
 
     /// <summary>The test set in file order without augmentation, in batches of <paramref name="batchSize"/> (the last may be smaller).</summary>
-    public IEnumerable<Batch> TestBatches(int batchSize)
+    public IEnumerable<Batch> TestBatches(int batchSize) =>
+        Unaugmented(Source.Test, TestTransform, Enumerable.Range(0, Source.Test.Count).ToArray(), batchSize);
+
+    /// <summary>
+    /// Training images at <paramref name="indices"/> (into <c>Source.Train</c>) without augmentation, normalised as
+    /// for testing, in batches: e.g. the pool few-shot probes draw their shots from.
+    /// </summary>
+    public IEnumerable<Batch> TrainImages(int[] indices, int batchSize) => Unaugmented(Source.Train, trainUnaugmented, indices, batchSize);
+
+    private static IEnumerable<Batch> Unaugmented(ImageSet set, ImageTransform transform, int[] indices, int batchSize)
     {
-        var test = Source.Test;
-        int size = TestTransform.OutputSize;
-        for (int first = 0; first < test.Count; first += batchSize)
+        int size = transform.OutputSize;
+        for (int first = 0; first < indices.Length; first += batchSize)
         {
-            int count = Math.Min(batchSize, test.Count - first);
+            int count = Math.Min(batchSize, indices.Length - first);
             var pixels = new float[count * size];
             var labels = new long[count];
             var none = new DataRandom(0);
             for (int i = 0; i < count; i++)
             {
-                TestTransform.Apply(first + i, ref none, pixels.AsSpan(i * size, size));
-                labels[i] = test.Labels[first + i];
+                transform.Apply(indices[first + i], ref none, pixels.AsSpan(i * size, size));
+                labels[i] = set.Labels[indices[first + i]];
             }
-            yield return Batch.FromArrays(pixels, labels, TestTransform.Channels, TestTransform.Side, new(0, first), new(0, first + count));
+            yield return Batch.FromArrays(pixels, labels, transform.Channels, transform.Side, new(0, first), new(0, first + count));
         }
     }
 

@@ -17,9 +17,22 @@ public abstract class VitModule(string name) : nn.Module<Tensor, Tensor>(name)
     /// <summary>Images → pre-logits features [batch, RepresentationWidth] (the pooled representation without pre-logits).</summary>
     public abstract Tensor Features(Tensor images);
 
+    /// <summary>Pre-logits features → logits [batch, Classes] (the classifier alone).</summary>
+    public abstract Tensor Logits(Tensor features);
+
     /// <summary>Images → logits [batch, Classes].</summary>
-    public abstract override Tensor forward(Tensor images);
+    public override Tensor forward(Tensor images)
+    {
+        using var features = Features(images);
+        return Logits(features);
+    }
 
     /// <summary>The real number of trainable parameter elements, for comparison with the plan's count.</summary>
     public long CountParameters() => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// The weight-decay groups of this model's parameters (REFERENCE §3): the classifier kernel `head.weight`
+    /// decays as head, every other kernel as body, biases, norms, embeddings, probe and class token not at all.
+    /// </summary>
+    public Optim.ParameterGroups Groups => Optim.ParameterGroups.Of(this);
 }

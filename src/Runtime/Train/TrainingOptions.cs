@@ -1,0 +1,30 @@
+namespace ViTDsl.Runtime.Train;
+
+/// <summary>How to run a training (not what to train: that is the declaration).</summary>
+/// <param name="Root">Folder holding every run's lineage folder (see <see cref="RunLayout"/>).</param>
+public sealed record TrainingOptions(string Root)
+{
+    /// <summary>CPU threads for TorchSharp; null keeps TorchSharp's default.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Record the training loss every this many steps.</summary>
+    public long LogEvery { get; init; } = 10;
+
+    /// <summary>Write a checkpoint every this many steps (besides the branch point and the end); 0: only those.</summary>
+    public long CheckpointEvery { get; init; } = 200;
+
+    /// <summary>Test images to evaluate on (the first n of the test set); null: all.</summary>
+    public int? TestImages { get; init; }
+
+    /// <summary>Few-shot probes on the final features (shots, seeds, λ as in the paper); null skips them.</summary>
+    public Eval.FewShotSettings? FewShot { get; init; } = Eval.FewShotSettings.Paper with { Shots = [1, 5, 10, 25] };
+
+    /// <summary>Training images per class in the pool few-shot shots are drawn from.</summary>
+    public int FewShotPoolPerClass { get; init; } = 50;
+
+    /// <summary>Images per evaluation batch.</summary>
+    public int EvaluationBatch { get; init; } = 500;
+
+    /// <summary>Supplies the data pipeline (e.g. one loaded data set shared across a sweep); null loads it.</summary>
+    public Func<Experiment, Data.DataPipeline>? Data { get; init; }
+}

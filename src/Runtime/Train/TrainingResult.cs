@@ -1,0 +1,18 @@
+namespace ViTDsl.Runtime.Train;
+
+/// <summary>What a finished run measured; written as result.json in its run folder.</summary>
+public sealed record TrainingResult(
+    string Name, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops,
+    double TestError, double TestLoss, double FinalTrainLoss)
+{
+    /// <summary>Mean few-shot error per shot count over the probe seeds.</summary>
+    public IReadOnlyDictionary<int, double> FewShotError { get; init; } = new Dictionary<int, double>();
+
+    /// <summary>Step this run started from (0, a shared prefix checkpoint, or its own checkpoint).</summary>
+    public long ResumedFrom { get; init; }
+
+    /// <summary>Seconds spent loading data and model, training, and evaluating in the call that finished the run.</summary>
+    public double LoadSeconds { get; init; }
+    public double TrainSeconds { get; init; }
+    public double EvaluateSeconds { get; init; }
+}

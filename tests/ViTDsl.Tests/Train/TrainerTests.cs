@@ -1,0 +1,76 @@
+using ViTDsl.Experiments.Fashion;
+using ViTDsl.Runtime.Models;
+using ViTDsl.Runtime.Train;
+using ViTDsl.Runtime.Train.Metrics;
+
+namespace ViTDsl.Tests.Train;
+
+public class TrainerTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("vitdsl-trainer-").FullName;
+
+    // The smoke model on synthetic images: fast, and exercises the whole chain (Adafactor, decay, clipping).
+    private static GeneratedExperiment Tiny(long steps) => FashionMnist.SmokePlan.Entry with
+    {
+        Declaration = FashionMnist.Smoke with { Steps = steps },
+    };
+
+    private TrainingOptions Options(string folder) => new(Path.Combine(root, folder))
+    {
+        LogEvery = 1, CheckpointEvery = 5, FewShot = null, Threads = 1,
+    };
+
+    [Fact]
+    public void Stopping_and_resuming_gives_the_same_losses_as_not_stopping()
+    {
+        var uninterrupted = Trainer.Run(Tiny(30), Options("a"));
+
+        using var stop = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Trainer.Run(Tiny(30), Options("b"), new StopAt(12, stop), stop.Token));
+        var resumed = Trainer.Run(Tiny(30), Options("b"));
+
+        Assert.Equal(10, resumed.ResumedFrom); // the last checkpoint before the stop
+        Assert.Equal(Losses(Options("a"), Tiny(30)), Losses(Options("b"), Tiny(30)));
+        Assert.Equal(uninterrupted.TestError, resumed.TestError);
+        Assert.Equal(uninterrupted.TestLoss, resumed.TestLoss);
+        Assert.Equal(uninterrupted.FinalTrainLoss, resumed.FinalTrainLoss);
+    }
+
+    [Fact]
+    public void A_shorter_run_branches_off_a_longer_runs_prefix_and_equals_training_it_alone()
+    {
+        Trainer.Run(Tiny(30), Options("lineage"));
+        var branched = Trainer.Run(Tiny(20), Options("lineage"));
+        var alone = Trainer.Run(Tiny(20), Options("alone"));
+
+        Assert.Equal(10, branched.ResumedFrom); // 20 steps − 10 cooldown: the shared prefix
+        Assert.Equal(0, alone.ResumedFrom);
+        Assert.Equal(alone.TestLoss, branched.TestLoss);
+        Assert.Equal(alone.FinalTrainLoss, branched.FinalTrainLoss);
+    }
+
+    [Fact]
+    public void A_finished_run_is_read_back_not_trained_again()
+    {
+        var first = Trainer.Run(Tiny(15), Options("done"));
+        var again = Trainer.Run(Tiny(15), Options("done"), new StopAt(1, new CancellationTokenSource()));
+        Assert.Equal(first, again with { FewShotError = first.FewShotError });
+    }
+
+    private static List<(long, double)> Losses(TrainingOptions options, GeneratedExperiment experiment) =>
+        MetricsFile.Read(new RunLayout(options.Root, experiment.Declaration).Metrics)
+            .Where(m => m.Name == "train/loss")
+            .GroupBy(m => m.Step).Select(g => (g.Key, g.Last().Value)) // a resumed run re-records the steps after its checkpoint
+            .OrderBy(x => x.Key).ToList();
+
+    private sealed class StopAt(long step, CancellationTokenSource source) : ITrainingObserver
+    {
+        public void Stepped(long at, double loss, double imagesPerSecond)
+        {
+            if (at == step) source.Cancel();
+        }
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+}
