@@ -52,7 +52,13 @@ public static class Trainer
         long startStep = step;
         while (step < total)
         {
-            cancellation.ThrowIfCancellationRequested();
+            if (cancellation.IsCancellationRequested)
+            {
+                // Stopping is not losing: keep everything up to this step.
+                var path = step <= shared ? layout.SharedCheckpoint(step) : layout.OwnCheckpoint;
+                if (step > startStep) Save(path, layout, experiment, step, position, model, chain);
+                cancellation.ThrowIfCancellationRequested();
+            }
             using (var scope = NewDisposeScope())
             {
                 using var batch = batches.Next();

@@ -30,11 +30,21 @@ public class TrainerTests : IDisposable
             Trainer.Run(Tiny(30), Options("b"), new StopAt(12, stop), stop.Token));
         var resumed = Trainer.Run(Tiny(30), Options("b"));
 
-        Assert.Equal(10, resumed.ResumedFrom); // the last checkpoint before the stop
+        Assert.Equal(12, resumed.ResumedFrom); // a requested stop checkpoints where it stops
         Assert.Equal(Losses(Options("a"), Tiny(30)), Losses(Options("b"), Tiny(30)));
         Assert.Equal(uninterrupted.TestError, resumed.TestError);
         Assert.Equal(uninterrupted.TestLoss, resumed.TestLoss);
         Assert.Equal(uninterrupted.FinalTrainLoss, resumed.FinalTrainLoss);
+    }
+
+    [Fact]
+    public void After_a_crash_a_run_resumes_from_its_last_checkpoint_and_redoes_the_lost_steps_identically()
+    {
+        Trainer.Run(Tiny(30), Options("a"));
+        Assert.Throws<InvalidOperationException>(() => Trainer.Run(Tiny(30), Options("b"), new CrashAt(13)));
+        var resumed = Trainer.Run(Tiny(30), Options("b"));
+        Assert.Equal(10, resumed.ResumedFrom); // steps 11–13 were lost with the crash and are trained again
+        Assert.Equal(Losses(Options("a"), Tiny(30)), Losses(Options("b"), Tiny(30)));
     }
 
     [Fact]
@@ -69,6 +79,14 @@ public class TrainerTests : IDisposable
         public void Stepped(long at, double loss, double imagesPerSecond)
         {
             if (at == step) source.Cancel();
+        }
+    }
+
+    private sealed class CrashAt(long step) : ITrainingObserver
+    {
+        public void Stepped(long at, double loss, double imagesPerSecond)
+        {
+            if (at == step) throw new InvalidOperationException("simulated crash");
         }
     }
 
