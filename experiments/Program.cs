@@ -6,6 +6,7 @@ using ViTDsl.Generated;
 var root = new RootCommand("ViTDsl: declare Vision Transformer scaling experiments in C#, train them, fit scaling laws.");
 root.Subcommands.Add(ListCommand.Create(ExperimentCatalog.All, ExperimentCatalog.Sweeps));
 root.Subcommands.Add(PlanCommand.Create(ExperimentCatalog.All));
+root.Subcommands.Add(TrainCommand.Create(ExperimentCatalog.All, ExperimentCatalog.Sweeps));
 var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");
 bench.Subcommands.Add(BenchTrainingCommand.Create());
 root.Subcommands.Add(bench);

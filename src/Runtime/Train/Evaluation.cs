@@ -34,7 +34,7 @@ public static class Evaluation
         if (options.FewShot is { } settings)
         {
             var pool = NestedSubset.Take(data.Source.Train.Labels, data.Source.Train.Classes,
-                (long)options.FewShotPoolPerClass * data.Source.Train.Classes, seed: 7919);
+                Math.Min((long)options.FewShotPoolPerClass * data.Source.Train.Classes, data.Source.Train.Count), seed: 7919);
             var (poolFeatures, poolLabels) = (new List<Tensor>(), new List<Tensor>());
             foreach (var batch in data.TrainImages(pool, options.EvaluationBatch))
             {

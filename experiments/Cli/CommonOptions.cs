@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>Options shared by several commands, defined once so they read the same everywhere.</summary>
+public static class CommonOptions
+{
+    public static Option<string> Runs() => new("--runs")
+    {
+        Description = "Folder of run folders (checkpoints, metrics, results).",
+        DefaultValueFactory = _ => "runs",
+    };
+
+    public static Option<int?> Threads() => new("--threads")
+    {
+        Description = "CPU threads for TorchSharp (default: all cores).",
+    };
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using ViTDsl.Runtime.Models;
+using ViTDsl.Runtime.Train;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>`vitdsl train NAME`: trains one declared experiment with a live progress display; running it again resumes.</summary>
+public static class TrainCommand
+{
+    public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
+    {
+        var name = new Argument<string>("name") { Description = "The experiment's name (see `vitdsl list`), e.g. Quickstart." };
+        var runs = CommonOptions.Runs();
+        var threads = CommonOptions.Threads();
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON (no progress display)." };
+        var command = new Command("train", "Train one declared experiment; metrics, checkpoints and result go to its run folder, and running it again resumes.");
+        command.Arguments.Add(name);
+        foreach (var option in new Option[] { runs, threads, json }) command.Options.Add(option);
+        command.SetAction((parsed, cancellation) =>
+        {
+            var experiment = CatalogLookup.Find(parsed.GetValue(name)!, experiments, sweeps, Console.Error);
+            if (experiment is null) return Task.FromResult(ExitCodes.UsageError);
+            var options = new TrainingOptions(parsed.GetValue(runs)!) { Threads = parsed.GetValue(threads) };
+            return Task.FromResult(CommandErrors.Guard(() =>
+            {
+                var result = parsed.GetValue(json)
+                    ? Trainer.Run(experiment, options, cancellation: cancellation)
+                    : TrainingProgress.Show(experiment, observer => Trainer.Run(experiment, options, observer, cancellation));
+                if (parsed.GetValue(json))
+                    Console.Out.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
+                else
+                    Report(result, new RunLayout(options.Root, experiment.Declaration));
+                return ExitCodes.Success;
+            }));
+        });
+        return command;
+    }
+
+    private static void Report(TrainingResult result, RunLayout layout)
+    {
+        var table = new Table().AddColumns("", "");
+        table.AddRow("test error", result.TestError.ToString("P2"));
+        table.AddRow("test loss", result.TestLoss.ToString("F4"));
+        foreach (var (shots, error) in result.FewShotError.OrderBy(x => x.Key)) table.AddRow($"{shots}-shot error", error.ToString("P2"));
+        table.AddRow("images seen", result.ImagesSeen.ToString("N0"));
+        table.AddRow("training compute", $"{result.TrainingFlops / 1e12:F2} TFLOPs");
+        table.AddRow("run folder", Markup.Escape(layout.RunDirectory));
+        AnsiConsole.Write(table.HideHeaders());
+    }
+}
