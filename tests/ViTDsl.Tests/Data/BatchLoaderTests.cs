@@ -63,6 +63,13 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void A_position_outside_the_subset_is_refused_with_the_likely_cause()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic().Batches(new DataPosition(0, 100)));
+        Assert.Contains("Data.TrainImages", e.Message);
+    }
+
+    [Fact]
     public void Prefetching_and_a_plain_loop_give_identical_batches()
     {
         var pipeline = Synthetic();
