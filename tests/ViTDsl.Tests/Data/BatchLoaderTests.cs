@@ -104,6 +104,20 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void Standardisation_gives_the_training_subset_zero_mean_and_unit_std()
+    {
+        // Batch = subset size, no augmentation: one batch is exactly one epoch of the subset.
+        var data = new ViTDsl.Data(new DataSet.Synthetic(150, 0, 5)) { TrainImages = 100, Batch = 100, Flip = false, Crop = false, Normalisation = Normalisation.Standardise };
+        using var batch = DataPipeline.Load(data, 28, 1).Sampler().Next(DataPosition.Start);
+        Assert.Equal(0.0, batch.Images.mean().item<float>(), 4);
+        Assert.Equal(1.0, batch.Images.std(unbiased: false).item<float>(), 3);
+        var unit = DataPipeline.Load(data with { Normalisation = Normalisation.UnitRange }, 28, 1).Sampler().Next(DataPosition.Start);
+        Assert.InRange(unit.Images.min().item<float>(), 0f, 1f);
+        Assert.InRange(unit.Images.max().item<float>(), 0f, 1f);
+        unit.Dispose();
+    }
+
+    [Fact]
     public void Resizing_matches_torch_bilinear_interpolation()
     {
         var pipeline = Synthetic(flip: false, crop: false, side: 56);
