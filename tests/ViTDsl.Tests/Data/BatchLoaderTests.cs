@@ -130,6 +130,28 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void A_crop_is_torchs_bilinear_resize_of_the_sampled_box()
+    {
+        var pipeline = Synthetic(flip: false, crop: true);
+        var sampler = pipeline.Sampler();
+        using var batch = sampler.Next(DataPosition.Start);
+        var position = DataPosition.Start;
+        int cropped = 0;
+        for (int i = 0; i < 8; i++, position = position.Advance(100))
+        {
+            var random = new DataRandom(3, DataRandom.Augment, position.Epoch, position.Index); // the pipeline's seed is 3
+            var (x, y, w, h) = pipeline.TrainTransform.SampleCrop(ref random);
+            if (w < 28 || h < 28) cropped++;
+            var image = pipeline.Source.Train.Image(sampler.ImageAt(position)).ToArray();
+            using var full = torch.tensor(image.Select(b => b / 127.5f - 1f).ToArray(), [1, 1, 28, 28]);
+            using var box = full[.., .., y..(y + h), x..(x + w)];
+            using var expected = nn.functional.interpolate(box, [28, 28], mode: InterpolationMode.Bilinear, align_corners: false);
+            Assert.True(batch.Images[i].allclose(expected[0], rtol: 0, atol: 1e-5), $"image {i}, box {x},{y} {w}×{h}");
+        }
+        Assert.True(cropped >= 6, $"only {cropped} of 8 images were cropped");
+    }
+
+    [Fact]
     public void Padding_centres_the_image_on_a_black_background()
     {
         var pipeline = Synthetic(flip: false, crop: false, side: 32, fit: Fit.Pad);
