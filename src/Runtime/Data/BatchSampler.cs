@@ -1,3 +1,7 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace ViTDsl.Runtime.Data;
 
 /// <summary>
@@ -52,11 +56,14 @@ public sealed class BatchSampler
         return subset[order[position.Index]];
     }
 
-    /// <summary>Fills <paramref name="pixels"/> (BatchSize × transform.OutputSize) and <paramref name="labels"/> with the batch starting at <paramref name="start"/>; returns the position after it.</summary>
-    public DataPosition Fill(DataPosition start, float[] pixels, long[] labels)
+    /// <summary>The batch starting at <paramref name="start"/> as tensors.</summary>
+    /// <remarks>Images are written straight into the tensor's memory: no float[] per batch (which for 224² RGB
+    /// batches would be hundreds of MB on the large-object heap) and no second copy.</remarks>
+    public Batch Next(DataPosition start)
     {
         var sources = new int[BatchSize];
         var positions = new DataPosition[BatchSize];
+        var labels = new long[BatchSize];
         var p = start;
         for (int i = 0; i < BatchSize; i++)
         {
@@ -66,22 +73,22 @@ public sealed class BatchSampler
             p = p.Advance(subset.Length);
         }
         int size = transform.OutputSize;
-        void One(int i)
+        var pixels = torch.empty([BatchSize, transform.Channels, transform.Side, transform.Side], ScalarType.Float32);
+        try
         {
-            var random = new DataRandom(seed, DataRandom.Augment, positions[i].Epoch, positions[i].Index);
-            transform.Apply(sources[i], ref random, pixels.AsSpan(i * size, size));
+            void One(int i)
+            {
+                var random = new DataRandom(seed, DataRandom.Augment, positions[i].Epoch, positions[i].Index);
+                transform.Apply(sources[i], ref random, MemoryMarshal.Cast<byte, float>(pixels.bytes).Slice(i * size, size));
+            }
+            if (workers == 1) for (int i = 0; i < BatchSize; i++) One(i);
+            else Parallel.For(0, BatchSize, new ParallelOptions { MaxDegreeOfParallelism = workers }, One);
+            return new Batch(pixels, torch.tensor(labels, [BatchSize], ScalarType.Int64), start, p);
         }
-        if (workers == 1) for (int i = 0; i < BatchSize; i++) One(i);
-        else Parallel.For(0, BatchSize, new ParallelOptions { MaxDegreeOfParallelism = workers }, One);
-        return p;
-    }
-
-    /// <summary>The batch starting at <paramref name="start"/> as tensors.</summary>
-    public Batch Next(DataPosition start)
-    {
-        var pixels = new float[BatchSize * transform.OutputSize];
-        var labels = new long[BatchSize];
-        var end = Fill(start, pixels, labels);
-        return Batch.FromArrays(pixels, labels, transform.Channels, transform.Side, start, end);
+        catch
+        {
+            pixels.Dispose();
+            throw;
+        }
     }
 }

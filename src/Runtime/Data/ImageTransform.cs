@@ -74,7 +74,7 @@ public sealed class ImageTransform
     public void Apply(int image, ref DataRandom random, Span<float> destination)
     {
         int h = source.Height, w = source.Width;
-        (int bx, int by, int bw, int bh) = Crop ? SampleCrop(ref random, w, h) : (0, 0, w, h);
+        (int bx, int by, int bw, int bh) = Crop ? SampleCrop(ref random) : (0, 0, w, h);
         bool mirror = Flip && random.NextDouble() < 0.5;
         var pixels = source.Image(image);
 
@@ -86,7 +86,7 @@ public sealed class ImageTransform
         Span<int> x0 = stackalloc int[contentWidth], x1 = stackalloc int[contentWidth];
         Span<float> fx = stackalloc float[contentWidth];
         for (int ox = 0; ox < contentWidth; ox++)
-            (x0[ox], x1[ox], fx[ox]) = Sample(bx, bw, contentWidth, w, ox);
+            (x0[ox], x1[ox], fx[ox]) = Sample(bx, bw, contentWidth, ox);
 
         for (int c = 0; c < Channels; c++)
         {
@@ -104,7 +104,7 @@ public sealed class ImageTransform
                     else for (int ox = 0; ox < w; ox++) row[ox] = a * src[ox] + b;
                     continue;
                 }
-                var (y0, y1, fy) = Sample(by, bh, contentHeight, h, oy);
+                var (y0, y1, fy) = Sample(by, bh, contentHeight, oy);
                 var top = plane.Slice(y0 * w, w);
                 var bottom = plane.Slice(y1 * w, w);
                 for (int ox = 0; ox < contentWidth; ox++)
@@ -120,19 +120,24 @@ public sealed class ImageTransform
     private int SourceChannel(int c) => source.Channels == 1 ? 0 : c;
 
     // Half-pixel-centre mapping of output pixel o onto a box [start, start + length) of the source, as in
-    // torch's interpolate(align_corners=False); an identical box and size maps each pixel onto itself.
-    private static (int, int, float) Sample(int start, int length, int outputs, int limit, int o)
+    // torch's interpolate(align_corners=False) of the cropped box: samples stay inside the box, and an identical
+    // box and size maps each pixel onto itself.
+    private static (int, int, float) Sample(int start, int length, int outputs, int o)
     {
-        double s = start + (o + 0.5) * length / outputs - 0.5;
-        s = Math.Clamp(s, 0, limit - 1);
+        int last = start + length - 1;
+        double s = Math.Clamp(start + (o + 0.5) * length / outputs - 0.5, start, last);
         int i0 = (int)Math.Floor(s);
-        return (i0, Math.Min(i0 + 1, limit - 1), (float)(s - i0));
+        return (i0, Math.Min(i0 + 1, last), (float)(s - i0));
     }
 
-    // big_vision's inception crop (TF sample_distorted_bounding_box): area ∈ [min, 1] of the image, aspect ratio
-    // ∈ [3/4, 4/3] (log-uniform), up to 10 tries, else the whole image.
-    private (int, int, int, int) SampleCrop(ref DataRandom random, int w, int h)
+    /// <summary>
+    /// big_vision's inception crop (TF <c>sample_distorted_bounding_box</c>): a box of area ∈ [CropMinArea, 1] of
+    /// the image and aspect ratio ∈ [3/4, 4/3] (log-uniform), up to 10 tries, else the whole image. It is the
+    /// first draw <see cref="Apply"/> makes from its random source.
+    /// </summary>
+    public (int X, int Y, int Width, int Height) SampleCrop(ref DataRandom random)
     {
+        int w = source.Width, h = source.Height;
         for (int attempt = 0; attempt < 10; attempt++)
         {
             double area = (CropMinArea + (1 - CropMinArea) * random.NextDouble()) * w * h;

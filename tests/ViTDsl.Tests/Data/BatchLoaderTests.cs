@@ -63,6 +63,13 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void A_position_outside_the_subset_is_refused_with_the_likely_cause()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic().Batches(new DataPosition(0, 100)));
+        Assert.Contains("Data.TrainImages", e.Message);
+    }
+
+    [Fact]
     public void Prefetching_and_a_plain_loop_give_identical_batches()
     {
         var pipeline = Synthetic();
@@ -97,6 +104,20 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void Standardisation_gives_the_training_subset_zero_mean_and_unit_std()
+    {
+        // Batch = subset size, no augmentation: one batch is exactly one epoch of the subset.
+        var data = new ViTDsl.Data(new DataSet.Synthetic(150, 0, 5)) { TrainImages = 100, Batch = 100, Flip = false, Crop = false, Normalisation = Normalisation.Standardise };
+        using var batch = DataPipeline.Load(data, 28, 1).Sampler().Next(DataPosition.Start);
+        Assert.Equal(0.0, batch.Images.mean().item<float>(), 4);
+        Assert.Equal(1.0, batch.Images.std(unbiased: false).item<float>(), 3);
+        var unit = DataPipeline.Load(data with { Normalisation = Normalisation.UnitRange }, 28, 1).Sampler().Next(DataPosition.Start);
+        Assert.InRange(unit.Images.min().item<float>(), 0f, 1f);
+        Assert.InRange(unit.Images.max().item<float>(), 0f, 1f);
+        unit.Dispose();
+    }
+
+    [Fact]
     public void Resizing_matches_torch_bilinear_interpolation()
     {
         var pipeline = Synthetic(flip: false, crop: false, side: 56);
@@ -106,6 +127,28 @@ public class BatchLoaderTests
         using var source = torch.tensor(image.Select(b => b / 127.5f - 1f).ToArray(), [1, 1, 28, 28]);
         using var expected = nn.functional.interpolate(source, [56, 56], mode: InterpolationMode.Bilinear, align_corners: false);
         Assert.True(batch.Images[0].allclose(expected[0], rtol: 0, atol: 1e-5));
+    }
+
+    [Fact]
+    public void A_crop_is_torchs_bilinear_resize_of_the_sampled_box()
+    {
+        var pipeline = Synthetic(flip: false, crop: true);
+        var sampler = pipeline.Sampler();
+        using var batch = sampler.Next(DataPosition.Start);
+        var position = DataPosition.Start;
+        int cropped = 0;
+        for (int i = 0; i < 8; i++, position = position.Advance(100))
+        {
+            var random = new DataRandom(3, DataRandom.Augment, position.Epoch, position.Index); // the pipeline's seed is 3
+            var (x, y, w, h) = pipeline.TrainTransform.SampleCrop(ref random);
+            if (w < 28 || h < 28) cropped++;
+            var image = pipeline.Source.Train.Image(sampler.ImageAt(position)).ToArray();
+            using var full = torch.tensor(image.Select(b => b / 127.5f - 1f).ToArray(), [1, 1, 28, 28]);
+            using var box = full[.., .., y..(y + h), x..(x + w)];
+            using var expected = nn.functional.interpolate(box, [28, 28], mode: InterpolationMode.Bilinear, align_corners: false);
+            Assert.True(batch.Images[i].allclose(expected[0], rtol: 0, atol: 1e-5), $"image {i}, box {x},{y} {w}×{h}");
+        }
+        Assert.True(cropped >= 6, $"only {cropped} of 8 images were cropped");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class BenchDataCommandTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = BenchCommands.Data().Parse("--synthetic 500 --batch 32 --batches 2 --step-ms 1")
+        int code = BenchCommands.Data().Parse("--synthetic 500 --batch 32 --batches 2 --step-ms 1 --repeats 1")
             .Invoke(new InvocationConfiguration { Output = output, Error = error });
         Assert.Equal(0, code);
         var lines = output.ToString().Split('\n').Where(l => l.Contains("images/s")).ToList();

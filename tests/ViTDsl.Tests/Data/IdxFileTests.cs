@@ -121,6 +121,17 @@ public class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void Four_dimensional_image_files_carry_their_channels()
+    {
+        File.WriteAllBytes(dir.File("images"), Raw([2, 3, 2, 2], Values(24)));
+        File.WriteAllBytes(dir.File("labels"), Raw([2], [1, 0]));
+        var set = DataSetLoader.LoadPair(dir.File("images"), dir.File("labels"), 4);
+        Assert.Equal((2, 3, 2, 2, 4), (set.Count, set.Channels, set.Height, set.Width, set.Classes));
+        Assert.Contains("labels need [N]", Assert.Throws<InvalidDataException>(() =>
+            DataSetLoader.LoadPair(dir.File("images"), dir.File("images"), null)).Message);
+    }
+
+    [Fact]
     public void Missing_fashion_mnist_says_how_to_install_it()
     {
         var e = Assert.Throws<FileNotFoundException>(() => DataSetLoader.Load(new DataSet.FashionMnist { Directory = dir.File("nowhere") }));

@@ -24,6 +24,7 @@ public class CheckpointTests : IDisposable
             ["optim/momentum"] = torch.randn([4, 5], generator: generator).to(ScalarType.BFloat16),
             ["optim/count"] = torch.tensor(99L),
             ["transposed"] = torch.arange(12f).reshape(3, 4).t(), // not contiguous
+            ["empty"] = torch.zeros(0, 3),
         };
     }
 

@@ -67,8 +67,7 @@ public static class Checkpoint
     /// <summary>Reads a checkpoint after verifying its checksum; the caller disposes the result (its tensors).</summary>
     public static LoadedCheckpoint Read(string path)
     {
-        var bytes = ReadVerified(path);
-        var reader = new Reader(path, bytes, bytes.Length - TrailerLength);
+        using var reader = Open(path);
         var header = ParseHeader(reader);
         int count = reader.Int32();
         var tensors = new Dictionary<string, Tensor>();
@@ -83,12 +82,13 @@ public static class Checkpoint
                 var shape = new long[rank];
                 for (int d = 0; d < rank; d++) shape[d] = reader.Int64();
                 long length = reader.Int64();
-                var data = reader.Bytes(length);
+                if (length < 0 || length > reader.Remaining) throw reader.Corrupt($"tensor '{name}' claims {length} bytes");
                 var tensor = torch.empty(shape, dtype);
                 tensors[name] = tensor;
-                if (tensor.bytes.Length != length)
+                var target = tensor.bytes;
+                if (target.Length != length)
                     throw reader.Corrupt($"tensor '{name}' of shape [{string.Join(", ", shape)}] and type {dtype} stores {length} bytes");
-                tensor.bytes = data;
+                reader.Fill(target);
             }
             if (!reader.AtEnd) throw reader.Corrupt("bytes remain after the last tensor");
         }
@@ -103,13 +103,15 @@ public static class Checkpoint
     /// <summary>Reads only the header (after verifying the checksum), e.g. to find the latest step.</summary>
     public static CheckpointHeader ReadHeader(string path)
     {
-        var bytes = ReadVerified(path);
-        return ParseHeader(new Reader(path, bytes, bytes.Length - TrailerLength));
+        using var reader = Open(path);
+        return ParseHeader(reader);
     }
 
     private static CheckpointHeader ParseHeader(Reader reader)
     {
-        if (!reader.Bytes(Magic.Length).SequenceEqual(Magic)) throw reader.Corrupt("it does not start with the ViTDsl checkpoint magic");
+        Span<byte> magic = stackalloc byte[Magic.Length];
+        reader.Fill(magic);
+        if (!magic.SequenceEqual(Magic)) throw reader.Corrupt("it does not start with the ViTDsl checkpoint magic");
         int version = reader.Int32();
         if (version != FormatVersion)
             throw new InvalidDataException($"Checkpoint {reader.Path} has format version {version}; this build reads version {FormatVersion}.");
@@ -124,41 +126,75 @@ public static class Checkpoint
         }
     }
 
-    private static byte[] ReadVerified(string path)
+    // Streams the file once to check the end marker and SHA-256 (so nothing of a damaged file is ever parsed, and
+    // files beyond 2 GB work), then returns a reader positioned at the start.
+    private static Reader Open(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint {path} does not exist.", path);
-        var bytes = File.ReadAllBytes(path);
-        string refuse = $"Checkpoint {path} is corrupt or truncated and was not loaded";
-        string fix = "delete it to resume from the previous checkpoint, or restart the run.";
-        if (bytes.Length < Magic.Length + TrailerLength || !bytes.AsSpan(bytes.Length - EndMagic.Length).SequenceEqual(EndMagic))
-            throw new InvalidDataException($"{refuse}: its end marker is missing ({bytes.Length} bytes; was the write interrupted?); {fix}");
-        var stored = bytes.AsSpan(bytes.Length - TrailerLength, 32);
-        var actual = SHA256.HashData(bytes.AsSpan(0, bytes.Length - TrailerLength));
-        if (!stored.SequenceEqual(actual))
-            throw new InvalidDataException($"{refuse}: its SHA-256 checksum does not match its contents; {fix}");
-        return bytes;
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        try
+        {
+            string refuse = $"Checkpoint {path} is corrupt or truncated and was not loaded";
+            string fix = "delete it to resume from the previous checkpoint, or restart the run.";
+            long body = file.Length - TrailerLength;
+            Span<byte> trailer = stackalloc byte[TrailerLength];
+            if (body < Magic.Length)
+                throw new InvalidDataException($"{refuse}: it has only {file.Length} bytes (was the write interrupted?); {fix}");
+            file.Position = body;
+            file.ReadExactly(trailer);
+            if (!trailer[32..].SequenceEqual(EndMagic))
+                throw new InvalidDataException($"{refuse}: its end marker is missing ({file.Length} bytes; was the write interrupted?); {fix}");
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            file.Position = 0;
+            var buffer = new byte[1 << 20];
+            for (long left = body; left > 0;)
+            {
+                int n = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                if (n == 0) throw new InvalidDataException($"{refuse}: it shrank while being read; {fix}");
+                hash.AppendData(buffer, 0, n);
+                left -= n;
+            }
+            if (!hash.GetHashAndReset().AsSpan().SequenceEqual(trailer[..32]))
+                throw new InvalidDataException($"{refuse}: its SHA-256 checksum does not match its contents; {fix}");
+            file.Position = 0;
+            return new Reader(path, file, body);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
-    private sealed class Reader(string path, byte[] bytes, int end)
+    private sealed class Reader(string path, FileStream file, long end) : IDisposable
     {
-        private int offset;
+        private readonly byte[] scratch = new byte[8];
         public string Path => path;
-        public bool AtEnd => offset == end;
+        public long Remaining => end - file.Position;
+        public bool AtEnd => file.Position == end;
 
-        public Span<byte> Bytes(long count)
+        public void Fill(Span<byte> target)
         {
-            if (count < 0 || count > end - offset) throw Corrupt($"a field of {count} bytes at offset {offset} runs past the end");
-            var span = bytes.AsSpan(offset, (int)count);
-            offset += (int)count;
-            return span;
+            if (target.Length > Remaining) throw Corrupt($"a field of {target.Length} bytes at offset {file.Position} runs past the end");
+            file.ReadExactly(target);
         }
 
-        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Bytes(4));
-        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
-        public string Text() => Encoding.UTF8.GetString(Bytes(Int32()));
+        public int Int32() { Fill(scratch.AsSpan(0, 4)); return BinaryPrimitives.ReadInt32LittleEndian(scratch); }
+        public long Int64() { Fill(scratch.AsSpan(0, 8)); return BinaryPrimitives.ReadInt64LittleEndian(scratch); }
+
+        public string Text()
+        {
+            int length = Int32();
+            if (length < 0 || length > Remaining) throw Corrupt($"a text field claims {length} bytes");
+            var bytes = new byte[length];
+            Fill(bytes);
+            return Encoding.UTF8.GetString(bytes);
+        }
 
         public InvalidDataException Corrupt(string problem) =>
             new($"Checkpoint {path} is malformed ({problem}) although its checksum matches; it was written by another program or version.");
+
+        public void Dispose() => file.Dispose();
     }
 }
 
