@@ -9,5 +9,6 @@ root.Subcommands.Add(PlanCommand.Create(ExperimentCatalog.All));
 root.Subcommands.Add(TrainCommand.Create(ExperimentCatalog.All, ExperimentCatalog.Sweeps));
 var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");
 bench.Subcommands.Add(BenchTrainingCommand.Create());
+bench.Subcommands.Add(BenchCommands.Data());
 root.Subcommands.Add(bench);
 return root.Parse(args).Invoke();

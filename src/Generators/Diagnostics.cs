@@ -34,14 +34,34 @@ internal static class Diagnostics
         "Experiment '{0}' must be declared as 'static Experiment {0} => expression;' (or '{{ get; }} = expression;') so it can be evaluated at build time",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
 
+    // Training-recipe rules (src/Dsl: ScheduleRules, DataRules, LossSemantics, OptimizerRules).
+    public static readonly DiagnosticDescriptor SchedulePhase = Rule("VIT201", "A schedule phase is negative or misordered");
+    public static readonly DiagnosticDescriptor PhasesExceedRun = Rule("VIT202", "Warmup and cooldown exceed the run's steps");
+    public static readonly DiagnosticDescriptor BadDecay = Rule("VIT203", "Invalid decay parameters");
+    public static readonly DiagnosticDescriptor BadInfinite = Rule("VIT204", "Invalid infinite schedule");
+    public static readonly DiagnosticDescriptor DataNotPositive = Rule("VIT211", "A data size is not positive");
+    public static readonly DiagnosticDescriptor BadCrop = Rule("VIT212", "Invalid crop settings");
+    public static readonly DiagnosticDescriptor BadPath = Rule("VIT213", "Invalid data-set path");
+    public static readonly DiagnosticDescriptor BiasDisagreesWithLoss = Rule("VIT221", "Head bias disagrees with the loss");
+    public static readonly DiagnosticDescriptor BadLearningRate = Rule("VIT301", "Invalid learning rate");
+    public static readonly DiagnosticDescriptor BadBeta = Rule("VIT302", "Invalid beta");
+    public static readonly DiagnosticDescriptor BadEpsilon = Rule("VIT303", "Invalid epsilon");
+    public static readonly DiagnosticDescriptor BadWeightDecay = Rule("VIT304", "Invalid weight decay");
+    public static readonly DiagnosticDescriptor BadClipping = Rule("VIT305", "Invalid clipping");
+    public static readonly DiagnosticDescriptor BadMomentum = Rule("VIT306", "Invalid momentum");
+    public static readonly DiagnosticDescriptor BadFactoring = Rule("VIT307", "Invalid factoring settings");
+
+    private static readonly DiagnosticDescriptor[] Rules =
+    [
+        NotPositive, HeadsDoNotDivideWidth, PatchDoesNotDivideImage, SchedulePhase, PhasesExceedRun, BadDecay, BadInfinite,
+        DataNotPositive, BadCrop, BadPath, BiasDisagreesWithLoss, BadLearningRate, BadBeta, BadEpsilon, BadWeightDecay,
+        BadClipping, BadMomentum, BadFactoring,
+    ];
+
     /// <summary>The descriptor for a problem found by the Dsl's own rules, by its id.</summary>
-    public static DiagnosticDescriptor ForRule(string id) => id switch
-    {
-        ShapeRules.NotPositive => NotPositive,
-        ShapeRules.HeadsDoNotDivideWidth => HeadsDoNotDivideWidth,
-        ShapeRules.PatchDoesNotDivideImage => PatchDoesNotDivideImage,
-        _ => new DiagnosticDescriptor(id, "Invalid declaration", "{0}", Category, DiagnosticSeverity.Error, true, helpLinkUri: HelpLink),
-    };
+    public static DiagnosticDescriptor ForRule(string id) =>
+        System.Linq.Enumerable.FirstOrDefault(Rules, d => d.Id == id)
+        ?? new DiagnosticDescriptor(id, "Invalid declaration", "{0}", Category, DiagnosticSeverity.Error, true, helpLinkUri: HelpLink);
 
     private static DiagnosticDescriptor Rule(string id, string title) =>
         new(id, title, "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);

@@ -8,9 +8,7 @@ public static class ExperimentRules
 {
     public static IReadOnlyList<Problem> Check(Experiment experiment) =>
         ShapeRules.Check(experiment.Model)
-            .Concat(ScheduleRules.Check(experiment.Schedule, experiment.Steps))
-            .Concat(DataRules.Check(experiment.Data))
-            .Concat(LossSemantics.Check(experiment.Loss, experiment.Model.Classifier))
+            .Concat(TrainingRules.Check(experiment))
             .Concat(OptimizerRules.Check(experiment))
             .ToList();
 }

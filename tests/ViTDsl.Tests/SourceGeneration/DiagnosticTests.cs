@@ -24,6 +24,9 @@ public class DiagnosticTests
     [InlineData("VIT001", "public static Experiment Bad => new(Vit.B(int.Parse(\"16\")));", "int.Parse(\"16\")")]
     [InlineData("VIT001", "public static Experiment Bad => new(Vit.B(System.Environment.ProcessorCount));", "System.Environment.ProcessorCount")]
     [InlineData("VIT006", "public static Experiment Bad => new(Vit.Named(\"Q/16\"));", "Vit.Named(\"Q/16\")")]
+    [InlineData("VIT301", "public static Experiment Bad => new(Vit.B(16)) { LearningRate = -1e-3 };", "LearningRate = -1e-3")]
+    [InlineData("VIT221", "public static Experiment Bad => new(Vit.B(16) with { Classifier = new Classifier(1000) { BiasInit = -10 } }) { Loss = new Loss.Softmax() };", "BiasInit = -10")]
+    [InlineData("VIT211", "public static Experiment Bad => new(Vit.B(16)) { Data = new Data(new DataSet.FashionMnist()) { Batch = 0 } };", "Batch = 0")]
     [InlineData("VIT007", "public static Experiment Bad { get { var v = Vit.B(16); return new(v); } }", "Bad")]
     public void An_invalid_declaration_is_an_error_at_the_code_at_fault(string id, string declaration, string culprit)
     {

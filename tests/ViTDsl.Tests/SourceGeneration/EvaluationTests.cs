@@ -29,4 +29,28 @@ public class EvaluationTests
         Assert.Equal(new Experiment(Vit.s(16) with { Variant = "s/16-wide", Width = 320, Heads = 10 }),
             catalog.Single(e => e.Name == "Named").Declaration);
     }
+
+    [Fact]
+    public void Helper_methods_declared_in_source_are_evaluated_and_recursion_is_refused()
+    {
+        const string source = """
+            using ViTDsl;
+            namespace Study;
+            [Experiments]
+            public static partial class Family
+            {
+                private static Vit Wide(int width, int depth) => new Vit(Patch: 4, Width: width, Depth: depth, Mlp: 4 * width, Heads: width / 32) { Image = 28, Channels = 1 };
+                public static Experiment W64 => new(Wide(64, depth: 2));
+                private static int Loop(int n) => Loop(n + 1);
+                public static Experiment Bad => new(Vit.Ti(Loop(1)));
+            }
+            """;
+        var (diagnostics, _) = GeneratorHarness.Run(source);
+        var recursion = Assert.Single(diagnostics);
+        Assert.Equal("VIT001", recursion.Id);
+        Assert.Contains("calls itself", recursion.GetMessage());
+
+        var valid = GeneratorHarness.Catalog(GeneratorHarness.CompileAndLoad(source.Replace("public static Experiment Bad => new(Vit.Ti(Loop(1)));", "")));
+        Assert.Equal(new Experiment(new Vit(4, 64, 2, 256, 2) { Image = 28, Channels = 1 }), Assert.Single(valid).Declaration);
+    }
 }
