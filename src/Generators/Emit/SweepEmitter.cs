@@ -15,6 +15,7 @@ internal static class SweepEmitter
     public static void Emit(StringBuilder code, ExperimentClass owner, SweepDeclaration sweep, bool withModels)
     {
         var shapes = sweep.Trials.Select(t => t.Value.BuiltModel()).Distinct().ToList();
+        var facts = SweepFacts.Of(sweep.Trials.Select(t => t.Value).ToList());
         var modelOf = shapes.Select((shape, i) => (shape, name: $"{sweep.Name}Model{i}")).ToDictionary(x => x.shape, x => x.name);
 
         code.Append($$"""
@@ -25,6 +26,18 @@ internal static class SweepEmitter
         public const string Name = "{{sweep.Name}}";
         public const string DeclaredIn = "{{owner.ClassName}}";
         public const int TrialCount = {{sweep.Trials.Length.ToString(CultureInfo.InvariantCulture)}};
+
+        /// <summary>Training compute as the paper counts it: every trial from scratch (FLOPs).</summary>
+        public const double TrainingFlops = {{SourceText.Print(facts.TrainingFlops)}};
+
+        /// <summary>Training compute actually spent when durations branch off shared prefixes (FLOPs).</summary>
+        public const double TrainingFlopsWhenBranched = {{SourceText.Print(facts.TrainingFlopsWhenBranched)}};
+
+        /// <summary>Estimated wall time of the whole sweep on this machine, in seconds.</summary>
+        public const double EstimatedSeconds = {{SourceText.Print(facts.EstimatedSeconds)}};
+
+        /// <summary>All sweep facts as one value.</summary>
+        public static global::ViTDsl.SweepFacts Facts { get; } = {{SourceText.Print(facts)}};
 
         /// <summary>The trial names, in the sweep's order (the last axis varies fastest).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<string> TrialNames { get; } = new[]
@@ -45,7 +58,7 @@ internal static class SweepEmitter
             code.AppendLine("            };");
             code.AppendLine();
             code.AppendLine("        /// <summary>This sweep as a catalog entry.</summary>");
-            code.AppendLine("        public static global::ViTDsl.Runtime.Models.GeneratedSweep Entry { get; } = new(Name, DeclaredIn, Trials);");
+            code.AppendLine("        public static global::ViTDsl.Runtime.Models.GeneratedSweep Entry { get; } = new(Name, DeclaredIn, Trials, Facts);");
         }
         code.AppendLine("    }");
         if (withModels)

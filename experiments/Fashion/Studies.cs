@@ -1,0 +1,37 @@
+using static ViTDsl.Experiments.Fashion.FashionMnist;
+
+namespace ViTDsl.Experiments.Fashion;
+
+/// <summary>
+/// Scaling studies on Fashion-MNIST: model size × training-set size × training duration, the paper's three axes.
+/// Durations share one main run per (model, data) through cooldown branches (rsqrt schedule), so each lineage
+/// costs its longest run's prefix plus one cooldown per duration.
+/// </summary>
+[Experiments]
+public static partial class Studies
+{
+    private static Experiment Base => Recipe with
+    {
+        Data = Recipe.Data with { Batch = 64 },
+        Schedule = Schedule.Warmup(50) >> Schedule.Rsqrt(timescale: 100) >> Schedule.Cooldown(100),
+    };
+
+    private static Axis Models(params Vit[] models) => Axis.Of("model", (e, m) => e with { Model = m }, models);
+    private static Axis TrainImages(params long[] counts) => Axis.Of("images", (e, n) => e with { Data = e.Data with { TrainImages = n } }, counts);
+    private static Axis Steps(params long[] steps) => Axis.Of("steps", (e, s) => e with { Steps = s }, steps);
+
+    /// <summary>The main job: 4 models × 3 training-set sizes × 3 durations, about a quarter of an hour on two cores.</summary>
+    public static Sweep FashionScaling => Sweep.From(Base)
+        * Models(FashionVit("fashion-mu", width: 16, depth: 1, heads: 1), FashionVit("fashion-ti", width: 32, depth: 2, heads: 2),
+                 FashionVit("fashion-s", width: 48, depth: 3, heads: 3), FashionVit("fashion-m", width: 64, depth: 4, heads: 4))
+        * TrainImages(2_000, 10_000, 60_000)
+        * Steps(200, 400, 800);
+
+    /// <summary>A larger study for a longer session: wider models, longer training.</summary>
+    public static Sweep FashionScalingLarge => Sweep.From(Base with { Data = Base.Data with { Batch = 128 } })
+        * Models(FashionVit("fashion-ti", width: 32, depth: 2, heads: 2), FashionVit("fashion-s", width: 48, depth: 3, heads: 3),
+                 FashionVit("fashion-m", width: 64, depth: 4, heads: 4), FashionVit("fashion-b", width: 96, depth: 6, heads: 4),
+                 FashionVit("fashion-l", width: 128, depth: 8, heads: 4))
+        * TrainImages(2_000, 6_000, 20_000, 60_000)
+        * Steps(500, 1_000, 2_000, 4_000);
+}
