@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Workers;
 /// </summary>
 internal sealed class MessagePump
 {
-    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>();
     private readonly PipeWriter _writer;
     private readonly Task _pump;
 

@@ -56,7 +56,6 @@ public static class WorkerHost
         var controlOut = new MessagePump(control.Output);
         var metrics = new MessagePump(metricsChannel.Output);
         var log = new MessagePump(logChannel.Output);
-        var reporter = new WorkerReporter(controlOut, metrics, log);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         // The control channel's reader: the spec first, then a cancel or the end of the parent.
@@ -98,6 +97,7 @@ public static class WorkerHost
         }
 
         controlOut.Post(LineChannel.Encode(new TrialStarted(Environment.ProcessId)));
+        var reporter = new WorkerReporter(controlOut, metrics, log); // its clock starts with the trial
         var running = Task.Run(() => runner.RunAsync(trial, reporter, stop.Token), CancellationToken.None);
         WorkerMessage end;
         int exitCode;
