@@ -14,7 +14,9 @@ public sealed class LeastSquaresTrial : ITrialRunner
         var p = trial.Payload.Deserialize<LeastSquaresPayload>(new JsonSerializerOptions(JsonSerializerDefaults.Web))
                 ?? throw new ArgumentException("The trial payload is empty; expected a LeastSquaresPayload.");
         reporter.Phase(TrialPhase.Loading);
-        torch.set_num_threads(1); // one thread: bitwise-reproducible sums, so a resumed run equals an uninterrupted one
+        // One thread and no BLAS (MKL's matrix kernels may round differently from process to process): elementwise
+        // products and reductions only, so every run of a trial, resumed or not, gives the same bits.
+        torch.set_num_threads(1);
         var problem = LeastSquaresProblem.Generate(p.Seed, p.Rows, p.Cols);
         using var x = tensor(problem.X, [p.Rows, p.Cols], ScalarType.Float64);
         using var y = tensor(problem.Y, [p.Rows, 1], ScalarType.Float64);
@@ -26,8 +28,8 @@ public sealed class LeastSquaresTrial : ITrialRunner
             cancellationToken.ThrowIfCancellationRequested();
             using (NewDisposeScope())
             {
-                var residual = x.mm(w) - y;
-                var gradient = x.t().mm(residual) * (2.0 / p.Rows);
+                var residual = (x * w.t()).sum(1, keepdim: true) - y;           // X·w − y, rows × 1
+                var gradient = (x * residual).sum(0, keepdim: true).t() * (2.0 / p.Rows); // 2/n · Xᵀ(X·w − y), cols × 1
                 reporter.Metric(step, "loss", (residual * residual).mean().item<double>());
                 reporter.Metric(step, "grad_norm", gradient.norm().item<double>());
                 var next = (w - p.LearningRate * gradient).MoveToOuterDisposeScope();

@@ -16,9 +16,9 @@ public enum AttemptOutcome
 }
 
 /// <summary>
-/// Wall time of one trial run, split into phases. <see cref="StartSeconds"/> is measured by the parent (spawn to the
-/// worker's <c>started</c> message: runtime start-up and handshake); the others are measured by the worker from
-/// the phases its trial runner reports. <see cref="WallSeconds"/> runs from spawn to the worker's last message.
+/// Wall time of one trial run, split into phases. Loading, training and recording are measured by the worker from the
+/// phases its trial runner reports; <see cref="WallSeconds"/> runs from spawning the worker to its last message
+/// (parent's clock); <see cref="StartSeconds"/> is the rest: process and runtime start-up, handshake, hand-over.
 /// </summary>
 public sealed record TrialTimings(double StartSeconds, double LoadSeconds, double TrainSeconds, double RecordSeconds, double WallSeconds)
 {

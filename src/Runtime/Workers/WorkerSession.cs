@@ -31,8 +31,13 @@ public interface IWorkerObserver
 /// <param name="WallSeconds">From the session's start to its end.</param>
 public sealed record WorkerResult(AttemptOutcome Outcome, string? Error, PhaseSeconds? Worker, double? StartSeconds, double WallSeconds)
 {
-    /// <summary>The timings to record for this run.</summary>
-    public TrialTimings Timings => new(StartSeconds ?? WallSeconds, Worker?.Loading ?? 0, Worker?.Training ?? 0, Worker?.Recording ?? 0, WallSeconds);
+    /// <summary>
+    /// The timings to record for this run. Starting is the wall time outside the worker's phases (process and
+    /// runtime start-up, handshake, hand-over), so the four phases add up to the wall time.
+    /// </summary>
+    public TrialTimings Timings => Worker is null
+        ? new(StartSeconds ?? WallSeconds, 0, 0, 0, WallSeconds)
+        : new(Math.Max(0, WallSeconds - Worker.Loading - Worker.Training - Worker.Recording), Worker.Loading, Worker.Training, Worker.Recording, WallSeconds);
 }
 
 /// <summary>
