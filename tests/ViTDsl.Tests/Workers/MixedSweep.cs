@@ -21,7 +21,7 @@ public sealed class MixedSweep : IDisposable
         ["plain"] = new(Seed: 1, Rows: 48, Cols: 6, Steps: 20, LearningRate: 0.1, CheckpointEvery: 5),
         ["crash-once"] = new(Seed: 2, Rows: 48, Cols: 6, Steps: 30, LearningRate: 0.1, CheckpointEvery: 10, StepDelayMs: 10, CrashAtStep: 12),
         ["crash-always"] = new(Seed: 3, Rows: 48, Cols: 6, Steps: 30, LearningRate: 0.1, CheckpointEvery: 10, CrashAtStep: 5, CrashOnAttempt: 0),
-        ["long"] = new(Seed: 4, Rows: 48, Cols: 6, Steps: 60, LearningRate: 0.05, CheckpointEvery: 10, StepDelayMs: 25),
+        ["long"] = new(Seed: 4, Rows: 48, Cols: 6, Steps: 60, LearningRate: 0.05, CheckpointEvery: 10, StepDelayMs: 50),
     };
 
     public static SweepDefinition Definition { get; } = new("mixed",
