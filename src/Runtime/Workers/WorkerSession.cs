@@ -82,23 +82,44 @@ public static class WorkerSession
         controlOut.Post(LineChannel.Encode(new RunTrial(trial)));
         await using var cancelling = cancellationToken.Register(() => controlOut.Post(LineChannel.Encode(new CancelTrial())));
 
+        // A channel that breaks the protocol, or an observer that fails (the store), stops the worker: nothing it
+        // reports from then on could be recorded.
+        string? channelError = null;
+        void StopWorker(string? why)
+        {
+            if (why is not null) Interlocked.CompareExchange(ref channelError, why, null);
+            controlOut.Post(LineChannel.Encode(new CancelTrial()));
+        }
         var metricsDone = Task.Run(async () =>
         {
-            await foreach (var batch in LineChannel.ReadBatchesAsync(metrics.Input))
+            try
             {
-                var (m, c) = (new List<MetricRecord>(batch.Count), new List<CheckpointRecord>());
-                foreach (var line in batch)
-                    switch (LineChannel.Decode(line))
-                    {
-                        case MetricReported r: m.Add(new MetricRecord(r.Step, r.Name, r.Value)); break;
-                        case CheckpointReported r: c.Add(new CheckpointRecord(r.Step, r.Path, r.Sha256)); break;
-                    }
-                observer.Progress(m, c);
+                await foreach (var batch in LineChannel.ReadBatchesAsync(metrics.Input))
+                {
+                    var (m, c) = (new List<MetricRecord>(batch.Count), new List<CheckpointRecord>());
+                    foreach (var line in batch)
+                        switch (LineChannel.Decode(line))
+                        {
+                            case MetricReported r: m.Add(new MetricRecord(r.Step, r.Name, r.Value)); break;
+                            case CheckpointReported r: c.Add(new CheckpointRecord(r.Step, r.Path, r.Sha256)); break;
+                        }
+                    observer.Progress(m, c);
+                }
             }
+            catch (System.Text.Json.JsonException e)
+            {
+                StopWorker($"the worker sent something that is not a protocol message on '{WorkerProtocol.Metrics}' ({e.Message})");
+                await foreach (var _ in LineChannel.ReadBatchesAsync(metrics.Input)) { } // keep it flowing so the worker can finish
+            }
+            catch { StopWorker(null); throw; }
         }, CancellationToken.None);
         var logDone = Task.Run(async () =>
         {
-            await foreach (var batch in LineChannel.ReadBatchesAsync(log.Input)) observer.Log(batch);
+            try
+            {
+                await foreach (var batch in LineChannel.ReadBatchesAsync(log.Input)) observer.Log(batch);
+            }
+            catch { StopWorker(null); throw; }
         }, CancellationToken.None);
 
         WorkerMessage? end = null;
@@ -130,13 +151,15 @@ public static class WorkerSession
             protocolError ??= "the worker's metrics or log channel did not end";
         var wall = clock.Elapsed.TotalSeconds;
         await controlOut.CompleteAsync().ConfigureAwait(false); // hang up: the worker exits
+        protocolError ??= Volatile.Read(ref channelError);
 
         return end switch
         {
             TrialFinished f when protocolError is null => new(AttemptOutcome.Succeeded, null, f.Seconds, startSeconds, wall),
             TrialFinished f => new(AttemptOutcome.Failed, protocolError, f.Seconds, startSeconds, wall),
             TrialFailed f => new(AttemptOutcome.Failed, f.Error, f.Seconds, startSeconds, wall),
-            TrialCancelled c => new(AttemptOutcome.Interrupted, "cancelled", c.Seconds, startSeconds, wall),
+            TrialCancelled c when protocolError is null => new(AttemptOutcome.Interrupted, "cancelled", c.Seconds, startSeconds, wall),
+            TrialCancelled c => new(AttemptOutcome.Failed, protocolError, c.Seconds, startSeconds, wall),
             _ when cancellationToken.IsCancellationRequested => new(AttemptOutcome.Interrupted, "cancelled; the worker ended without answering", null, startSeconds, wall),
             _ => new(AttemptOutcome.Failed, protocolError ?? "the worker's connection ended before it finished the trial", null, startSeconds, wall),
         };

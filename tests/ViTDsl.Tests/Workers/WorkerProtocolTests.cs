@@ -152,6 +152,31 @@ public sealed class WorkerProtocolTests : IDisposable
     }
 
     [Fact]
+    public async Task When_recording_fails_the_worker_is_stopped_and_the_failure_surfaces()
+    {
+        var (host, parent) = Connect(new Runner(async (_, r, token) =>
+        {
+            for (var step = 1; ; step++)
+            {
+                r.Metric(step, "loss", 1);
+                await Task.Delay(10, token);
+            }
+        }));
+        var failing = new FailingRecorder();
+        var e = await Assert.ThrowsAsync<IOException>(() => WorkerSession.RunAsync(parent, Spec(), failing, default).WaitAsync(Patience));
+        Assert.Equal("disk full", e.Message);
+        Assert.Equal(WorkerHost.Cancelled, await host.WaitAsync(Patience));
+    }
+
+    private sealed class FailingRecorder : IWorkerObserver
+    {
+        public void Started(int workerPid) { }
+        public void PhaseChanged(TrialPhase phase) { }
+        public void Progress(IReadOnlyList<MetricRecord> metrics, IReadOnlyList<CheckpointRecord> checkpoints) => throw new IOException("disk full");
+        public void Log(IReadOnlyList<string> lines) { }
+    }
+
+    [Fact]
     public async Task A_worker_started_without_a_parent_exits_with_a_protocol_error()
     {
         var ran = false;
