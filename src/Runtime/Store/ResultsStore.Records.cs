@@ -1,0 +1,86 @@
+namespace ViTDsl.Runtime.Store;
+
+// What trials report: metrics, checkpoints, logs; and the fits an analysis derives from a sweep.
+public sealed partial class ResultsStore
+{
+    /// <summary>
+    /// Records metrics and checkpoints of an attempt in one transaction (committed on return). A (trial, name, step)
+    /// metric or (trial, step) checkpoint recorded before is replaced, never duplicated: see <see cref="StoreSchema"/>.
+    /// </summary>
+    public void RecordProgress(AttemptHandle attempt, IReadOnlyList<MetricRecord> metrics, IReadOnlyList<CheckpointRecord> checkpoints)
+    {
+        if (metrics.Count == 0 && checkpoints.Count == 0) return;
+        Guard(() =>
+        {
+            using var tx = _connection.BeginTransaction();
+            using (var insert = Command(
+                "INSERT INTO metrics(trial_id, name, step, value, attempt) VALUES($t, $n, $s, $v, $a) " +
+                "ON CONFLICT(trial_id, name, step) DO UPDATE SET value = excluded.value, attempt = excluded.attempt",
+                tx, ("$t", attempt.TrialId), ("$a", attempt.Attempt), ("$n", ""), ("$s", 0L), ("$v", 0.0)))
+            {
+                foreach (var m in metrics)
+                {
+                    insert.Parameters["$n"].Value = m.Name;
+                    insert.Parameters["$s"].Value = m.Step;
+                    insert.Parameters["$v"].Value = double.IsNaN(m.Value) ? DBNull.Value : m.Value;
+                    insert.ExecuteNonQuery();
+                }
+            }
+            foreach (var c in checkpoints)
+                Execute("INSERT INTO checkpoints(trial_id, step, path, sha256, attempt) VALUES($t, $s, $p, $h, $a) " +
+                        "ON CONFLICT(trial_id, step) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, attempt = excluded.attempt",
+                    tx, ("$t", attempt.TrialId), ("$s", c.Step), ("$p", c.Path), ("$h", c.Sha256), ("$a", attempt.Attempt));
+            tx.Commit();
+        });
+    }
+
+    /// <summary>Appends log lines of an attempt (committed on return).</summary>
+    public void RecordLog(AttemptHandle attempt, LogSource source, IReadOnlyList<string> lines)
+    {
+        if (lines.Count == 0) return;
+        Guard(() =>
+        {
+            using var tx = _connection.BeginTransaction();
+            var utc = Now();
+            foreach (var line in lines)
+                Execute("INSERT INTO logs(trial_id, attempt, source, utc, text) VALUES($t, $a, $s, $u, $x)", tx,
+                    ("$t", attempt.TrialId), ("$a", attempt.Attempt), ("$s", source.ToString().ToLowerInvariant()), ("$u", utc), ("$x", line));
+            tx.Commit();
+        });
+    }
+
+    /// <summary>The metrics of a trial, ordered by name then step.</summary>
+    public IReadOnlyList<MetricRecord> Metrics(long trialId) => Guard(() => Query(
+        "SELECT step, name, value FROM metrics WHERE trial_id = $t ORDER BY name, step",
+        r => new MetricRecord(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? double.NaN : r.GetDouble(2)), ("$t", trialId)));
+
+    /// <summary>The recorded checkpoints of a trial, by step.</summary>
+    public IReadOnlyList<CheckpointRecord> Checkpoints(long trialId) => Guard(() => QueryCheckpoints(trialId));
+
+    private List<CheckpointRecord> QueryCheckpoints(long trialId) => Query(
+        "SELECT step, path, sha256 FROM checkpoints WHERE trial_id = $t ORDER BY step",
+        r => new CheckpointRecord(r.GetInt64(0), r.GetString(1), r.GetString(2)), ("$t", trialId));
+
+    /// <summary>The log of a trial, every attempt, in the order written.</summary>
+    public IReadOnlyList<LogLine> Logs(long trialId) => Guard(() => Query(
+        "SELECT attempt, source, text FROM logs WHERE trial_id = $t ORDER BY id",
+        r => new LogLine(r.GetInt32(0), Enum.Parse<LogSource>(r.GetString(1), ignoreCase: true), r.GetString(2)), ("$t", trialId)));
+
+    /// <summary>Stores (or replaces) the fit of a sweep for a target, e.g. a scaling law fitted to its error.</summary>
+    public void RecordFit(string sweep, string target, string json) => Guard(() =>
+    {
+        var changed = Execute(
+            "INSERT INTO fits(sweep_id, target, json, updated_utc) SELECT id, $t, $j, $u FROM sweeps WHERE name = $s " +
+            "ON CONFLICT(sweep_id, target) DO UPDATE SET json = excluded.json, updated_utc = excluded.updated_utc",
+            null, ("$s", sweep), ("$t", target), ("$j", json), ("$u", Now()));
+        if (changed == 0) throw new StoreException($"The results store '{Path}' has no sweep '{sweep}' to attach a fit to. Run the sweep first.") { StorePath = Path };
+    });
+
+    /// <summary>The fits of a sweep, by target.</summary>
+    public IReadOnlyDictionary<string, string> Fits(string sweep) => Guard(() => Query(
+        "SELECT f.target, f.json FROM fits f JOIN sweeps s ON s.id = f.sweep_id WHERE s.name = $s ORDER BY f.target",
+        r => (r.GetString(0), r.GetString(1)), ("$s", sweep)).ToDictionary(p => p.Item1, p => p.Item2));
+
+    /// <summary>Runs SQLite's integrity check; returns "ok" or the problems found.</summary>
+    public string IntegrityCheck() => Guard(() => string.Join("; ", Query("PRAGMA integrity_check", r => r.GetString(0))));
+}

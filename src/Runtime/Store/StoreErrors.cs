@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+
+namespace ViTDsl.Runtime.Store;
+
+/// <summary>A results store cannot be used; the message names the file and what to do.</summary>
+public class StoreException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The database file.</summary>
+    public required string StorePath { get; init; }
+}
+
+/// <summary>The file is not an SQLite database, or SQLite reports it malformed.</summary>
+public sealed class StoreCorruptException(string message, Exception? inner = null) : StoreException(message, inner);
+
+/// <summary>Another connection held the write lock for longer than <see cref="StoreOptions.BusyTimeout"/>.</summary>
+public sealed class StoreLockedException(string message, Exception? inner = null) : StoreException(message, inner);
+
+/// <summary>The file was written by a newer ViTDsl, or is an SQLite database of something else.</summary>
+public sealed class StoreSchemaException(string message, Exception? inner = null) : StoreException(message, inner);
+
+internal static class StoreErrors
+{
+    // SQLite primary result codes (https://sqlite.org/rescode.html).
+    private const int Busy = 5, Locked = 6, Corrupt = 11, CantOpen = 14, NotADatabase = 26;
+
+    public static StoreCorruptException NotSqlite(string path) => new(
+        $"The results store '{path}' is not an SQLite database (its first bytes are not the SQLite header). " +
+        "Move it aside or delete it to start over, or pass another store path.")
+    { StorePath = path };
+
+    public static Exception Translate(SqliteException e, string path, StoreOptions options) =>
+        (e.SqliteErrorCode & 0xFF) switch
+        {
+            Corrupt or NotADatabase => new StoreCorruptException(
+                $"The results store '{path}' is damaged ({e.Message.TrimEnd('.')}). " +
+                "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.", e)
+            { StorePath = path },
+            Busy or Locked => new StoreLockedException(
+                $"The results store '{path}' stayed locked by another connection for {options.BusyTimeout.TotalSeconds:0.###} s. " +
+                "Another sweep or script is writing to it: wait for it to finish or stop it, or raise the busy timeout.", e)
+            { StorePath = path },
+            CantOpen => new StoreException(
+                $"The results store '{path}' cannot be opened ({e.Message.TrimEnd('.')}). " +
+                "Check that its folder exists and is writable, or pass another store path.", e)
+            { StorePath = path },
+            _ => e,
+        };
+}

@@ -1,0 +1,18 @@
+namespace ViTDsl.Runtime.Store;
+
+/// <summary>How a <see cref="ResultsStore"/> opens its database.</summary>
+public sealed record StoreOptions
+{
+    /// <summary>
+    /// How long a write waits for another connection's write lock before failing with
+    /// <see cref="StoreLockedException"/>. Several runners (or a runner and an analysis script) may share a store.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// True (default): every commit is fsync'ed (SQLite <c>synchronous=FULL</c>), so a recorded metric survives a
+    /// power cut. False: <c>synchronous=NORMAL</c>, which in WAL mode still survives any process crash (SIGKILL)
+    /// but may lose the last commits on power loss; several times faster on slow disks.
+    /// </summary>
+    public bool SyncEveryCommit { get; init; } = true;
+}

@@ -1,0 +1,64 @@
+namespace ViTDsl.Runtime.Store;
+
+/// <summary>Where a trial stands. A trial is <c>failed</c> only once it has used up its attempts.</summary>
+public enum TrialStatus { Pending, Running, Succeeded, Failed }
+
+/// <summary>How one attempt (one worker run) of a trial ended.</summary>
+public enum AttemptOutcome
+{
+    /// <summary>The worker is (or was, when the runner died) running it.</summary>
+    Running,
+    Succeeded,
+    /// <summary>The trial threw, or its worker crashed or was killed: counts against the trial's attempts.</summary>
+    Failed,
+    /// <summary>The runner stopped (Ctrl+C, or it was killed and found the attempt unfinished): does not count as a failure.</summary>
+    Interrupted,
+}
+
+/// <summary>
+/// Wall time of one trial run, split into phases. Loading, training and recording are measured by the worker from the
+/// phases its trial runner reports; <see cref="WallSeconds"/> runs from spawning the worker to its last message
+/// (parent's clock); <see cref="StartSeconds"/> is the rest: process and runtime start-up, handshake, hand-over.
+/// </summary>
+public sealed record TrialTimings(double StartSeconds, double LoadSeconds, double TrainSeconds, double RecordSeconds, double WallSeconds)
+{
+    public static TrialTimings Zero { get; } = new(0, 0, 0, 0, 0);
+}
+
+/// <summary>A trial of a sweep as the store holds it.</summary>
+public sealed record TrialRecord(
+    long Id, string Sweep, string Name, string SpecJson, TrialStatus Status, int Attempts, int Failures,
+    string? Error, TrialTimings? Timings);
+
+/// <summary>One attempt of a trial: a worker run, with how it ended.</summary>
+public sealed record AttemptRecord(
+    int Attempt, AttemptOutcome Outcome, int? WorkerPid, string? Error, TrialTimings? Timings,
+    DateTimeOffset StartedUtc, DateTimeOffset? FinishedUtc);
+
+/// <summary>A scalar a trial reported at a step. <c>NaN</c> is a legal value (a diverged loss) and round-trips.</summary>
+public sealed record MetricRecord(long Step, string Name, double Value);
+
+/// <summary>A checkpoint file a trial wrote at a step, with the SHA-256 of its bytes (lower-case hex).</summary>
+public sealed record CheckpointRecord(long Step, string Path, string Sha256);
+
+/// <summary>Where a log line came from: the trial's own log, the worker's standard error, or the runner.</summary>
+public enum LogSource { Worker, Stderr, Runner }
+
+/// <summary>A log line of one attempt.</summary>
+public sealed record LogLine(int Attempt, LogSource Source, string Text);
+
+/// <summary>The handle of a running attempt: what every record of that worker run is written under.</summary>
+public sealed record AttemptHandle(long TrialId, string Trial, int Attempt, ResumeState Resume);
+
+/// <summary>
+/// What a trial has already recorded when an attempt starts, so the trial runner can continue instead of starting
+/// over. Resume only from a checkpoint listed here: a checkpoint file on disk that is not listed may be newer than
+/// the recorded metrics (the runner died between the worker writing it and the store recording it).
+/// </summary>
+public sealed record ResumeState(long? LastMetricStep, IReadOnlyList<CheckpointRecord> Checkpoints)
+{
+    public static ResumeState Fresh { get; } = new(null, []);
+
+    /// <summary>The recorded checkpoint with the highest step, or null.</summary>
+    public CheckpointRecord? LatestCheckpoint => Checkpoints.Count == 0 ? null : Checkpoints.MaxBy(c => c.Step);
+}

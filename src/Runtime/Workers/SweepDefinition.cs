@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace ViTDsl.Runtime.Workers;
+
+/// <summary>One point of a sweep: a unique name and the payload its trial runner receives (see <see cref="TrialSpec"/>).</summary>
+public sealed record SweepTrial(string Name, JsonElement Payload);
+
+/// <summary>A sweep as the runner sees it: a name (the key in the store) and its trials.</summary>
+public sealed record SweepDefinition(string Name, IReadOnlyList<SweepTrial> Trials);
+
+/// <summary>How a <see cref="SweepRunner"/> runs trials.</summary>
+public sealed record SweepRunnerOptions
+{
+    /// <summary>The command that starts a worker (one per attempt).</summary>
+    public required WorkerCommand Worker { get; init; }
+
+    /// <summary>The folder under which each trial gets its run directory: <c>RunRoot/sweep/trial</c>.</summary>
+    public required string RunRoot { get; init; }
+
+    /// <summary>How many workers run at once.</summary>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>How many failed attempts a trial gets before it stays failed (2: one retry).</summary>
+    public int MaxAttempts { get; init; } = 2;
+
+    /// <summary>How long a cancelled worker (or one that hung up) may take to exit before it is killed.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>What a sweep run did.</summary>
+/// <param name="Succeeded">Trials that succeeded (in this run or before).</param>
+/// <param name="Failed">Trials that used up their attempts.</param>
+/// <param name="Skipped">Trials already finished before this run started.</param>
+/// <param name="Cancelled">True when the run was cancelled before every trial finished.</param>
+public sealed record SweepSummary(int Succeeded, int Failed, int Skipped, bool Cancelled);

@@ -1,0 +1,38 @@
+using ViTDsl.Runtime.Workers;
+
+namespace ViTDsl.TestWorker;
+
+/// <summary>
+/// <c>worker</c>: run one trial over stdin/stdout (what the runner starts).
+/// <c>run-sweep --store F --runs DIR --sweep SWEEP.json [--parallel N]</c>: run a sweep with this exe as its worker
+/// (so a test can SIGKILL the runner itself). <c>bench-store --store F [--metrics N]</c>: store write throughput.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "worker":
+                return await WorkerHost.RunStdioAsync(new LeastSquaresTrial(), CancellationToken.None);
+            case "run-sweep":
+                return await SweepMain.RunAsync(Options(args));
+            case "bench-store":
+                return StoreBench.Run(Options(args));
+            default:
+                Console.Error.WriteLine("usage: ViTDsl.TestWorker worker | run-sweep --store F --runs DIR --sweep SWEEP.json [--parallel N] | bench-store --store F [--metrics N]");
+                return 2;
+        }
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>();
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"expected an --option, got '{args[i]}'");
+            options[args[i][2..]] = args[i + 1];
+        }
+        return options;
+    }
+}

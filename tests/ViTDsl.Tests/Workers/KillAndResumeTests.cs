@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ViTDsl.Runtime.Store;
+using ViTDsl.TestWorker;
+using ViTDsl.Tests.Store;
+
+namespace ViTDsl.Tests.Workers;
+
+/// <summary>
+/// The runner itself runs in a child process (the TestWorker's <c>run-sweep</c> mode), is SIGKILLed in the middle
+/// of <see cref="MixedSweep"/>'s plain and long trials (the crashing ones have their own tests; leaving them out
+/// keeps this test short), and is run again with the same command: the store must then equal the uninterrupted
+/// run's, trial by trial, metric by metric.
+/// </summary>
+[Collection(MixedSweep.Collection)]
+public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_runner_killed_mid_sweep_and_run_again_records_what_an_uninterrupted_run_records()
+    {
+        var sweepFile = _folder.File("sweep.json");
+        var sweep = MixedSweep.Definition with { Trials = MixedSweep.Definition.Trials.Where(t => t.Name is "plain" or "long").ToList() };
+        await File.WriteAllTextAsync(sweepFile, JsonSerializer.Serialize(sweep, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        var storePath = _folder.File("killed.db");
+        string[] command = ["run-sweep", "--store", storePath, "--runs", _folder.File("runs"), "--sweep", sweepFile, "--parallel", "2"];
+
+        // Run until one trial has succeeded and the long one has a checkpoint but is not done; then SIGKILL.
+        var (runner, output) = Start(command);
+        int[] orphans;
+        using (var watcher = ResultsStore.Open(storePath))
+        {
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                Assert.False(runner.HasExited, $"the runner finished before it could be killed mid-sweep:\n{output}");
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"the sweep never reached the kill point:\n{output}");
+                var trials = watcher.Trials(MixedSweep.Definition.Name);
+                var longTrial = trials.SingleOrDefault(t => t.Name == "long");
+                if (trials.Any(t => t.Status == TrialStatus.Succeeded) && longTrial is { Status: TrialStatus.Running }
+                    && watcher.Checkpoints(longTrial.Id).Count > 0)
+                    break;
+                await Task.Delay(20);
+            }
+            runner.Kill(); // SIGKILL the runner alone: its workers are not told anything
+            await runner.WaitForExitAsync();
+            var killedAt = watcher.Trials(MixedSweep.Definition.Name);
+            Assert.NotEqual(TrialStatus.Succeeded, killedAt.Single(t => t.Name == "long").Status);
+            orphans = killedAt.SelectMany(t => watcher.Attempts(t.Id)).Where(a => a.Outcome == AttemptOutcome.Running && a.WorkerPid is not null)
+                .Select(a => a.WorkerPid!.Value).ToArray();
+        }
+
+        // Its workers see their input end and exit by themselves.
+        Assert.NotEmpty(orphans);
+        var waited = Stopwatch.StartNew();
+        while (orphans.Any(Alive) && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
+        Assert.DoesNotContain(orphans, Alive);
+
+        // The same command again finishes the sweep.
+        var (again, againOutput) = Start(command);
+        await again.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(again.ExitCode == 0, $"the resumed runner failed:\n{againOutput}");
+
+        using var resumed = ResultsStore.Open(storePath);
+        using var uninterrupted = ResultsStore.Open(reference.StorePath);
+        var expected = uninterrupted.Trials(MixedSweep.Definition.Name).Where(t => t.Name is "plain" or "long").ToList();
+        var actual = resumed.Trials(MixedSweep.Definition.Name);
+        Assert.Equal(expected.Select(t => (t.Name, t.SpecJson, t.Status)), actual.Select(t => (t.Name, t.SpecJson, t.Status)));
+        foreach (var (want, got) in expected.Zip(actual))
+        {
+            Assert.Equal(uninterrupted.Metrics(want.Id), resumed.Metrics(got.Id)); // bit for bit: one thread, same checkpoints
+            Assert.Equal(uninterrupted.Checkpoints(want.Id).Select(c => (c.Step, c.Sha256)), resumed.Checkpoints(got.Id).Select(c => (c.Step, c.Sha256)));
+        }
+        SweepRunnerTests.AssertEqualToOracle(LeastSquaresOracle.Metrics(MixedSweep.Payloads["long"]), resumed.Metrics(actual.Single(t => t.Name == "long").Id));
+
+        // The long trial was interrupted once (not failed) and continued from a recorded checkpoint.
+        var longId = actual.Single(t => t.Name == "long").Id;
+        Assert.Equal([AttemptOutcome.Interrupted, AttemptOutcome.Succeeded], resumed.Attempts(longId).Select(a => a.Outcome));
+        Assert.Contains(resumed.Logs(longId), l => l.Attempt == 2 && l.Text.Contains("resuming from the checkpoint of step"));
+        Assert.Matches("skipped [1-9]", againOutput.ToString()); // the trial that had succeeded was not run again
+    }
+
+    private static (Process Process, StringBuilder Output) Start(string[] arguments)
+    {
+        var info = new ProcessStartInfo(MixedSweep.Worker.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(typeof(LeastSquaresTrial).Assembly.Location);
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        var output = new StringBuilder();
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, output);
+    }
+
+    // Alive unless gone or a zombie (an orphan's new parent may be slow to reap it).
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
+        }
+        catch (IOException) { return false; }
+    }
+}
