@@ -63,6 +63,8 @@ public static class ScalingLawFitter
         private readonly FitOptions options;
         private readonly double scale;
         private readonly double[] x;
+        private readonly double[] lower;
+        private readonly double[] upper;
 
         private Problem(IReadOnlyList<ScalingPoint> points, LawForm form, FitOptions options)
         {
@@ -72,6 +74,14 @@ public static class ScalingLawFitter
             scale = Math.Exp(points.Average(p => Math.Log(p.Compute)));
             x = points.Select(p => p.Compute / scale).ToArray();
             objective = new LogHuberObjective(x, points.Select(p => Math.Log(p.Error)).ToArray(), form, options.HuberDelta);
+            // A box keeps an optimum "at infinity" finite: c below 1e-8 of the smallest error is no floor at all, and
+            // d below 1e-8 of the smallest compute no shift, so the optimiser stops there instead of drifting for ever.
+            double eMin = points.Min(p => p.Error), eMax = points.Max(p => p.Error), xMin = x.Min(), xMax = x.Max();
+            double[] lo = [-700, -20, Math.Log(1e-8 * eMin), Math.Log(1e-8 * xMin)];
+            double[] hi = [700, 20, Math.Log(10 * eMax), Math.Log(1e8 * xMax)];
+            int k = ScalingLaw.ParameterCountOf(form);
+            lower = lo[..k];
+            upper = hi[..k];
         }
 
         public static Problem Of(IReadOnlyList<ScalingPoint> points, LawForm form, FitOptions options) => new(points, form, options);
@@ -133,13 +143,22 @@ public static class ScalingLawFitter
                 v => objective.Value(v.AsArray() ?? v.ToArray()),
                 v => Vector<double>.Build.Dense(objective.Gradient(v.AsArray() ?? v.ToArray())));
             var theta = start;
+            double loss = objective.Value(theta);
             // A few rounds: BFGS, and if its line search gives up or the gradient is still too large, Nelder–Mead
-            // (derivative-free, so it walks along Huber's kinks) followed by BFGS again from where it got to.
+            // (derivative-free, so it walks along Huber's kinks) followed by BFGS again from where it got to. Rounds
+            // stop once they no longer lower the loss: an optimum at infinity (c → 0, d → 0) keeps a small gradient.
             for (int round = 0; round < 4; round++)
             {
-                theta = Bfgs(function, theta) ?? NelderMead(function, theta) ?? theta;
+                // Plain BFGS is fast; the bounded variant (several times slower in MathNet) only takes over when the
+                // optimum sits on the box, where plain BFGS would drift or stop outside.
+                var free = Bfgs(function, theta);
+                theta = free is not null && InBox(free) ? free
+                    : BoundedBfgs(function, Clamp(free ?? theta)) ?? NelderMead(function, theta) ?? theta;
                 if (GradNorm(theta) <= options.GradientTolerance) break;
                 theta = NelderMead(function, theta) ?? theta;
+                double next = objective.Value(theta);
+                if (!(next < loss - 1e-12 * Math.Abs(loss))) break;
+                loss = next;
             }
             return (theta, objective.Value(theta));
         }
@@ -148,7 +167,8 @@ public static class ScalingLawFitter
         {
             try
             {
-                var result = new BfgsMinimizer(options.GradientTolerance, 1e-14, 1e-15, options.MaxIterations)
+                // Well-posed fits converge in a few hundred iterations; more means a drift towards the box.
+                var result = new BfgsMinimizer(options.GradientTolerance, 1e-14, 1e-15, Math.Min(1000, options.MaxIterations))
                     .FindMinimum(function, Vector<double>.Build.DenseOfArray(start));
                 var t = result.MinimizingPoint.ToArray();
                 return t.All(double.IsFinite) ? t : null;
@@ -159,13 +179,33 @@ public static class ScalingLawFitter
             }
         }
 
+        private double[]? BoundedBfgs(IObjectiveFunction function, double[] start)
+        {
+            try
+            {
+                var result = new BfgsBMinimizer(options.GradientTolerance, 1e-14, 1e-15, options.MaxIterations)
+                    .FindMinimum(function, Vector<double>.Build.DenseOfArray(lower), Vector<double>.Build.DenseOfArray(upper),
+                        Vector<double>.Build.DenseOfArray(Clamp(start)));
+                var t = result.MinimizingPoint.ToArray();
+                return t.All(double.IsFinite) ? t : null;
+            }
+            catch (Exception e) when (e is MaximumIterationsException or InnerOptimizationException or EvaluationException or ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        private bool InBox(double[] theta) => theta.Select((t, i) => t >= lower[i] && t <= upper[i]).All(b => b);
+
+        private double[] Clamp(double[] theta) => theta.Select((t, i) => Math.Clamp(t, lower[i], upper[i])).ToArray();
+
         private double[]? NelderMead(IObjectiveFunction function, double[] start)
         {
             try
             {
                 var result = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(v => objective.Value(v.ToArray())),
-                    Vector<double>.Build.DenseOfArray(start), 1e-12, 4 * options.MaxIterations);
-                var t = result.MinimizingPoint.ToArray();
+                    Vector<double>.Build.DenseOfArray(start), 1e-12, options.MaxIterations);
+                var t = Clamp(result.MinimizingPoint.ToArray());
                 return t.All(double.IsFinite) && objective.Value(t) <= objective.Value(start) ? t : null;
             }
             catch (Exception e) when (e is MaximumIterationsException or EvaluationException or ArgumentException)
@@ -174,6 +214,21 @@ public static class ScalingLawFitter
             }
         }
 
-        private double GradNorm(double[] theta) => objective.Gradient(theta).Max(Math.Abs);
+        /// <summary>
+        /// Largest gradient component that could still lower the loss: at a bound, a component pushing outward is the
+        /// optimum's (Karush–Kuhn–Tucker) condition, not a sign of stopping early.
+        /// </summary>
+        private double GradNorm(double[] theta)
+        {
+            var g = objective.Gradient(theta);
+            double worst = 0;
+            for (int i = 0; i < g.Length; i++)
+            {
+                bool atLower = theta[i] <= lower[i] + 1e-9, atUpper = theta[i] >= upper[i] - 1e-9;
+                if ((atLower && g[i] > 0) || (atUpper && g[i] < 0)) continue;
+                worst = Math.Max(worst, Math.Abs(g[i]));
+            }
+            return worst;
+        }
     }
 }

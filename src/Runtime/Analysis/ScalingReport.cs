@@ -40,7 +40,7 @@ public static class ScalingReport
         md.AppendLine("# Scaling report").AppendLine();
         md.AppendLine($"{runs.Count} runs{(source.Length > 0 ? $" from `{source}`" : "")}; compute in {options.ComputeUnit.Name}-days " +
             $"({G(options.ComputeUnit.SustainedFlopsPerSecond)} FLOP/s). Laws are fitted to the Pareto frontier with a Huber loss " +
-            $"(δ = {G(options.Fit.HuberDelta)}) on log residuals from a grid of starts; intervals are {(options.Bootstrap is { } b ? $"{b.Level:P0} residual-bootstrap percentiles over {b.Resamples} refits" : "not computed")}; " +
+            $"(δ = {G(options.Fit.HuberDelta)}) on log residuals from a grid of starts; intervals are {(options.Bootstrap is { } b ? $"{b.Level * 100:0.#}% residual-bootstrap percentiles over {b.Resamples} refits" : "not computed")}; " +
             $"extrapolation holds out the {options.HoldOut} highest-compute frontier points.").AppendLine();
         foreach (var a in analyses)
         {

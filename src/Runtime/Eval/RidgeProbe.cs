@@ -47,12 +47,16 @@ public sealed class RidgeProbe : IDisposable
         if (classes < 2)
             throw new ArgumentOutOfRangeException(nameof(classes), classes, "A probe needs at least 2 classes.");
         using var scope = NewDisposeScope();
+        var longLabels = labels.to_type(ScalarType.Int64);
+        if (longLabels.numel() > 0 && (longLabels.min().item<long>() < 0 || longLabels.max().item<long>() >= classes))
+            throw new ArgumentException(
+                $"Labels must lie in [0, {classes}); found {longLabels.min().item<long>()} … {longLabels.max().item<long>()}. Pass the right class count.", nameof(labels));
         var x = features.to_type(ScalarType.Float64);
         var mean = x.mean([0]);
         // Population std (ddof 0), as numpy's default in big_vision.
         var std = x.std(0, unbiased: false) + StdEpsilon;
         var design = Design(x, mean, std);
-        var y = 2.0 * nn.functional.one_hot(labels.to_type(ScalarType.Int64), classes).to_type(ScalarType.Float64) - 1.0;
+        var y = 2.0 * nn.functional.one_hot(longLabels, classes).to_type(ScalarType.Float64) - 1.0;
         var w = RidgeSolver.Solve(design, y, lambda, form);
         return new RidgeProbe(mean.MoveToOuterDisposeScope(), std.MoveToOuterDisposeScope(), w.MoveToOuterDisposeScope(), classes, lambda);
     }

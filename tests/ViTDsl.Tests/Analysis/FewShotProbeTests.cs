@@ -134,6 +134,8 @@ public class FewShotProbeTests
         Assert.Equal(8, extra.Length);
         var e = Assert.Throws<ArgumentException>(() => ShotSampler.Sample(labels, 4, 30, seed: 0));
         Assert.Contains("Class 0 has only 25", e.Message);
+        var bad = Assert.Throws<ArgumentException>(() => RidgeProbe.Fit(zeros(3, 2), tensor(new long[] { 0, 1, 5 }), 3));
+        Assert.Contains("Labels must lie in [0, 3)", bad.Message);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public class FigureTests
         Assert.All(series, s => Assert.Equal(4, s.Data.GetScatterPoints().Count));
         var xs = series[0].Data.GetScatterPoints().Select(p => p.X).ToList();
         Assert.Equal(xs.Order(), xs);
-        Assert.Equal(Math.Log10(3_000_000), xs[0], 1e-9);
+        Assert.Equal(Math.Log10(30_000_000), xs[0], 1e-9);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public static class ComputeFigure
                 var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b.Lower)), LogAxes.ToLog(bands.Select(b => b.Upper)));
                 band.FillColor = Colors.C1.WithAlpha(0.25);
                 band.LineWidth = 0;
-                band.LegendText = $"{BandPrefix} ({boot.Level:P0} bootstrap)";
+                band.LegendText = $"{BandPrefix} ({boot.Level * 100:0.#}% bootstrap)";
             }
             var curve = plot.Add.Scatter(xs, LogAxes.ToLog(cs.Select(law.Fit.Law.Predict)));
             curve.MarkerSize = 0;
@@ -58,12 +58,10 @@ public static class ComputeFigure
             curve.LegendText = $"{FitPrefix}: {law.Fit.Law}";
         }
         LogAxes.Apply(plot, logX: true, logY: true);
-        plot.Title($"{Capitalise(analysis.Metric.ToString())} vs compute");
+        plot.Title($"{FigureText.Capitalise(analysis.Metric.ToString())} vs compute");
         plot.XLabel($"Compute ({analysis.ComputeUnit.Name}-days)");
-        plot.YLabel(Capitalise(analysis.Metric.ToString()));
+        plot.YLabel(FigureText.Capitalise(analysis.Metric.ToString()));
         plot.ShowLegend(Alignment.UpperRight);
         return new Figure($"compute_{analysis.Metric.Slug}.png", plot);
     }
-
-    private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }

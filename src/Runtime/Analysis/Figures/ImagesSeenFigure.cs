@@ -23,9 +23,9 @@ public static class ImagesSeenFigure
             s.MarkerSize = 6;
         }
         LogAxes.Apply(plot, logX: true, logY: true);
-        plot.Title($"{metric} vs images seen");
+        plot.Title($"{FigureText.Capitalise(metric.ToString())} vs images seen");
         plot.XLabel("Images seen");
-        plot.YLabel(metric.ToString());
+        plot.YLabel(FigureText.Capitalise(metric.ToString()));
         plot.ShowLegend(Alignment.UpperRight);
         return new Figure($"images_{metric.Slug}.png", plot);
     }

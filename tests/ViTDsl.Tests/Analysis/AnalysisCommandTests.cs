@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Text.Json;
+using ViTDsl.Experiments.Cli;
+using ViTDsl.Runtime.Analysis;
+
+namespace ViTDsl.Tests.Analysis;
+
+public class AnalysisCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("vitdsl-cli-").FullName;
+    private readonly string runsCsv;
+
+    public AnalysisCommandTests()
+    {
+        runsCsv = Path.Combine(dir, "runs.csv");
+        CsvRunSource.Write(runsCsv, AnalysisFixtures.Runs());
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private static (int code, string output, string error) Invoke(Command command, params string[] args)
+    {
+        var root = new RootCommand("test root") { command };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = root.Parse([command.Name, .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Fit_json_reports_every_form_with_intervals_and_extrapolation()
+    {
+        var (code, output, error) = Invoke(AnalysisCommands.Fit(), "--runs", runsCsv, "--json", "--bootstrap", "30");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("test", root.GetProperty("metric").GetString());
+        Assert.Equal(16, root.GetProperty("runs").GetInt32());
+        var laws = root.GetProperty("laws").EnumerateArray().ToList();
+        Assert.Equal(["PowerLaw", "PowerLawWithFloor", "Saturating"], laws.Select(l => l.GetProperty("form").GetString()));
+        var saturating = laws[2];
+        Assert.True(saturating.GetProperty("converged").GetBoolean());
+        // The CLI reports what the library fits to the same runs' frontier.
+        var frontier = ParetoFrontier.Of(new CsvRunSource(runsCsv).ReadRuns().Select(r => new ScalingPoint(r.Compute.TpuV3CoreDays, r.TestError)));
+        var expected = ScalingLawFitter.Fit(frontier, LawForm.Saturating).Law;
+        var constants = saturating.GetProperty("constants");
+        foreach (var (name, value) in new[] { ("a", expected.A), ("b", expected.B), ("c", expected.C), ("d", expected.D) })
+            Assert.Equal(value, constants.GetProperty(name).GetDouble(), 1e-9 * Math.Abs(value));
+        Assert.Equal(expected.ToString(), saturating.GetProperty("law").GetString());
+        var interval = saturating.GetProperty("intervals").GetProperty("b").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.True(interval[0] <= interval[1]);
+        var extrapolation = saturating.GetProperty("extrapolation");
+        Assert.Equal(2, extrapolation.GetProperty("heldOut").GetArrayLength());
+        Assert.True(extrapolation.GetProperty("meanAbsLogError").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public void Fit_text_names_the_law_and_few_shot_metrics_work()
+    {
+        var (code, output, error) = Invoke(AnalysisCommands.Fit(), "--runs", runsCsv, "--metric", "10shot", "--form", "floor", "--bootstrap", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains("10-shot error", output);
+        Assert.Contains("PowerLawWithFloor: E = ", output);
+        Assert.DoesNotContain("Saturating", output);
+    }
+
+    [Fact]
+    public void Help_describes_the_options()
+    {
+        var (_, fitHelp, _) = Invoke(AnalysisCommands.Fit(), "--help");
+        Assert.Contains("--json", fitHelp);
+        Assert.Contains("Pareto frontier", fitHelp);
+        Assert.Contains("--holdout", fitHelp);
+        var (_, reportHelp, _) = Invoke(AnalysisCommands.Report(), "--help");
+        Assert.Contains("--out", reportHelp);
+        Assert.Contains("report.md", reportHelp);
+    }
+
+    [Fact]
+    public void Bad_input_gets_a_clear_error_and_a_nonzero_exit()
+    {
+        var (code, _, error) = Invoke(AnalysisCommands.Fit(), "--runs", Path.Combine(dir, "missing.csv"));
+        Assert.Equal(1, code);
+        Assert.Contains("No run file", error);
+        var (badMetric, _, metricError) = Invoke(AnalysisCommands.Fit(), "--runs", runsCsv, "--metric", "top5");
+        Assert.Equal(1, badMetric);
+        Assert.Contains("Unknown metric 'top5'", metricError);
+    }
+
+    [Fact]
+    public void Report_writes_markdown_with_constants_and_the_figures_beside_it()
+    {
+        var outDir = Path.Combine(dir, "report");
+        var (code, output, error) = Invoke(AnalysisCommands.Report(), "--runs", runsCsv, "--out", outDir, "--form", "floor", "--bootstrap", "20");
+        Assert.True(code == 0, error);
+        var md = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("## test error", md);
+        Assert.Contains("## 10-shot error", md);
+        Assert.Contains("## 1-shot error", md);
+        Assert.Contains("E = ", md);
+        Assert.Contains("mean abs. log error", md);
+        Assert.Contains("95% residual-bootstrap", md);
+        foreach (var png in new[] { "compute_test.png", "images_test.png", "compute_10shot.png", "fewshot_vs_test.png" })
+        {
+            Assert.Contains($"]({png})", md);
+            Assert.True(new FileInfo(Path.Combine(outDir, png)).Length > 5_000, png);
+            Assert.Contains(png, output);
+        }
+    }
+}
