@@ -16,10 +16,10 @@ public class FeatureExtractorTests
 
         public TinyModel() : base("tiny") => RegisterComponents();
 
-        public override Experiment Declaration => new(Vit.Mu(2) with { Image = 2, Channels = 3 });
+        public override Vit Shape => Vit.Mu(2) with { Image = 2, Channels = 3 };
         public override Tensor Pooled(Tensor images) => features.forward(dropout.forward(images.flatten(1)));
         public override Tensor Features(Tensor images) => Pooled(images);
-        public override Tensor forward(Tensor images) => Features(images);
+        public override Tensor Logits(Tensor features) => features.alias();
     }
 
     [Fact]
