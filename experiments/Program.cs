@@ -7,6 +7,8 @@ var root = new RootCommand("ViTDsl: declare Vision Transformer scaling experimen
 root.Subcommands.Add(ListCommand.Create(ExperimentCatalog.All, ExperimentCatalog.Sweeps));
 root.Subcommands.Add(PlanCommand.Create(ExperimentCatalog.All));
 root.Subcommands.Add(TrainCommand.Create(ExperimentCatalog.All, ExperimentCatalog.Sweeps));
+root.Subcommands.Add(SweepCommand.Create(ExperimentCatalog.Sweeps));
+root.Subcommands.Add(WorkerEntryCommand.Create(ExperimentCatalog.All, ExperimentCatalog.Sweeps));
 root.Subcommands.Add(AnalysisCommands.Fit());
 root.Subcommands.Add(AnalysisCommands.Report());
 var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");

@@ -27,7 +27,12 @@ public static class AnalysisCommands
 
     private sealed class Shared
     {
-        public Option<FileInfo> Runs { get; } = new("--runs") { Description = "CSV of recorded runs (header: name,variant,parameters,images_seen,training_flops,test_error[,fewshot_K…]).", Required = true };
+        public Option<string> Runs { get; } = new("--runs")
+        {
+            Description = "Recorded runs: a runs folder (its results.db, as `vitdsl sweep` writes), a results store (.db), or a CSV " +
+                          "(header: name,variant,parameters,images_seen,training_flops,test_error[,fewshot_K…]).",
+            DefaultValueFactory = _ => "runs",
+        };
         public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32 or cpu-bf16 (this machine's measured peaks).", DefaultValueFactory = _ => "tpuv3" };
         public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Bootstrap refits for confidence intervals (0 skips them).", DefaultValueFactory = _ => 1000 };
         public Option<double> Level { get; } = new("--level") { Description = "Nominal coverage of the intervals.", DefaultValueFactory = _ => 0.95 };
@@ -71,7 +76,7 @@ public static class AnalysisCommands
         command.Options.Add(json);
         command.SetAction(r => Guard(r, () =>
         {
-            var source = RunSources.Open(r.GetValue(shared.Runs)!.FullName);
+            var source = RunSources.Open(r.GetValue(shared.Runs)!);
             var analysis = ScalingAnalysis.Analyse(source.ReadRuns(), RunMetric.Parse(r.GetValue(metric)!), shared.Options(r));
             var output = r.InvocationConfiguration.Output;
             if (r.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(FitJson.Of(analysis), FitJson.Options));
@@ -93,7 +98,7 @@ public static class AnalysisCommands
         command.Options.Add(metrics);
         command.SetAction(r => Guard(r, () =>
         {
-            var source = RunSources.Open(r.GetValue(shared.Runs)!.FullName);
+            var source = RunSources.Open(r.GetValue(shared.Runs)!);
             var chosen = r.GetValue(metrics) is { Length: > 0 } names ? names.Select(RunMetric.Parse).ToList() : null;
             var (_, files) = ScalingReport.Write(source.ReadRuns(), r.GetValue(output)!.FullName, shared.Options(r), chosen, source.Description);
             foreach (var f in files) r.InvocationConfiguration.Output.WriteLine(f);

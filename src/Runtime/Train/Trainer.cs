@@ -38,7 +38,7 @@ public static class Trainer
         using var model = generated.CreateModel(null);
         using var chain = OptimizerChain.For(experiment, model);
         var data = options.Data?.Invoke(experiment) ?? DataPipeline.Load(experiment);
-        var (step, position) = Resume(layout, experiment, model, chain, observer);
+        var (step, position) = Resume(layout, experiment, model, chain, observer, options.MayResumeFrom);
         var loadSeconds = clock.Elapsed.TotalSeconds;
 
         long total = experiment.Steps, shared = Lineage.SharedSteps(experiment);
@@ -111,7 +111,8 @@ public static class Trainer
     }
 
     /// <summary>The run's own checkpoint, else the latest shared one on its prefix, else a fresh start.</summary>
-    private static (long Step, DataPosition Position) Resume(RunLayout layout, Experiment experiment, VitModule model, OptimizerChain chain, ITrainingObserver observer)
+    private static (long Step, DataPosition Position) Resume(RunLayout layout, Experiment experiment, VitModule model, OptimizerChain chain,
+        ITrainingObserver observer, Func<string, long, bool>? mayResumeFrom)
     {
         var candidates = new List<string>();
         if (File.Exists(layout.OwnCheckpoint)) candidates.Add(layout.OwnCheckpoint);
@@ -120,6 +121,7 @@ public static class Trainer
         {
             try
             {
+                if (mayResumeFrom is not null && !mayResumeFrom(path, Checkpoint.ReadHeader(path).Step)) continue;
                 using var checkpoint = Checkpoint.Read(path);
                 if (checkpoint.Header.Declaration != layout.LineageKey)
                     throw new InvalidDataException($"{path} belongs to another experiment");

@@ -25,6 +25,12 @@ public sealed record TrainingOptions(string Root)
     /// <summary>Images per evaluation batch.</summary>
     public int EvaluationBatch { get; init; } = 500;
 
+    /// <summary>
+    /// Which checkpoints a run may resume from (path, step); null: any intact one. A sweep worker allows only the
+    /// checkpoints its store has recorded, so the recorded metrics never have a gap.
+    /// </summary>
+    public Func<string, long, bool>? MayResumeFrom { get; init; }
+
     /// <summary>Supplies the data pipeline (e.g. one loaded data set shared across a sweep); null loads it.</summary>
     public Func<Experiment, Data.DataPipeline>? Data { get; init; }
 }

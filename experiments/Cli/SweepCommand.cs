@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Reflection;
+using System.Text.Json;
+using Spectre.Console;
+using ViTDsl.Runtime.Analysis;
+using ViTDsl.Runtime.Models;
+using ViTDsl.Runtime.Store;
+using ViTDsl.Runtime.Workers;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>
+/// `vitdsl sweep NAME`: runs a declared study end to end — every trial in worker processes, recorded in the results
+/// store, then the scaling-law fits and report. Killing it loses nothing; running it again resumes.
+/// </summary>
+public static class SweepCommand
+{
+    public static Command Create(IReadOnlyList<GeneratedSweep> sweeps)
+    {
+        var name = new Argument<string>("name") { Description = "The sweep's name (see `vitdsl list`), e.g. FashionScaling." };
+        var runs = CommonOptions.Runs();
+        var workers = new Option<int>("--workers") { Description = "Trials run at once, each in its own process.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+        var noReport = new Option<bool>("--no-report") { Description = "Only train and record; skip the fits and report." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON (no live display)." };
+        var command = new Command("sweep", "Run a declared sweep crash-safely in worker processes, record it in RUNS/results.db, then fit scaling laws and write RUNS/NAME/report.md.");
+        command.Arguments.Add(name);
+        foreach (var option in new Option[] { runs, workers, noReport, json }) command.Options.Add(option);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var sweep = sweeps.FirstOrDefault(s => string.Equals(s.Name, parsed.GetValue(name), StringComparison.OrdinalIgnoreCase));
+            if (sweep is null)
+            {
+                Console.Error.WriteLine($"No declared sweep is named '{parsed.GetValue(name)}'. Sweeps: {string.Join(", ", sweeps.Select(s => s.Name))}.");
+                return ExitCodes.UsageError;
+            }
+            if (!DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration.Data.Set))) return ExitCodes.DataMissing;
+            var root = parsed.GetValue(runs)!;
+            var parallel = Math.Max(1, parsed.GetValue(workers));
+            var threads = Math.Max(1, Environment.ProcessorCount / parallel);
+            var quiet = parsed.GetValue(json);
+            try
+            {
+                using var store = ResultsStore.Open(Path.Combine(root, RunSources.StoreFileName));
+                var runner = new SweepRunner(store, new SweepRunnerOptions
+                {
+                    Worker = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "worker"),
+                    RunRoot = root,
+                    Parallelism = parallel,
+                });
+                var definition = new SweepDefinition(sweep.Name, Ordered(sweep).Select(t => new SweepTrial(
+                    t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads), TrainingTrial.Json))).ToList());
+                if (!quiet)
+                    AnsiConsole.MarkupLine($"[bold]{sweep.Name}[/]: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
+                                           $"estimated {TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} on this machine; store {Markup.Escape(store.Path)}");
+                var summary = quiet
+                    ? await runner.RunAsync(definition, null, cancellation)
+                    : await SweepProgressView.RunAsync(progress => runner.RunAsync(definition, progress, cancellation));
+                var report = summary.Cancelled || parsed.GetValue(noReport) ? null : WriteReport(store.Path, sweep.Name, Path.Combine(root, sweep.Name, "report"), quiet);
+                if (quiet)
+                    Console.Out.WriteLine(JsonSerializer.Serialize(new { sweep = sweep.Name, summary, report }, CliJson.Options));
+                else
+                    AnsiConsole.MarkupLine($"{summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Skipped} already done" +
+                                           (summary.Cancelled ? "; [yellow]stopped — run the same command again to resume[/]" : "") +
+                                           (report is null ? "" : $"; report: [link]{Markup.Escape(report)}[/]"));
+                return summary.Cancelled || summary.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
+            }
+            catch (StoreException e)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Longest run of each lineage first, lineages interleaved: the long runs write the shared prefixes that the
+    /// shorter durations then branch off, and concurrent workers rarely train the same prefix twice.
+    /// </summary>
+    private static IEnumerable<GeneratedExperiment> Ordered(GeneratedSweep sweep) =>
+        sweep.Trials.GroupBy(t => Lineage.KeyOf(t.Declaration))
+            .SelectMany(lineage => lineage.OrderByDescending(t => t.Declaration.Steps).Select((t, rank) => (t, rank)))
+            .OrderBy(x => x.rank)
+            .Select(x => x.t);
+
+    private static string? WriteReport(string store, string sweep, string folder, bool quiet)
+    {
+        var runs = new StoreRunSource(store, sweep).ReadRuns();
+        var options = new AnalysisOptions { ComputeUnit = Accelerator.ThisCpuFp32 };
+        try
+        {
+            var (_, files) = ScalingReport.Write(runs, folder, options, null, $"{store} (sweep {sweep})");
+            return files.FirstOrDefault(f => f.EndsWith(".md")) ?? folder;
+        }
+        catch (ArgumentException e)
+        {
+            if (!quiet) AnsiConsole.MarkupLine($"[yellow]No report yet: {Markup.Escape(e.Message)}[/]");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using ViTDsl.Runtime.Store;
+using ViTDsl.Runtime.Workers;
+
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>
+/// The succeeded trials of a results store (all sweeps, or one) as run records: size, images seen and compute from
+/// each trial's recorded spec, errors from its final metrics ("test/error", "fewshot/K").
+/// </summary>
+public sealed class StoreRunSource(string path, string? sweep = null) : IRunSource
+{
+    public string Description => sweep is null ? path : $"{path} (sweep {sweep})";
+
+    public IReadOnlyList<RunRecord> ReadRuns()
+    {
+        using var store = ResultsStore.Open(path);
+        var sweeps = sweep is null ? store.Sweeps() : [sweep];
+        var runs = new List<RunRecord>();
+        foreach (var name in sweeps)
+            foreach (var trial in store.Trials(name).Where(t => t.Status == TrialStatus.Succeeded))
+            {
+                var spec = JsonSerializer.Deserialize<TrainingTrial>(trial.SpecJson, TrainingTrial.Json);
+                if (spec is null) continue;
+                var final = store.Metrics(trial.Id).Where(m => m.Step == spec.Steps).ToDictionary(m => m.Name, m => m.Value);
+                if (!final.TryGetValue("test/error", out var testError)) continue;
+                runs.Add(new RunRecord(spec.Experiment, spec.Variant, spec.Parameters, spec.ImagesSeen, spec.TrainingFlops, testError)
+                {
+                    FewShotError = final.Where(m => m.Key.StartsWith("fewshot/"))
+                        .ToDictionary(m => int.Parse(m.Key["fewshot/".Length..]), m => m.Value),
+                });
+            }
+        return runs;
+    }
+}

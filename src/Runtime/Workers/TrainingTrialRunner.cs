@@ -1,0 +1,68 @@
+using System.Text.Json;
+using ViTDsl.Runtime.Models;
+using ViTDsl.Runtime.Train;
+
+namespace ViTDsl.Runtime.Workers;
+
+/// <summary>What a sweep's trial carries to its worker and into the store: enough to analyse it without the code.</summary>
+public sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads)
+{
+    public static TrainingTrial Of(GeneratedExperiment e, int threads) => new(
+        e.Name, e.Declaration.Model.Variant, e.Facts.TotalParameters, e.Declaration.Steps,
+        e.Declaration.Steps * e.Declaration.Data.Batch,
+        TrainingCompute.Of(e.Declaration, e.Declaration.Steps * e.Declaration.Data.Batch).Flops, threads);
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>
+/// Runs one trial of a sweep in a worker: trains the declared experiment with <see cref="Trainer"/> and reports its
+/// losses, checkpoints and final evaluation to the parent. Runs of one lineage share the sweep's lineage folder, so
+/// a duration branches off the longest run's prefix. A resumed attempt continues only from checkpoints the store
+/// recorded, so no recorded metric is ever skipped.
+/// </summary>
+public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find) : ITrialRunner
+{
+    public Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
+    {
+        var spec = trial.Payload.Deserialize<TrainingTrial>(TrainingTrial.Json)
+            ?? throw new InvalidDataException($"Trial {trial.Name} has no training payload.");
+        var experiment = find(spec.Experiment)
+            ?? throw new InvalidOperationException($"This worker has no experiment named '{spec.Experiment}'; rebuild so the worker and the sweep agree.");
+        var recorded = trial.Resume.Checkpoints;
+        var options = new TrainingOptions(Path.Combine(Path.GetDirectoryName(trial.RunDirectory)!, "lineages"))
+        {
+            Threads = spec.Threads,
+            CheckpointEvery = Math.Max(50, experiment.Declaration.Steps / 8),
+            // A fresh trial may branch off any shared checkpoint of its lineage; a resumed one only off what it recorded.
+            MayResumeFrom = trial.Resume.LastMetricStep is null && recorded.Count == 0
+                ? null
+                : (path, _) => recorded.Any(c => c.Path == path && CheckpointFiles.Matches(c.Path, c.Sha256)),
+        };
+        reporter.Phase(TrialPhase.Loading);
+        var result = Trainer.Run(experiment, options, new Reporting(reporter), cancellationToken);
+        reporter.Phase(TrialPhase.Recording);
+        reporter.Metric(result.Steps, "test/error", result.TestError);
+        reporter.Metric(result.Steps, "test/loss", result.TestLoss);
+        foreach (var (shots, error) in result.FewShotError) reporter.Metric(result.Steps, $"fewshot/{shots}", error);
+        return reporter.FlushAsync(cancellationToken);
+    }
+
+    private sealed class Reporting(ITrialReporter reporter) : ITrainingObserver
+    {
+        public void Started(string name, long fromStep, long totalSteps)
+        {
+            reporter.Log($"{name}: training steps {fromStep}…{totalSteps}");
+            reporter.Phase(TrialPhase.Training);
+        }
+
+        public void Stepped(long step, double loss, double imagesPerSecond)
+        {
+            reporter.Metric(step, "train/loss", loss);
+            reporter.Metric(step, "train/images_per_second", imagesPerSecond);
+        }
+
+        public void Checkpointed(long step, string path) => reporter.Checkpoint(step, path);
+        public void Log(string message) => reporter.Log(message);
+    }
+}
