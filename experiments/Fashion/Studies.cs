@@ -27,6 +27,11 @@ public static partial class Studies
         * TrainImages(2_000, 10_000, 60_000)
         * Steps(200, 400, 800);
 
+    /// <summary>A seconds-long sweep on synthetic images: checks an installation, and the tests kill and resume it.</summary>
+    public static Sweep SmokeSweep => Sweep.From(Smoke)
+        * Axis.Of("model", (e, m) => e with { Model = m }, FashionVit("smoke-a", width: 16, depth: 1, heads: 1), FashionVit("smoke-b", width: 24, depth: 2, heads: 2))
+        * Steps(20, 30);
+
     /// <summary>A larger study for a longer session: wider models, longer training.</summary>
     public static Sweep FashionScalingLarge => Sweep.From(Base with { Data = Base.Data with { Batch = 128 } })
         * Models(FashionVit("fashion-ti", width: 32, depth: 2, heads: 2), FashionVit("fashion-s", width: 48, depth: 3, heads: 3),
