@@ -35,9 +35,13 @@ public abstract class UpdateRule : IDisposable
     /// <summary>A zero state tensor on the parameter's device.</summary>
     protected static Tensor Zeros(long[] shape, StateDtype dtype, Tensor like) => zeros(shape, TorchType(dtype), like.device);
 
-    /// <summary>(1 − decay)·x + decay·old, optax's <c>update_moment</c>, computed in float32 from a stored state.</summary>
-    protected static Tensor Moment(Tensor x, Tensor old, double decay) =>
-        x.mul(1 - decay).add_(old.to_type(ScalarType.Float32), alpha: decay);
+    /// <summary>
+    /// (1 − decay)·x + decay·old, optax's <c>update_moment</c>, computed in float32 (a bfloat16 <paramref name="old"/>
+    /// is widened element by element, without a float32 copy). Overwrites <paramref name="scratch"/>, a temporary
+    /// holding x, and returns it.
+    /// </summary>
+    protected static Tensor MomentInto(Tensor scratch, Tensor old, double decay) =>
+        scratch.mul_(1 - decay).add_(old, alpha: decay);
 
     public void Dispose()
     {
