@@ -23,7 +23,7 @@ public sealed class SgdRule : UpdateRule
     {
         if (trace is null) return gradient.clone();
         using var scope = NewDisposeScope();
-        var traceNew = gradient.add(trace, alpha: config.Momentum); // float32, a bfloat16 trace widened on the fly
+        var traceNew = gradient.add(trace.to_type(ScalarType.Float32), alpha: config.Momentum);
         trace.copy_(traceNew);
         var u = config.Nesterov ? gradient.add(traceNew, alpha: config.Momentum) : traceNew;
         return u.MoveToOuterDisposeScope();
