@@ -61,6 +61,8 @@ public sealed class OptimizerChain : IDisposable
 
     /// <summary>Absolute decay of the body kernels per unit of schedule.</summary>
     public double BodyDecay { get; }
+
+    /// <summary>Global-norm clipping threshold applied before the optimizer, or null for none.</summary>
     public double? GradientClipNorm { get; }
 
     /// <summary>Updates applied so far (the 0-based index of the next one; Adafactor's β2 and Adam's bias use it).</summary>
