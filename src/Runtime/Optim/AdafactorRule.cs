@@ -55,8 +55,8 @@ public sealed class AdafactorRule : UpdateRule
         if (axes is not null)
         {
             int d0 = axes.Largest, d1 = axes.SecondLargest;
-            var rowNew = Moment(g2.mean([d0]), vRow!, beta2);
-            var colNew = Moment(g2.mean([d1]), vCol!, beta2);
+            var rowNew = MomentInto(g2.mean([d0]), vRow!, beta2);
+            var colNew = MomentInto(g2.mean([d1]), vCol!, beta2);
             // v_row lost axis d0, so d1 moved down by one if it came after d0.
             var rowMean = rowNew.mean([d1 > d0 ? d1 - 1 : d1], keepdim: true);
             var rowFactor = rowNew.div(rowMean).pow_(-0.5);
@@ -67,20 +67,20 @@ public sealed class AdafactorRule : UpdateRule
         }
         else
         {
-            var vNew = Moment(g2, v!, beta2);
-            u = gradient.mul(vNew.pow(-0.5));
+            var vNew = MomentInto(g2, v!, beta2);
             v!.copy_(vNew);
+            u = gradient.mul(vNew.pow_(-0.5));
         }
 
         if (config.ClipThreshold is double threshold)
         {
             var rms = u.square().mean().sqrt().item<float>();
-            u = u.div(Math.Max(1.0, rms / threshold));
+            u.div_(Math.Max(1.0, rms / threshold));
         }
 
         if (momentum is not null)
         {
-            u = Moment(u, momentum, config.Momentum!.Value);
+            u = MomentInto(u, momentum, config.Momentum!.Value);
             momentum.copy_(u); // stored rounded (bfloat16 by default); the update uses the float32 value
         }
         return u.MoveToOuterDisposeScope();

@@ -24,14 +24,14 @@ public sealed class AdamRule : UpdateRule
     public override Tensor Update(Tensor gradient, long step)
     {
         using var scope = NewDisposeScope();
-        var muNew = Moment(gradient, mu, config.Beta1);
-        var nuNew = Moment(gradient.square(), nu, config.Beta2);
+        // ν is float32, so it is updated in place: ν ← β2·ν + (1 − β2)·g².
+        nu.mul_(config.Beta2).addcmul_(gradient, gradient, value: 1 - config.Beta2);
+        // μ is computed in float32 into the tensor that becomes u; only the stored copy is rounded (optax mu_dtype).
+        var u = MomentInto(gradient.clone(), mu, config.Beta1);
+        mu.copy_(u); // rounds to nearest even when μ is bfloat16
         double t = step + 1;
-        var muHat = muNew.div(1 - Math.Pow(config.Beta1, t));
-        var nuHat = nuNew.div(1 - Math.Pow(config.Beta2, t));
-        var u = muHat.div_(nuHat.sqrt_().add_(config.Epsilon));
-        mu.copy_(muNew); // rounds to nearest even when mu is bfloat16
-        nu.copy_(nuNew);
+        var denominator = nu.div(1 - Math.Pow(config.Beta2, t)).sqrt_().add_(config.Epsilon);
+        u.div_(1 - Math.Pow(config.Beta1, t)).div_(denominator);
         return u.MoveToOuterDisposeScope();
     }
 }

@@ -5,18 +5,21 @@ namespace ViTDsl.Runtime.Optim;
 /// <summary>Global-norm gradient clipping as optax <c>clip_by_global_norm</c>.</summary>
 public static class GlobalNorm
 {
-    /// <summary>√(Σ over tensors of Σ g²), in float32.</summary>
-    public static Tensor Of(IReadOnlyList<Tensor> gradients)
+    /// <summary>√(Σ over tensors of ‖g‖²), accumulated in float64 from per-tensor float32 norms (no temporaries).</summary>
+    public static double Of(IReadOnlyList<Tensor> gradients)
     {
         using var scope = NewDisposeScope();
-        var sum = stack(gradients.Select(g => g.square().sum()).ToArray()).sum();
-        return sum.sqrt().MoveToOuterDisposeScope();
+        var sum = gradients.Select(g => g.norm().to_type(ScalarType.Float64).square()).Aggregate((a, b) => a + b);
+        return Math.Sqrt(sum.item<double>());
     }
 
     /// <summary>
-    /// Gradients unchanged when their global norm is below <paramref name="maxNorm"/>, otherwise each divided by the
-    /// norm and multiplied by <paramref name="maxNorm"/> (so the result has norm exactly maxNorm).
+    /// Leaves the gradients unchanged when their global norm is below <paramref name="maxNorm"/>, otherwise divides
+    /// each by the norm and multiplies it by <paramref name="maxNorm"/> in place (as torch's <c>clip_grad_norm_</c>).
     /// </summary>
-    public static IReadOnlyList<Tensor> Clip(IReadOnlyList<Tensor> gradients, double norm, double maxNorm) =>
-        norm < maxNorm ? gradients : gradients.Select(g => g.div(norm).mul_(maxNorm)).ToList();
+    public static void ClipInPlace(IReadOnlyList<Tensor> gradients, double norm, double maxNorm)
+    {
+        if (norm < maxNorm) return;
+        foreach (var g in gradients) g.div_(norm).mul_(maxNorm);
+    }
 }

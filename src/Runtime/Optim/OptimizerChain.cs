@@ -61,6 +61,8 @@ public sealed class OptimizerChain : IDisposable
 
     /// <summary>Absolute decay of the body kernels per unit of schedule.</summary>
     public double BodyDecay { get; }
+
+    /// <summary>Global-norm clipping threshold applied before the optimizer, or null for none.</summary>
     public double? GradientClipNorm { get; }
 
     /// <summary>Updates applied so far (the 0-based index of the next one; Adafactor's β2 and Adam's bias use it).</summary>
@@ -73,7 +75,8 @@ public sealed class OptimizerChain : IDisposable
     public IReadOnlyList<UpdateRule> Rules => rules;
 
     /// <summary>
-    /// Applies one update from the parameters' current gradients (a missing gradient counts as zero).
+    /// Applies one update from the parameters' current gradients (a missing gradient counts as zero). Clipping
+    /// rescales the gradients in place, as torch's <c>clip_grad_norm_</c> does.
     /// </summary>
     /// <param name="schedule">The schedule's value s(t) for this step, a factor (1 after warmup at constant rate).</param>
     /// <returns>The global gradient norm before clipping.</returns>
@@ -82,16 +85,15 @@ public sealed class OptimizerChain : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var gradients = parameters.Select(p => p.Value.grad is { } g ? g.to_type(ScalarType.Float32) : zeros_like(p.Value, ScalarType.Float32)).ToList();
-        var norm = GlobalNorm.Of(gradients).item<float>();
-        IReadOnlyList<Tensor> clipped = GradientClipNorm is double max ? GlobalNorm.Clip(gradients, norm, max) : gradients;
+        var norm = GlobalNorm.Of(gradients);
+        if (GradientClipNorm is double max) GlobalNorm.ClipInPlace(gradients, norm, max);
         for (var i = 0; i < parameters.Count; i++)
         {
             var theta = parameters[i].Value;
-            var u = rules[i].Update(clipped[i], step);
-            var delta = u.mul_(LearningRate);
-            if (decays[i] != 0) delta.add_(theta, alpha: decays[i]);
-            theta.add_(delta.mul_(-schedule));
-            u.Dispose();
+            using var u = rules[i].Update(gradients[i], step);
+            // θ − s·(lr·u + wd·θ), written as θ·(1 − s·wd) − (s·lr)·u: two passes over θ and no temporary.
+            if (decays[i] != 0) theta.mul_(1 - schedule * decays[i]);
+            theta.add_(u, alpha: -schedule * LearningRate);
         }
         step++;
         return norm;
@@ -100,7 +102,11 @@ public sealed class OptimizerChain : IDisposable
     /// <summary>Clears every parameter's gradient.</summary>
     public void ZeroGrad()
     {
-        foreach (var p in parameters) p.Value.grad?.zero_();
+        foreach (var p in parameters)
+        {
+            using var grad = p.Value.grad;
+            grad?.zero_();
+        }
     }
 
     /// <summary>

@@ -24,8 +24,8 @@ public sealed class SgdRule : UpdateRule
         if (trace is null) return gradient.clone();
         using var scope = NewDisposeScope();
         var traceNew = gradient.add(trace.to_type(ScalarType.Float32), alpha: config.Momentum);
-        var u = config.Nesterov ? gradient.add(traceNew, alpha: config.Momentum) : traceNew;
         trace.copy_(traceNew);
+        var u = config.Nesterov ? gradient.add(traceNew, alpha: config.Momentum) : traceNew;
         return u.MoveToOuterDisposeScope();
     }
 }

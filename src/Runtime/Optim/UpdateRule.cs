@@ -35,9 +35,19 @@ public abstract class UpdateRule : IDisposable
     /// <summary>A zero state tensor on the parameter's device.</summary>
     protected static Tensor Zeros(long[] shape, StateDtype dtype, Tensor like) => zeros(shape, TorchType(dtype), like.device);
 
-    /// <summary>(1 − decay)·x + decay·old, optax's <c>update_moment</c>, computed in float32 from a stored state.</summary>
-    protected static Tensor Moment(Tensor x, Tensor old, double decay) =>
-        x.mul(1 - decay).add_(old.to_type(ScalarType.Float32), alpha: decay);
+    /// <summary>
+    /// (1 − decay)·x + decay·old, optax's <c>update_moment</c>, computed in float32. Overwrites
+    /// <paramref name="scratch"/>, a temporary holding x, and returns it.
+    /// </summary>
+    protected static Tensor MomentInto(Tensor scratch, Tensor old, double decay)
+    {
+        scratch.mul_(1 - decay);
+        if (old.dtype == ScalarType.Float32) return scratch.add_(old, alpha: decay);
+        // A bfloat16 state is widened first: libtorch's mixed-dtype in-place add is several times slower than a
+        // vectorised conversion followed by a float32 add (measured with `vitdsl bench optimizers`).
+        using var wide = old.to_type(ScalarType.Float32);
+        return scratch.add_(wide, alpha: decay);
+    }
 
     public void Dispose()
     {

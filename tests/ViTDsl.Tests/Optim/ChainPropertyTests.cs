@@ -164,7 +164,10 @@ public class ChainPropertyTests
         Assert.Equal(5.0, clipped.Step(1.0), 6);   // the norm before clipping: √(9 + 16)
         Assert.Equal(new[] { -0.6f, 0f }, a.data<float>().ToArray());
         Assert.Equal(-0.8f, b.data<float>()[0], 6);
+        Assert.Equal(new[] { 0.6f, 0f }, a.grad!.data<float>().ToArray()); // clipped in place, like torch's clip_grad_norm_
 
+        a.grad = tensor(new float[] { 3, 0 });
+        b.grad = tensor(new float[] { 4 });
         using var unclipped = new OptimizerChain(groups, new Optimizer.Sgd { Momentum = 0 }, 1.0, 0, 0, gradientClipNorm: 10.0);
         unclipped.Step(1.0);
         Assert.Equal(new[] { -3.6f, 0f }, a.data<float>().ToArray());
