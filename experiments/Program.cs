@@ -14,5 +14,6 @@ root.Subcommands.Add(AnalysisCommands.Report());
 var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");
 bench.Subcommands.Add(BenchTrainingCommand.Create());
 bench.Subcommands.Add(BenchCommands.Data());
+bench.Subcommands.Add(BenchCommands.Optimizers());
 root.Subcommands.Add(bench);
 return root.Parse(args).Invoke();

@@ -6,7 +6,8 @@ namespace ViTDsl.Experiments.Bench;
 
 /// <summary>
 /// The baseline for the training benchmark: a ViT with the same shape and MAP head written directly in TorchSharp,
-/// the way a researcher would without ViTDsl (fused QKV projection, attention as explicit matmul + softmax).
+/// the way a researcher would without ViTDsl (fused QKV projection, attention as explicit matmul + softmax; the same
+/// tanh-approximate GELU, so only the implementation differs).
 /// </summary>
 public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
 {
@@ -45,7 +46,7 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
         var kv = headKeyValue.forward(x).chunk(2, -1);
         var q = headQuery.forward(probe.expand(x.shape[0], -1, -1));
         var pooled = headOutput.forward(Block.Attend(q, kv[0], kv[1], heads));
-        pooled = pooled + headDown.forward(nn.functional.gelu(headUp.forward(headNorm.forward(pooled))));
+        pooled = pooled + headDown.forward(nn.functional.gelu(headUp.forward(headNorm.forward(pooled)), GELU.Approximate.tanh));
         return classifier.forward(pooled.select(1, 0)).MoveToOuterDisposeScope();
     }
 
@@ -71,7 +72,7 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
         {
             var parts = qkv.forward(norm1.forward(x)).chunk(3, -1);
             x = x + projection.forward(Attend(parts[0], parts[1], parts[2], heads));
-            return x + down.forward(nn.functional.gelu(up.forward(norm2.forward(x))));
+            return x + down.forward(nn.functional.gelu(up.forward(norm2.forward(x)), GELU.Approximate.tanh));
         }
 
         public static Tensor Attend(Tensor q, Tensor k, Tensor v, int heads)

@@ -20,11 +20,12 @@ public static class SweepCommand
         var name = new Argument<string>("name") { Description = "The sweep's name (see `vitdsl list`), e.g. FashionScaling." };
         var runs = CommonOptions.Runs();
         var workers = new Option<int>("--workers") { Description = "Trials run at once, each in its own process.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+        var testImages = new Option<int?>("--test-images") { Description = "Evaluate each trial on the first N test images (all: omit or 0).", DefaultValueFactory = _ => 2000 };
         var noReport = new Option<bool>("--no-report") { Description = "Only train and record; skip the fits and report." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON (no live display)." };
         var command = new Command("sweep", "Run a declared sweep crash-safely in worker processes, record it in RUNS/results.db, then fit scaling laws and write RUNS/NAME/report.md.");
         command.Arguments.Add(name);
-        foreach (var option in new Option[] { runs, workers, noReport, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { runs, workers, testImages, noReport, json }) command.Options.Add(option);
         command.SetAction(async (parsed, cancellation) =>
         {
             var sweep = sweeps.FirstOrDefault(s => string.Equals(s.Name, parsed.GetValue(name), StringComparison.OrdinalIgnoreCase));
@@ -48,7 +49,7 @@ public static class SweepCommand
                     Parallelism = parallel,
                 });
                 var definition = new SweepDefinition(sweep.Name, Ordered(sweep).Select(t => new SweepTrial(
-                    t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads), TrainingTrial.Json))).ToList());
+                    t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, parsed.GetValue(testImages) is > 0 and var n ? n : null), TrainingTrial.Json))).ToList());
                 if (!quiet)
                     AnsiConsole.MarkupLine($"[bold]{sweep.Name}[/]: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
                                            $"estimated {TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} on this machine; store {Markup.Escape(store.Path)}");

@@ -25,7 +25,7 @@ public static partial class Studies
         * Models(FashionVit("fashion-mu", width: 16, depth: 1, heads: 1), FashionVit("fashion-ti", width: 32, depth: 2, heads: 2),
                  FashionVit("fashion-s", width: 48, depth: 3, heads: 3), FashionVit("fashion-m", width: 64, depth: 4, heads: 4))
         * TrainImages(2_000, 10_000, 60_000)
-        * Steps(200, 400, 800);
+        * Steps(150, 300, 600);
 
     /// <summary>A seconds-long sweep on synthetic images: checks an installation, and the tests kill and resume it.</summary>
     public static Sweep SmokeSweep => Sweep.From(Smoke)

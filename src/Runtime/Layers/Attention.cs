@@ -29,8 +29,20 @@ public sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor q, Tensor kv)
     {
         using var scope = NewDisposeScope();
-        var attended = nn.functional.scaled_dot_product_attention(
-            SplitHeads(query.forward(q)), SplitHeads(key.forward(kv)), SplitHeads(value.forward(kv)));
+        // One matrix product for the projections that share an input: on small models the product count, not the
+        // FLOPs, bounds the speed. The parameters stay separate (q, k, v), as the paper's parameter names count them.
+        Tensor qh, kh, vh;
+        if (ReferenceEquals(q, kv))
+        {
+            var qkv = nn.functional.linear(q, cat([query.weight!, key.weight!, value.weight!]), cat([query.bias!, key.bias!, value.bias!])).chunk(3, -1);
+            (qh, kh, vh) = (qkv[0], qkv[1], qkv[2]);
+        }
+        else
+        {
+            var keyValue = nn.functional.linear(kv, cat([key.weight!, value.weight!]), cat([key.bias!, value.bias!])).chunk(2, -1);
+            (qh, kh, vh) = (query.forward(q), keyValue[0], keyValue[1]);
+        }
+        var attended = nn.functional.scaled_dot_product_attention(SplitHeads(qh), SplitHeads(kh), SplitHeads(vh));
         var (batch, _, tokens, headWidth) = (attended.shape[0], attended.shape[1], attended.shape[2], attended.shape[3]);
         var merged = attended.transpose(1, 2).reshape(batch, tokens, heads * headWidth);
         return output.forward(merged).MoveToOuterDisposeScope();

@@ -5,12 +5,13 @@ using ViTDsl.Runtime.Train;
 namespace ViTDsl.Runtime.Workers;
 
 /// <summary>What a sweep's trial carries to its worker and into the store: enough to analyse it without the code.</summary>
-public sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads)
+/// <param name="TestImages">Test images evaluated at the end (the first n); null: the whole test set.</param>
+public sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads, int? TestImages)
 {
-    public static TrainingTrial Of(GeneratedExperiment e, int threads) => new(
+    public static TrainingTrial Of(GeneratedExperiment e, int threads, int? testImages) => new(
         e.Name, e.Declaration.Model.Variant, e.Facts.TotalParameters, e.Declaration.Steps,
         e.Declaration.Steps * e.Declaration.Data.Batch,
-        TrainingCompute.Of(e.Declaration, e.Declaration.Steps * e.Declaration.Data.Batch).Flops, threads);
+        TrainingCompute.Of(e.Declaration, e.Declaration.Steps * e.Declaration.Data.Batch).Flops, threads, testImages);
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
@@ -33,6 +34,7 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
         var options = new TrainingOptions(Path.Combine(Path.GetDirectoryName(trial.RunDirectory)!, "lineages"))
         {
             Threads = spec.Threads,
+            TestImages = spec.TestImages,
             CheckpointEvery = Math.Max(50, experiment.Declaration.Steps / 8),
             // A fresh trial may branch off any shared checkpoint of its lineage; a resumed one only off what it recorded.
             MayResumeFrom = trial.Resume.LastMetricStep is null && recorded.Count == 0
