@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using ViTDsl.Runtime.Store;
+
+namespace ViTDsl.Tests.Sweeps;
+
+// The real thing: `vitdsl sweep SmokeSweep` training real (tiny) ViTs in worker processes, SIGKILLed mid-sweep.
+public class SweepCommandKillTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("vitdsl-sweep-kill-").FullName;
+    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Cli.SweepCommand).Assembly.Location;
+
+    [Fact]
+    public void Killing_the_sweep_and_running_it_again_leaves_the_store_of_an_uninterrupted_sweep()
+    {
+        Assert.Equal(0, Sweep("uninterrupted").WaitForExitCode());
+
+        var killed = Sweep("killed");
+        var store = Path.Combine(root, "killed", "results.db");
+        var deadline = Stopwatch.StartNew();
+        while (!killed.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2) && !OneDoneAnotherStarted(store)) Thread.Sleep(100);
+        Assert.False(killed.HasExited, "the sweep finished before it could be killed");
+        killed.Kill(); // SIGKILL, the runner only: its workers notice their parent is gone and exit
+        killed.WaitForExit();
+        Assert.Equal(0, Sweep("killed").WaitForExitCode());
+
+        var (expected, actual) = (Contents(Path.Combine(root, "uninterrupted", "results.db")), Contents(store));
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var trial in expected.Keys)
+        {
+            Assert.Equal(TrialStatus.Succeeded, actual[trial].Status);
+            Assert.Equal(expected[trial].Metrics.Keys.Order(), actual[trial].Metrics.Keys.Order()); // nothing missing, nothing extra
+            foreach (var (key, value) in expected[trial].Metrics)
+                // Same numbers; MKL may round the last bits differently in another process, so not bit for bit.
+                Assert.True(Math.Abs(value - actual[trial].Metrics[key]) <= 1e-4 * Math.Max(1, Math.Abs(value)), $"{trial} {key}: {value} vs {actual[trial].Metrics[key]}");
+        }
+    }
+
+    private Process Sweep(string folder) => Process.Start(new ProcessStartInfo("dotnet")
+    {
+        ArgumentList = { Vitdsl, "sweep", "SmokeSweep", "--runs", Path.Combine(root, folder), "--workers", "1", "--no-report", "--json" },
+        RedirectStandardOutput = true, RedirectStandardError = true,
+    })!;
+
+    private static bool OneDoneAnotherStarted(string path)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var store = ResultsStore.Open(path);
+            var trials = store.Sweeps().Contains("SmokeSweep") ? store.Trials("SmokeSweep") : [];
+            return trials.Any(t => t.Status == TrialStatus.Succeeded)
+                   && trials.Any(t => t.Status == TrialStatus.Running && store.Metrics(t.Id).Count > 0);
+        }
+        catch (StoreException) { return false; } // created but not yet initialised by the runner
+    }
+
+    private static Dictionary<string, (TrialStatus Status, Dictionary<(long, string), double> Metrics)> Contents(string path)
+    {
+        using var store = ResultsStore.Open(path);
+        return store.Trials("SmokeSweep").ToDictionary(t => t.Name, t => (t.Status, store.Metrics(t.Id)
+            .Where(m => m.Name != "train/images_per_second") // a timing, not a result
+            .ToDictionary(m => (m.Step, m.Name), m => m.Value)));
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+}
+
+internal static class ProcessExtensions
+{
+    public static int WaitForExitCode(this Process process)
+    {
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3))) { process.Kill(true); throw new TimeoutException("sweep did not finish in 3 minutes"); }
+        if (process.ExitCode != 0) throw new Xunit.Sdk.XunitException($"sweep exited {process.ExitCode}: {output.Result}\n{error.Result}");
+        return process.ExitCode;
+    }
+}
