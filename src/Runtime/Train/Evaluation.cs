@@ -10,7 +10,9 @@ public static class Evaluation
 {
     public sealed record Result(double TestError, double TestLoss, IReadOnlyDictionary<int, double> FewShotError);
 
-    public static Result Run(VitModule model, Experiment experiment, DataPipeline data, TrainingOptions options)
+    /// <param name="withFewShot">Run the few-shot probes (the final evaluation) or only test error and loss (periodic ones).</param>
+    /// <param name="keepFeatures">Where to save the pre-logits features (test set and few-shot pool) for later probes; null: nowhere.</param>
+    public static Result Run(VitModule model, Experiment experiment, DataPipeline data, TrainingOptions options, bool withFewShot = true, string? keepFeatures = null)
     {
         using var noGrad = no_grad();
         var classes = experiment.Model.Classifier.Classes;
@@ -31,7 +33,13 @@ public static class Evaluation
             testLabels.Add(labels.clone().MoveToOuterDisposeScope());
         }
         var fewShot = new Dictionary<int, double>();
-        if (options.FewShot is { } settings)
+        var kept = new Dictionary<string, Tensor>();
+        if (keepFeatures is not null)
+        {
+            kept["test/features"] = cat(testFeatures, 0);
+            kept["test/labels"] = cat(testLabels, 0);
+        }
+        if (withFewShot && options.FewShot is { } settings)
         {
             var pool = NestedSubset.Take(data.Source.Train.Labels, data.Source.Train.Classes,
                 Math.Min((long)options.FewShotPoolPerClass * data.Source.Train.Classes, data.Source.Train.Count), seed: 7919);
@@ -43,11 +51,22 @@ public static class Evaluation
                 poolLabels.Add(batch.Labels.clone());
             }
             using var scope = NewDisposeScope();
-            var result = FewShotEvaluator.Evaluate(cat(poolFeatures, 0), cat(poolLabels, 0), cat(testFeatures, 0), cat(testLabels, 0), classes, settings);
+            var (poolX, poolY) = (cat(poolFeatures, 0), cat(poolLabels, 0));
+            var result = FewShotEvaluator.Evaluate(poolX, poolY, cat(testFeatures, 0), cat(testLabels, 0), classes, settings);
+            if (keepFeatures is not null)
+            {
+                kept["pool/features"] = poolX.MoveToOuterDisposeScope();
+                kept["pool/labels"] = poolY.MoveToOuterDisposeScope();
+            }
             foreach (var (shots, error) in result.MeanErrors) fewShot[shots] = error;
             foreach (var t in poolFeatures.Concat(poolLabels)) t.Dispose();
         }
         foreach (var t in testFeatures.Concat(testLabels)) t.Dispose();
+        if (keepFeatures is not null)
+        {
+            Checkpoints.Checkpoint.Write(keepFeatures, new Checkpoints.CheckpointHeader(Lineage.KeyOf(experiment), experiment.Steps, experiment.Data.Seed, default), kept);
+            foreach (var t in kept.Values) t.Dispose();
+        }
         return new Result((double)errors / testIndices.Length, lossSum / testIndices.Length, fewShot);
     }
 }

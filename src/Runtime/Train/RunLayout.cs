@@ -29,6 +29,9 @@ public sealed class RunLayout
     public string Metrics => Path.Combine(RunDirectory, "metrics.jsonl");
     public string Result => Path.Combine(RunDirectory, "result.json");
 
+    /// <summary>The final pre-logits features (test set, few-shot pool) and labels, for probes run later.</summary>
+    public string Features => Path.Combine(RunDirectory, "features.ckpt");
+
     public string SharedCheckpoint(long step) => Path.Combine(SharedDirectory, $"step-{step:D10}.ckpt");
 
     /// <summary>Shared checkpoints at or before <paramref name="maxStep"/>, latest first.</summary>

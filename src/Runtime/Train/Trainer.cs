@@ -78,6 +78,12 @@ public static class Trainer
                 observer.Stepped(step, lastLoss, rate);
                 (windowImages, window) = (0, Stopwatch.StartNew());
             }
+            if (options.EvaluateEvery > 0 && step % options.EvaluateEvery == 0 && step < total)
+            {
+                var periodic = Evaluation.Run(model, experiment, data, options, withFewShot: false);
+                metrics.Append([new MetricRecord(step, "test/error", periodic.TestError), new MetricRecord(step, "test/loss", periodic.TestLoss)]);
+                observer.Evaluated(step, new Dictionary<string, double> { ["test/error"] = periodic.TestError, ["test/loss"] = periodic.TestLoss });
+            }
             bool onPrefix = step <= shared;
             if (step == shared || (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && step < total))
             {
@@ -89,7 +95,7 @@ public static class Trainer
         var trainSeconds = training.Elapsed.TotalSeconds;
 
         var evaluating = Stopwatch.StartNew();
-        var evaluation = Evaluation.Run(model, experiment, data, options);
+        var evaluation = Evaluation.Run(model, experiment, data, options, keepFeatures: layout.Features);
         var evaluated = new Dictionary<string, double> { ["test/error"] = evaluation.TestError, ["test/loss"] = evaluation.TestLoss };
         foreach (var (shots, error) in evaluation.FewShotError) evaluated[$"fewshot/{shots}shot_error"] = error;
         metrics.Append(evaluated.Select(m => new MetricRecord(total, m.Key, m.Value)));

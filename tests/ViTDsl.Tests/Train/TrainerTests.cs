@@ -61,6 +61,25 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Evaluation_is_periodic_and_the_final_features_are_kept_for_later_probes()
+    {
+        var options = Options("eval") with { EvaluateEvery = 10, FewShot = Runtime.Eval.FewShotSettings.Paper };
+        var result = Trainer.Run(Tiny(30), options);
+        var layout = new RunLayout(options.Root, Tiny(30).Declaration);
+
+        var errors = MetricsFile.Read(layout.Metrics).Where(m => m.Name == "test/error").Select(m => m.Step);
+        Assert.Equal(new long[] { 10, 20, 30 }, errors);
+
+        using var kept = Runtime.Train.Checkpoints.Checkpoint.Read(layout.Features);
+        var width = FashionMnist.Smoke.Model.Width;
+        Assert.Equal(new long[] { 64, width }, kept["test/features"].shape);
+        Assert.Equal(new long[] { 256, width }, kept["pool/features"].shape);
+        // A probe run later on the kept features gives exactly the few-shot errors the run reported.
+        var later = Runtime.Eval.FewShotEvaluator.Evaluate(kept["pool/features"], kept["pool/labels"], kept["test/features"], kept["test/labels"], 10);
+        Assert.Equal(result.FewShotError.OrderBy(x => x.Key), later.MeanErrors.OrderBy(x => x.Key));
+    }
+
+    [Fact]
     public void A_finished_run_is_read_back_not_trained_again()
     {
         var first = Trainer.Run(Tiny(15), Options("done"));
