@@ -28,7 +28,6 @@ public sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
     /// <returns>[batch, Tq, D]</returns>
     public override Tensor forward(Tensor q, Tensor kv)
     {
-        using var scope = NewDisposeScope();
         // One matrix product for the projections that share an input: on small models the product count, not the
         // FLOPs, bounds the speed. The parameters stay separate (q, k, v), as the paper's parameter names count them.
         Tensor qh, kh, vh;
@@ -45,7 +44,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
         var attended = nn.functional.scaled_dot_product_attention(SplitHeads(qh), SplitHeads(kh), SplitHeads(vh));
         var (batch, _, tokens, headWidth) = (attended.shape[0], attended.shape[1], attended.shape[2], attended.shape[3]);
         var merged = attended.transpose(1, 2).reshape(batch, tokens, heads * headWidth);
-        return output.forward(merged).MoveToOuterDisposeScope();
+        return output.forward(merged);
     }
 
     private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, -1).transpose(1, 2);

@@ -22,10 +22,9 @@ public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var scope = NewDisposeScope();
         var y = norm1.forward(x);
         x = x + attention.forward(y, y);
         x = x + mlp.forward(norm2.forward(x));
-        return x.MoveToOuterDisposeScope();
+        return x;
     }
 }
