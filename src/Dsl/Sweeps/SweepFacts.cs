@@ -22,7 +22,7 @@ public sealed record SweepFacts(int Trials, double TrainingFlops, double Trainin
 
     public static SweepFacts Of(IReadOnlyList<Experiment> trials)
     {
-        double flopsPerStep(Experiment e) => FlopCount.TrainingGflopsPerImage(e.Model) * 1e9 * e.Data.Batch;
+        double flopsPerStep(Experiment e) => TrainingCompute.Of(e, imagesSeen: e.Data.Batch).Flops; // the one compute formula
         var total = trials.Sum(e => flopsPerStep(e) * e.Steps);
         var branched = trials.GroupBy(Lineage.KeyOf).Sum(lineage =>
             lineage.Max(e => Lineage.SharedSteps(e)) * flopsPerStep(lineage.First())
