@@ -22,6 +22,8 @@ public static partial class BenchCommands
         var stepMs = new Option<double>("--step-ms") { Description = "Busy CPU time of the simulated training step per batch.", DefaultValueFactory = _ => 20 };
         var synthetic = new Option<int>("--synthetic") { Description = "Use this many synthetic 28×28 images instead of Fashion-MNIST (no files needed)." };
         var command = new Command("data", "Measure the data loader's throughput (images/s into tensors) against a plain loop.");
+        foreach (var positive in new[] { batch, batches, repeats })
+            positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1"); });
         command.Options.Add(batch);
         command.Options.Add(batches);
         command.Options.Add(stepMs);
@@ -32,25 +34,11 @@ public static partial class BenchCommands
             var output = parsed.InvocationConfiguration.Output;
             int b = parsed.GetValue(batch), n = parsed.GetValue(batches);
             Repeats = parsed.GetValue(repeats);
-            if (b <= 0 || n <= 0 || Repeats <= 0)
-            {
-                parsed.InvocationConfiguration.Error.WriteLine("--batch, --batches and --repeats must be positive.");
-                return 2;
-            }
             int syntheticImages = parsed.GetValue(synthetic);
             DataSet set = syntheticImages > 0 ? new DataSet.Synthetic(syntheticImages, 0, 10) : new DataSet.FashionMnist();
-            DataPipeline plain, augmented;
-            try
-            {
-                var data = new ViTDsl.Data(set) { Batch = b, Flip = false, Crop = false };
-                plain = DataPipeline.Load(data, 28, 1);
-                augmented = DataPipeline.Create(data with { Flip = true, Crop = true }, plain.Source, 28, 1);
-            }
-            catch (FileNotFoundException e)
-            {
-                parsed.InvocationConfiguration.Error.WriteLine(e.Message);
-                return 3; // data missing
-            }
+            var data = new ViTDsl.Data(set) { Batch = b, Flip = false, Crop = false };
+            var plain = DataPipeline.Load(data, 28, 1);
+            var augmented = DataPipeline.Create(data with { Flip = true, Crop = true }, plain.Source, 28, 1);
             double step = parsed.GetValue(stepMs);
             output.WriteLine($"bench data: {set}, batch {b}, {n} batches per variant, best of {Repeats}, {Environment.ProcessorCount} cores");
             var baseline = Time(n, b, 0, () => PlainLoop(plain.Source.Train, b));
@@ -66,7 +54,7 @@ public static partial class BenchCommands
                 Report(output, $"pipeline + flip/crop, no prefetch + {step} ms step", TimeLoader(augmented, n, 0, 1, step), withStep);
                 Report(output, $"pipeline + flip/crop, prefetch 4 + {step} ms step", TimeLoader(augmented, n, 4, 1, step), withStep);
             }
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }

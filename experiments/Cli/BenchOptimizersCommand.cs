@@ -20,28 +20,19 @@ public static partial class BenchCommands
         var rounds = new Option<int>("--rounds") { Description = "Timed steps per optimizer (interleaved; the median is reported).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
         var command = new Command("optimizers", "Time one update and measure optimizer-state memory for each optimizer, relative to torch's Adam.");
+        model.Validators.Add(r =>
+        {
+            try { Vit.Named(r.GetValueOrDefault<string>()!); }
+            catch (ArgumentException e) { r.AddError(e.Message); }
+        });
+        rounds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--rounds must be at least 1"); });
         command.Options.Add(model);
         command.Options.Add(rounds);
         command.Options.Add(json);
         command.SetAction(parsed =>
         {
             var writer = output ?? Console.Out;
-            Vit vit;
-            try
-            {
-                vit = Vit.Named(parsed.GetValue(model)!);
-            }
-            catch (ArgumentException error)
-            {
-                Console.Error.WriteLine(error.Message);
-                return 2;
-            }
-            if (parsed.GetValue(rounds) < 1)
-            {
-                Console.Error.WriteLine("--rounds must be at least 1.");
-                return 2;
-            }
-
+            var vit = Vit.Named(parsed.GetValue(model)!);
             var results = OptimizerBenchmark.Run(vit, parsed.GetValue(rounds));
             var baseline = results.Single(r => r.Name == OptimizerBenchmark.Baseline);
             var parameters = ParameterCount.Total(vit);
@@ -52,7 +43,7 @@ public static partial class BenchCommands
                 writer.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
             else
                 WriteTable(writer, vit, parameters, rows);
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -11,8 +11,10 @@ public static class CommonOptions
         DefaultValueFactory = _ => "runs",
     };
 
-    public static Option<int?> Threads() => new("--threads")
+    public static Option<int?> Threads()
     {
-        Description = "CPU threads for TorchSharp (default: all cores).",
-    };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp (default: all cores)." };
+        threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--threads must be at least 1"); });
+        return threads;
+    }
 }

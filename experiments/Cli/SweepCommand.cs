@@ -25,21 +25,17 @@ public static class SweepCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON (no live display)." };
         var command = new Command("sweep", "Run a declared sweep crash-safely in worker processes, record it in RUNS/results.db, then fit scaling laws and write RUNS/NAME/report.md.");
         command.Arguments.Add(name);
+        workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--workers must be at least 1 (trials run at once)"); });
+        testImages.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 0) r.AddError("--test-images must be 0 (all) or a positive count"); });
         foreach (var option in new Option[] { runs, workers, testImages, noReport, json }) command.Options.Add(option);
         command.SetAction(async (parsed, cancellation) =>
         {
-            var sweep = sweeps.FirstOrDefault(s => string.Equals(s.Name, parsed.GetValue(name), StringComparison.OrdinalIgnoreCase));
-            if (sweep is null)
-            {
-                Console.Error.WriteLine($"No declared sweep is named '{parsed.GetValue(name)}'. Sweeps: {string.Join(", ", sweeps.Select(s => s.Name))}.");
-                return ExitCodes.UsageError;
-            }
-            if (!DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration.Data.Set))) return ExitCodes.DataMissing;
+            var sweep = CatalogLookup.Sweep(parsed.GetValue(name)!, sweeps);
+            DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration.Data.Set));
             var root = parsed.GetValue(runs)!;
-            var parallel = Math.Max(1, parsed.GetValue(workers));
+            var parallel = parsed.GetValue(workers);
             var threads = Math.Max(1, Environment.ProcessorCount / parallel);
             var quiet = parsed.GetValue(json);
-            try
             {
                 using var store = ResultsStore.Open(Path.Combine(root, RunSources.StoreFileName));
                 var runner = new SweepRunner(store, new SweepRunnerOptions
@@ -63,12 +59,7 @@ public static class SweepCommand
                     AnsiConsole.MarkupLine($"{summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Skipped} already done" +
                                            (summary.Cancelled ? "; [yellow]stopped — run the same command again to resume[/]" : "") +
                                            (report is null ? "" : $"; report: [link]{Markup.Escape(report)}[/]"));
-                return summary.Cancelled || summary.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
-            }
-            catch (StoreException e)
-            {
-                Console.Error.WriteLine("error: " + e.Message);
-                return ExitCodes.Failure;
+                return summary.Cancelled ? ExitCodes.Interrupted : summary.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
             }
         });
         return command;

@@ -20,20 +20,17 @@ public static class TrainCommand
         foreach (var option in new Option[] { runs, threads, json }) command.Options.Add(option);
         command.SetAction((parsed, cancellation) =>
         {
-            var experiment = CatalogLookup.Find(parsed.GetValue(name)!, experiments, sweeps, Console.Error);
-            if (experiment is null) return Task.FromResult(ExitCodes.UsageError);
+            var experiment = CatalogLookup.Experiment(parsed.GetValue(name)!, experiments, sweeps);
+            DataAvailability.Ensure([experiment.Declaration.Data.Set]);
             var options = new TrainingOptions(parsed.GetValue(runs)!) { Threads = parsed.GetValue(threads) };
-            return Task.FromResult(CommandErrors.Guard(() =>
-            {
-                var result = parsed.GetValue(json)
-                    ? Trainer.Run(experiment, options, cancellation: cancellation)
-                    : TrainingProgress.Show(experiment, observer => Trainer.Run(experiment, options, observer, cancellation));
-                if (parsed.GetValue(json))
-                    Console.Out.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
-                else
-                    Report(result, new RunLayout(options.Root, experiment.Declaration));
-                return ExitCodes.Success;
-            }));
+            var result = parsed.GetValue(json)
+                ? Trainer.Run(experiment, options, cancellation: cancellation)
+                : TrainingProgress.Show(experiment, observer => Trainer.Run(experiment, options, observer, cancellation));
+            if (parsed.GetValue(json))
+                Console.Out.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
+            else
+                Report(result, new RunLayout(options.Root, experiment.Declaration));
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }

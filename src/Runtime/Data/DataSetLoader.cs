@@ -9,27 +9,19 @@ public sealed record LoadedDataSet(ImageSet Train, ImageSet Test);
 /// </summary>
 public static class DataSetLoader
 {
-    public const string FashionMnistInstall = "sudo apt-get install dataset-fashion-mnist";
-
     public static LoadedDataSet Load(DataSet set) => set switch
     {
-        DataSet.FashionMnist f => LoadFashionMnist(f.Directory),
+        DataSet.FashionMnist f => LoadFashionMnist(f),
         DataSet.Idx i => new(LoadPair(i.TrainImages, i.TrainLabels, null), LoadPair(i.TestImages, i.TestLabels, null)),
         DataSet.Synthetic s => SyntheticImages.Generate(s),
         null => throw new ArgumentNullException(nameof(set)),
         _ => throw new InvalidOperationException("unreachable: DataSet is closed"),
     };
 
-    private static LoadedDataSet LoadFashionMnist(string directory)
+    private static LoadedDataSet LoadFashionMnist(DataSet.FashionMnist set)
     {
-        string[] names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
-        var paths = names.Select(n => Path.Combine(directory, n)).ToArray();
-        var missing = paths.Where(p => !File.Exists(p)).ToArray();
-        if (missing.Length > 0)
-            throw new FileNotFoundException(
-                $"Fashion-MNIST is missing: {string.Join(", ", missing)} not found. Install it with `{FashionMnistInstall}` " +
-                $"(files go to {DataSet.FashionMnistDirectory}), or point DataSet.FashionMnist {{ Directory = … }} at a folder " +
-                $"holding the four files {string.Join(", ", names)}, or use DataSet.Idx(…) with explicit paths.", missing[0]);
+        FashionMnistFiles.EnsurePresent(set);
+        var paths = FashionMnistFiles.Paths(set);
         return new(LoadPair(paths[0], paths[1], 10), LoadPair(paths[2], paths[3], 10));
     }
 
@@ -40,7 +32,7 @@ public static class DataSetLoader
         foreach (var p in new[] { imagesPath, labelsPath })
             if (!File.Exists(p))
                 throw new FileNotFoundException($"IDX file {p} does not exist; check the path in DataSet.Idx(…) " +
-                                                $"(for Fashion-MNIST: `{FashionMnistInstall}`).", p);
+                                                $"(for Fashion-MNIST: `sudo apt-get install -y {FashionMnistFiles.DebianPackage}`).", p);
         var images = IdxFile.Read(imagesPath);
         var labels = IdxFile.Read(labelsPath);
         if (images.Shape.Length is not (3 or 4))

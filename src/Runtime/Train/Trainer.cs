@@ -155,9 +155,18 @@ public static class Trainer
         Checkpoint.Write(path, new CheckpointHeader(layout.LineageKey, step, experiment.Data.Seed, position), tensors);
     }
 
-    private static TrainingResult ReadResult(string path) =>
-        JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(path), JsonOptions)
-        ?? throw new InvalidDataException($"{path} is empty; delete it to train the run again.");
+    private static TrainingResult ReadResult(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(path), JsonOptions)
+                   ?? throw new InvalidDataException($"{path} is empty; delete it to train the run again.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is damaged ({e.Message}); delete it to train the run again.", e);
+        }
+    }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -11,7 +11,8 @@ namespace ViTDsl.Runtime.Workers;
 public static class WorkerHost
 {
     /// <summary>Exit codes of <see cref="RunAsync"/>.</summary>
-    public const int Succeeded = 0, Failed = 1, ProtocolError = 2, Cancelled = 3;
+    public const int Succeeded = ExitCodes.Success, Failed = ExitCodes.TrialFailed,
+        ProtocolError = ExitCodes.WorkerProtocolError, Cancelled = ExitCodes.TrialCancelled;
 
     /// <summary>How long a trial runner may take to honour cancellation before the host returns without it.</summary>
     public static TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(5);

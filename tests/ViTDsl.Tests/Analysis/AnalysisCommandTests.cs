@@ -20,10 +20,9 @@ public class AnalysisCommandTests : IDisposable
 
     private static (int code, string output, string error) Invoke(Command command, params string[] args)
     {
-        var root = new RootCommand("test root") { command };
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = root.Parse([command.Name, .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int code = CliApp.Run(new RootCommand("test root") { command }, [command.Name, .. args], output, error);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -80,11 +79,12 @@ public class AnalysisCommandTests : IDisposable
     public void Bad_input_gets_a_clear_error_and_a_nonzero_exit()
     {
         var (code, _, error) = Invoke(AnalysisCommands.Fit(), "--runs", Path.Combine(dir, "missing.csv"));
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.DataMissing, code);
         Assert.Contains("No run file", error);
         var (badMetric, _, metricError) = Invoke(AnalysisCommands.Fit(), "--runs", runsCsv, "--metric", "top5");
-        Assert.Equal(1, badMetric);
+        Assert.Equal(ExitCodes.UsageError, badMetric);
         Assert.Contains("Unknown metric 'top5'", metricError);
+        Assert.Contains("vitdsl fit --help", metricError);
     }
 
     [Fact]

@@ -23,8 +23,8 @@ public class BenchDataCommandTests
     public void Bench_data_rejects_a_non_positive_batch()
     {
         var error = new StringWriter();
-        int code = BenchCommands.Data().Parse("--synthetic 500 --batch 0").Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
-        Assert.Equal(2, code);
-        Assert.Contains("--batch", error.ToString());
+        int code = CliApp.Run(new RootCommand { BenchCommands.Data() }, ["data", "--synthetic", "500", "--batch", "0"], new StringWriter(), error);
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("--batch must be at least 1", error.ToString());
     }
 }

@@ -132,11 +132,11 @@ public class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void Missing_fashion_mnist_says_how_to_install_it()
+    public void Missing_fashion_mnist_names_the_missing_file_and_where_to_put_it()
     {
         var e = Assert.Throws<FileNotFoundException>(() => DataSetLoader.Load(new DataSet.FashionMnist { Directory = dir.File("nowhere") }));
-        Assert.Contains("sudo apt-get install dataset-fashion-mnist", e.Message);
-        Assert.Contains("train-images-idx3-ubyte.gz", e.Message);
+        Assert.Contains(Path.Combine(dir.File("nowhere"), "train-images-idx3-ubyte.gz") + " does not exist", e.Message);
+        Assert.Contains("t10k-labels-idx1-ubyte.gz", e.Message);
         Assert.Contains("Directory", e.Message);
     }
 }

@@ -28,7 +28,8 @@ public class BenchOptimizersCommandTests
     [Fact]
     public void An_unknown_model_is_a_usage_error()
     {
-        var output = new StringWriter();
-        Assert.Equal(2, BenchCommands.Optimizers(output).Parse(["--model", "Z/3"]).Invoke());
+        var error = new StringWriter();
+        Assert.Equal(ExitCodes.UsageError, CliApp.Run(new System.CommandLine.RootCommand { BenchCommands.Optimizers(new StringWriter()) }, ["optimizers", "--model", "Z/3"], null, error));
+        Assert.Contains("Z/3", error.ToString());
     }
 }
