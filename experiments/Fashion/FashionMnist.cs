@@ -30,6 +30,45 @@ public static partial class FashionMnist
         Steps = 30,
     };
 
+    /// <summary>Upstream of the transfer example: a small ViT trained briefly on Fashion-MNIST (about half a minute).</summary>
+    public static Experiment TransferUpstream => Recipe with
+    {
+        Model = FashionVit("fashion-XS", width: 48, depth: 2, heads: 3),
+        Data = Recipe.Data with { Batch = 64 },
+        Schedule = Schedule.Warmup(30) >> Schedule.Rsqrt(timescale: 100) >> Schedule.Cooldown(60),
+        Steps = 300,
+    };
+
+    /// <summary>
+    /// Fine-tunes <see cref="TransferUpstream"/> on MNIST digits at a higher resolution, as the paper fine-tunes its
+    /// upstream models: 40 px (a 10×10 grid; the position embedding is resampled), a new head, SGD with bf16 momentum,
+    /// no weight decay.
+    /// </summary>
+    public static Experiment DigitsFineTune => TransferUpstream with
+    {
+        Model = TransferUpstream.Model with { Image = 40 },
+        StartFrom = TransferUpstream,
+        Data = new Data(new DataSet.MnistDigits()) { Batch = 64, Crop = false, Flip = false },
+        Optimizer = new Optimizer.Sgd(),
+        LearningRate = 0.03,
+        WeightDecay = WeightDecay.None(),
+        Schedule = Schedule.Warmup(15) >> Schedule.Cooldown(60),
+        Steps = 150,
+    };
+
+    /// <summary>A seconds-long fine-tune of <see cref="Smoke"/> at 32 px (an 8×8 grid instead of 7×7), for the tests.</summary>
+    public static Experiment SmokeFineTune => Smoke with
+    {
+        Model = Smoke.Model with { Image = 32, Classifier = new Classifier(7) },
+        StartFrom = Smoke,
+        Data = Smoke.Data with { Set = new DataSet.Synthetic(TrainImages: 128, TestImages: 32, Classes: 7) { Seed = 1 } },
+        Optimizer = new Optimizer.Sgd(),
+        LearningRate = 0.03,
+        WeightDecay = WeightDecay.None(),
+        Schedule = Schedule.Warmup(2) >> Schedule.Cooldown(4),
+        Steps = 10,
+    };
+
     /// <summary>A Fashion-MNIST ViT: patch 4 (7×7 = 49 tokens), MLP 4× width.</summary>
     public static Vit FashionVit(string variant, int width, int depth, int heads) =>
         new Vit(Patch: 4, Width: width, Depth: depth, Mlp: 4 * width, Heads: heads)

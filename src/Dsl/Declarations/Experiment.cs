@@ -29,4 +29,12 @@ public sealed record Experiment(Vit Model)
 
     /// <summary>Base learning rate, multiplied by the schedule each step; 8e-4 in the paper's ViT-g recipe.</summary>
     public double LearningRate { get; init; } = 8e-4;
+
+    /// <summary>
+    /// Fine-tuning (paper §3, its headline results): start from the final weights of this upstream experiment's run
+    /// instead of from scratch. The trunk must have the upstream's shape; the image size may differ (the position
+    /// embedding is resampled bilinearly to the new grid, as big_vision's <c>resample_posemb</c>) and the classifier
+    /// is new (zero kernel). Null: train from scratch.
+    /// </summary>
+    public Experiment? StartFrom { get; init; }
 }

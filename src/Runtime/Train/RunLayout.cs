@@ -29,6 +29,9 @@ public sealed class RunLayout
     public string Metrics => Path.Combine(RunDirectory, "metrics.jsonl");
     public string Result => Path.Combine(RunDirectory, "result.json");
 
+    /// <summary>The model's weights after the last step, for fine-tunes that start from this run.</summary>
+    public string FinalWeights => Path.Combine(RunDirectory, "final.ckpt");
+
     /// <summary>The final pre-logits features (test set, few-shot pool) and labels, for probes run later.</summary>
     public string Features => Path.Combine(RunDirectory, "features.ckpt");
 

@@ -39,6 +39,11 @@ public static class Trainer
         using var chain = OptimizerChain.For(experiment, model);
         var data = options.Data?.Invoke(experiment) ?? DataPipeline.Load(experiment);
         var (step, position) = Resume(layout, experiment, model, chain, observer, options.MayResumeFrom);
+        if (step == 0 && experiment.StartFrom is { } upstream)
+        {
+            FineTuneStart.Load(model, upstream, options.Root);
+            observer.Log($"fine-tuning from the final weights of the {upstream.Model.Variant} run of {upstream.Steps} steps");
+        }
         var loadSeconds = clock.Elapsed.TotalSeconds;
 
         long total = experiment.Steps, shared = Lineage.SharedSteps(experiment);
@@ -111,6 +116,9 @@ public static class Trainer
             TrainSeconds = trainSeconds,
             EvaluateSeconds = evaluating.Elapsed.TotalSeconds,
         };
+        // Final weights before the result: a finished run always has them, for fine-tunes that start from it.
+        using (var scope = NewDisposeScope())
+            Checkpoint.Write(layout.FinalWeights, new CheckpointHeader(layout.LineageKey, total, experiment.Data.Seed, position), model.state_dict());
         DurableFile.WriteAtomically(layout.Result, stream => JsonSerializer.Serialize(stream, result, JsonOptions));
         if (File.Exists(layout.OwnCheckpoint)) File.Delete(layout.OwnCheckpoint); // the result supersedes it
         return result;

@@ -28,6 +28,7 @@ public class DiagnosticTests
     [InlineData("VIT221", "public static Experiment Bad => new(Vit.B(16) with { Classifier = new Classifier(1000) { BiasInit = -10 } }) { Loss = new Loss.Softmax() };", "BiasInit = -10")]
     [InlineData("VIT211", "public static Experiment Bad => new(Vit.B(16)) { Data = new Data(new DataSet.FashionMnist()) { Batch = 0 } };", "Batch = 0")]
     [InlineData("VIT007", "public static Experiment Bad { get { var v = Vit.B(16); return new(v); } }", "Bad")]
+    [InlineData("VIT231", "public static Experiment Bad => new(Vit.B(16) with { Image = 384 }) { StartFrom = new(Vit.B(16) with { Depth = 6 }) };", "StartFrom = new(Vit.B(16) with { Depth = 6 })")]
     public void An_invalid_declaration_is_an_error_at_the_code_at_fault(string id, string declaration, string culprit)
     {
         var source = Declarations(declaration);
