@@ -10,5 +10,6 @@ public static class ExperimentRules
         ShapeRules.Check(experiment.Model)
             .Concat(TrainingRules.Check(experiment))
             .Concat(OptimizerRules.Check(experiment))
+            .Concat(MemoryRules.Check(experiment))
             .ToList();
 }
