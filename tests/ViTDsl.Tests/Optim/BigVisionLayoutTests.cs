@@ -1,3 +1,4 @@
+using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Optim;
 using static TorchSharp.torch;
 
@@ -48,7 +49,7 @@ public class BigVisionLayoutTests
     public void The_runtime_keeps_adafactor_state_in_big_visions_shape()
     {
         var m = new Vit(Patch: 4, Width: 64, Depth: 1, Mlp: 128, Heads: 4) { Image = 8, Channels = 1, Classifier = new Classifier(10) };
-        using var module = new TestVit(m, device("meta"));
+        using var module = new AssembledVit(m, device("meta"));
         using var chain = new OptimizerChain(ParameterGroups.Of(module, m), new Optimizer.Adafactor(), 1e-3, 0, 0, null);
         var state = chain.StateDict();
         Assert.Equal([64L, 4, 16], state["blocks.0.attention.query.weight:v"].shape);           // unfactored, head width 16

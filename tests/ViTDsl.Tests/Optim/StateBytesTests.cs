@@ -1,3 +1,4 @@
+using ViTDsl.Runtime.Models;
 using FsCheck.Xunit;
 using TorchSharp.Modules;
 using ViTDsl.Runtime.Optim;
@@ -38,7 +39,7 @@ public class StateBytesTests
             Classifier = new Classifier(10),
         };
         var optimizer = Optimizers[which % Optimizers.Length];
-        using var module = new TestVit(m, device("meta"));
+        using var module = new AssembledVit(m, device("meta"));
         using var chain = new OptimizerChain(ParameterGroups.Of(module, m), optimizer, 1e-3, 0, 0, null);
         return chain.StateBytes == OptimizerMemory.StateBytes(optimizer, m);
     }
@@ -50,7 +51,7 @@ public class StateBytesTests
     public void Bytes_per_parameter_are_8_for_Adam_6_with_bf16_momentum_and_2_for_sgd(int which, double perParameter)
     {
         var m = Vit.S(16) with { Classifier = new Classifier(10) };
-        using var module = new TestVit(m, device("meta"));
+        using var module = new AssembledVit(m, device("meta"));
         using var chain = new OptimizerChain(ParameterGroups.Of(module, m), Optimizers[which], 1e-3, 0, 0, null);
         Assert.Equal(perParameter * ParameterCount.Total(m), chain.StateBytes);
     }
@@ -59,7 +60,7 @@ public class StateBytesTests
     public void Adafactor_keeps_2_bytes_per_parameter_plus_its_factored_statistics()
     {
         var m = Vit.S(16) with { Classifier = new Classifier(10) };
-        using var module = new TestVit(m, device("meta"));
+        using var module = new AssembledVit(m, device("meta"));
         using var chain = new OptimizerChain(ParameterGroups.Of(module, m), new Optimizer.Adafactor(), 1e-3, 0, 0, null);
         Assert.Equal(OptimizerMemory.StateBytes(new Optimizer.Adafactor(), m), chain.StateBytes);
         var statistics = chain.StateBytes - 2 * ParameterCount.Total(m);
