@@ -51,12 +51,14 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor BadClipping = Rule("VIT305", "Invalid clipping");
     public static readonly DiagnosticDescriptor BadMomentum = Rule("VIT306", "Invalid momentum");
     public static readonly DiagnosticDescriptor BadFactoring = Rule("VIT307", "Invalid factoring settings");
+    public static readonly DiagnosticDescriptor DoesNotFitDevice = Rule("VIT401", "Training does not fit the declared device");
+    public static readonly DiagnosticDescriptor BadDevice = Rule("VIT402", "Invalid device or device count");
 
     private static readonly DiagnosticDescriptor[] Rules =
     [
         NotPositive, HeadsDoNotDivideWidth, PatchDoesNotDivideImage, SchedulePhase, PhasesExceedRun, BadDecay, BadInfinite,
         DataNotPositive, BadCrop, BadPath, BiasDisagreesWithLoss, FineTuneTrunkMismatch, BadLearningRate, BadBeta, BadEpsilon, BadWeightDecay,
-        BadClipping, BadMomentum, BadFactoring,
+        BadClipping, BadMomentum, BadFactoring, DoesNotFitDevice, BadDevice,
     ];
 
     /// <summary>The descriptor for a problem found by the Dsl's own rules, by its id.</summary>

@@ -6,6 +6,7 @@ namespace ViTDsl.TestWorker;
 /// <c>worker</c>: run one trial over stdin/stdout (what the runner starts).
 /// <c>run-sweep --store F --runs DIR --sweep SWEEP.json [--parallel N]</c>: run a sweep with this exe as its worker
 /// (so a test can SIGKILL the runner itself). <c>bench-store --store F [--metrics N]</c>: store write throughput.
+/// <c>measure-memory …</c>: peak memory of training steps against the plan (<see cref="MemoryMain"/>).
 /// </summary>
 public static class Program
 {
@@ -19,6 +20,8 @@ public static class Program
                 return await SweepMain.RunAsync(Options(args));
             case "bench-store":
                 return StoreBench.Run(Options(args));
+            case "measure-memory":
+                return MemoryMain.Run(Options(args));
             default:
                 Console.Error.WriteLine("usage: ViTDsl.TestWorker worker | run-sweep --store F --runs DIR --sweep SWEEP.json [--parallel N] | bench-store --store F [--metrics N]");
                 return 2;

@@ -1,9 +1,10 @@
 namespace ViTDsl;
 
 /// <summary>
-/// A device that training compute is converted to time on: its name and peak throughput. The paper reports compute
-/// in TPUv3 core-days; converting this project's runs with <see cref="TpuV3Core"/> puts them on the paper's axis,
-/// while the CPU presets say how long the same work takes here.
+/// A device that training runs on and compute is converted to time on: its name, peak throughput and memory. The
+/// paper reports compute in TPUv3 core-days; converting this project's runs with <see cref="TpuV3Core"/> puts them
+/// on the paper's axis, while the CPU presets say how long the same work takes here. An experiment declares the one
+/// it trains on (<see cref="Experiment.Device"/>), and the build checks its <see cref="TrainingMemory"/> fits.
 /// </summary>
 /// <param name="Name">Human-readable name, used in reports and axis labels.</param>
 /// <param name="PeakFlopsPerSecond">Peak floating-point operations per second of one device (or core).</param>
@@ -16,10 +17,37 @@ public sealed record Accelerator(string Name, double PeakFlopsPerSecond)
     public double Utilization { get; init; } = 1.0;
 
     /// <summary>
+    /// Memory one device holds, in GiB (2³⁰ bytes); infinity means "not checked" (this machine's memory is not known
+    /// when the generator runs).
+    /// </summary>
+    public double MemoryGiB { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Memory in bytes, or <see cref="long.MaxValue"/> when unchecked.</summary>
+    public long MemoryBytes => IsMemoryChecked ? (long)(MemoryGiB * TrainingMemory.BytesPerGiB) : long.MaxValue;
+
+    /// <summary>Whether a declaration on this device is checked to fit its memory.</summary>
+    public bool IsMemoryChecked => !double.IsInfinity(MemoryGiB);
+
+    /// <summary>
     /// One TPUv3 core: a TPUv3 chip peaks at 123 TFLOP/s (bf16) and holds two TensorCores, so 61.5 TFLOP/s per core.
     /// The paper's "TPUv3 core-days" are measured on this unit.
     /// </summary>
-    public static Accelerator TpuV3Core => new("TPUv3 core", 61.5e12);
+    public static Accelerator TpuV3Core => new("TPUv3 core", 61.5e12) { MemoryGiB = 16 };
+
+    /// <summary>One TPUv4 chip: 275 TFLOP/s (bf16), 32 GiB of HBM.</summary>
+    public static Accelerator TpuV4Chip => new("TPUv4 chip", 275e12) { MemoryGiB = 32 };
+
+    /// <summary>NVIDIA A100 40 GB: 312 TFLOP/s dense bf16.</summary>
+    public static Accelerator A100_40 => new("A100 40 GB", 312e12) { MemoryGiB = 40 };
+
+    /// <summary>NVIDIA A100 80 GB: 312 TFLOP/s dense bf16.</summary>
+    public static Accelerator A100_80 => new("A100 80 GB", 312e12) { MemoryGiB = 80 };
+
+    /// <summary>NVIDIA H100 SXM 80 GB: 989 TFLOP/s dense bf16.</summary>
+    public static Accelerator H100_80 => new("H100 80 GB", 989e12) { MemoryGiB = 80 };
+
+    /// <summary>This project's CPU with a memory budget, e.g. <c>Accelerator.Cpu(memoryGiB: 8)</c> on an 8 GiB machine.</summary>
+    public static Accelerator Cpu(double memoryGiB) => ThisCpuFp32 with { MemoryGiB = memoryGiB };
 
     /// <summary>This project's 2-core AMD EPYC in fp32 (ENVIRONMENT.md: 2048² matmul at 165–200 GFLOP/s; midpoint).</summary>
     public static Accelerator ThisCpuFp32 => new("2-core EPYC (fp32)", 182.5e9);

@@ -37,4 +37,16 @@ public sealed record Experiment(Vit Model)
     /// is new (zero kernel). Null: train from scratch.
     /// </summary>
     public Experiment? StartFrom { get; init; }
+
+    /// <summary>
+    /// The device one replica trains on, e.g. <c>Accelerator.TpuV3Core</c>; the build fails when the training
+    /// memory (<see cref="TrainingMemory"/>) does not fit it. This machine's CPU by default, whose memory is not checked.
+    /// </summary>
+    public Accelerator Device { get; init; } = Accelerator.ThisCpuFp32;
+
+    /// <summary>
+    /// Data-parallel devices sharing each batch: each holds a full replica of weights, gradients and optimizer state
+    /// and ⌈Batch / DeviceCount⌉ images (the paper's ViT-g: 16,384 images on 512 TPUv3 cores, 32 per core).
+    /// </summary>
+    public int DeviceCount { get; init; } = 1;
 }

@@ -11,5 +11,6 @@ public static class ExperimentRules
             .Concat(TrainingRules.Check(experiment))
             .Concat(OptimizerRules.Check(experiment))
             .Concat(FineTuneRules.Check(experiment))
+            .Concat(MemoryRules.Check(experiment))
             .ToList();
 }

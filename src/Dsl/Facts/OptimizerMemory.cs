@@ -6,14 +6,15 @@ namespace ViTDsl;
 /// <summary>
 /// Bytes of optimizer state, by formula over parameter shapes (REFERENCE.md §4): Adam 8 B/param (6 with a bfloat16
 /// first moment); modified Adafactor 2 B/param of bfloat16 momentum plus float32 factored statistics (row + column
-/// for factored tensors, a full float32 second moment for the rest); SGD 2 B/param of bfloat16 momentum. The runtime
+/// for factored tensors, a full float32 second moment for the rest; factoring is decided on big_vision's shape of
+/// each parameter, <see cref="ParameterShape.BigVisionDims"/>); SGD 2 B/param of bfloat16 momentum. The runtime
 /// optimizers report the bytes of the tensors they really hold; tests keep the two equal. The step counter is
 /// not counted.
 /// </summary>
 public static class OptimizerMemory
 {
     public static long StateBytes(Optimizer optimizer, IEnumerable<ParameterShape> shapes) =>
-        shapes.Sum(s => TensorStateBytes(optimizer, s.Dims));
+        shapes.Sum(s => TensorStateBytes(optimizer, s.BigVisionDims));
 
     /// <summary>Optimizer-state bytes of a whole model.</summary>
     public static long StateBytes(Optimizer optimizer, Vit model) => StateBytes(optimizer, ParameterShapes.Of(model));

@@ -3,9 +3,17 @@ using System.Linq;
 
 namespace ViTDsl;
 
-/// <summary>One parameter tensor: its name as TorchSharp's <c>named_parameters()</c> reports it, and its shape.</summary>
+/// <summary>
+/// One parameter tensor: its name as TorchSharp's <c>named_parameters()</c> reports it, its torch shape, and how
+/// big_vision holds it (<see cref="ParameterLayout"/>; the torch shape as it is unless said otherwise).
+/// </summary>
 public sealed record ParameterShape(string Name, ValueList<long> Dims)
 {
+    public ParameterLayout Layout { get; init; } = ParameterLayout.Identity(Dims);
+
+    /// <summary>The shape big_vision gives this parameter, on which Adafactor decides its factoring.</summary>
+    public ValueList<long> BigVisionDims => Layout.BigVision;
+
     /// <summary>Number of elements.</summary>
     public long Elements => Dims.Aggregate(1L, (p, d) => p * d);
 
@@ -15,11 +23,18 @@ public sealed record ParameterShape(string Name, ValueList<long> Dims)
     public ParameterGroup Group => DecayRule.GroupOf(Name, Rank);
 
     public override string ToString() => $"{Name} [{string.Join(", ", Dims)}]";
+
+    /// <summary>The torch shape and, where it differs, big_vision's: <c>blocks.0.attention.query.weight [64, 64] as (64, 4, 16)</c>.</summary>
+    public string Describe() => Layout.IsIdentity && Layout.View.SequenceEqual(Dims)
+        ? ToString()
+        : $"{this} as ({string.Join(", ", BigVisionDims)})";
 }
 
 /// <summary>
-/// Every parameter tensor of a <see cref="Vit"/> as the generated TorchSharp module holds it, so that facts that
-/// depend on tensor shapes (Adafactor's factored statistics, decay groups) are computed before any model exists.
+/// Every parameter tensor of a <see cref="Vit"/> as the generated TorchSharp module holds it, with big_vision's
+/// shape for each (REFERENCE.md §2: stem (p, p, C, D); position (1, T, D); q/k/v (D, h, D/h) with biases (h, D/h);
+/// out (h, D/h, D); MLP (D, M), (M, D); probe (1, 1, D); head (D, K)), so that facts that depend on tensor shapes
+/// (Adafactor's factored statistics, decay groups) are computed before any model exists.
 /// The field layout the generator emits: <c>stem</c> (PatchEmbedding: <c>projection</c> conv), <c>position</c>
 /// [1,T,D], <c>cls</c> [1,1,D] with <see cref="Pool.Token"/>, <c>blocks</c> (EncoderBlocks), <c>norm</c>,
 /// <c>pool</c> (MapHead) with <see cref="Pool.Map"/>, <c>preLogits</c> when set, <c>head</c>.
@@ -31,16 +46,26 @@ public static class ParameterShapes
         long d = m.Width, mlp = m.Mlp;
         var shapes = new List<ParameterShape>();
         void Add(string name, params long[] dims) => shapes.Add(new(name, new ValueList<long>(dims)));
+        void AddAs(string name, ParameterLayout layout, params long[] dims) => shapes.Add(new(name, new ValueList<long>(dims)) { Layout = layout });
         void Dense(string name, long inputs, long outputs)
         {
-            Add(name + ".weight", outputs, inputs); // torch stores [out, in]
+            AddAs(name + ".weight", ParameterLayout.DenseKernel(inputs, outputs), outputs, inputs); // torch stores [out, in]
             Add(name + ".bias", outputs);
         }
         void Norm(string name) { Add(name + ".weight", d); Add(name + ".bias", d); }
-        void Attention(string name) { foreach (var p in new[] { "query", "key", "value", "output" }) Dense($"{name}.{p}", d, d); }
+        void Attention(string name)
+        {
+            foreach (var p in new[] { "query", "key", "value" })
+            {
+                AddAs($"{name}.{p}.weight", ParameterLayout.HeadsOutKernel(d, m.Heads), d, d);
+                AddAs($"{name}.{p}.bias", ParameterLayout.HeadsBias(d, m.Heads), d);
+            }
+            AddAs($"{name}.output.weight", ParameterLayout.HeadsInKernel(d, m.Heads), d, d);
+            Add($"{name}.output.bias", d);
+        }
         void Mlp(string name) { Dense(name + ".expand", d, mlp); Dense(name + ".contract", mlp, d); }
 
-        Add("stem.projection.weight", d, m.Channels, m.Patch, m.Patch);
+        AddAs("stem.projection.weight", ParameterLayout.PatchKernel(d, m.Channels, m.Patch), d, m.Channels, m.Patch, m.Patch);
         Add("stem.projection.bias", d);
         Add("position", 1, m.Tokens, d);
         if (m.Pool is Pool.Token) Add("cls", 1, 1, d);

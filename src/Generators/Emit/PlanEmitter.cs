@@ -42,6 +42,16 @@ internal static class PlanEmitter
         /// <summary>Bytes of optimizer state for the declared optimizer (the Dsl's memory formula).</summary>
         public const long OptimizerStateBytes = {{I(f.OptimizerStateBytes)}}L;
 
+        /// <summary>Training memory per device at {{I(f.Memory.BatchPerDevice)}} images per device (the Dsl's TrainingMemory): float32 weights and gradients, optimizer state on big_vision's shapes, activations.</summary>
+        public const long WeightBytes = {{I(f.Memory.WeightBytes)}}L, GradientBytes = {{I(f.Memory.GradientBytes)}}L, ActivationBytes = {{I(f.Memory.ActivationBytes)}}L;
+
+        /// <summary>Everything one device holds at once while training.</summary>
+        public const long PeakTrainingBytes = {{I(f.Memory.PeakBytes)}}L;
+
+        /// <summary>The declared device ({{declaration.Value.Device.Name}}): its memory (long.MaxValue: not checked) and the largest batch per device that fits it.</summary>
+        public const long DeviceMemoryBytes = {{I(f.DeviceMemoryBytes)}}L;
+        public const int BatchPerDevice = {{I(f.Memory.BatchPerDevice)}}, LargestBatchPerDevice = {{I(f.LargestBatchPerDevice)}};
+
         /// <summary>All facts as one value.</summary>
         public static global::ViTDsl.PlanFacts Facts { get; } = {{SourceText.Print(f)}};
 

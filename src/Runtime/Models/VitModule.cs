@@ -32,7 +32,8 @@ public abstract class VitModule(string name) : nn.Module<Tensor, Tensor>(name)
 
     /// <summary>
     /// The weight-decay groups of this model's parameters (REFERENCE §3): the classifier kernel `head.weight`
-    /// decays as head, every other kernel as body, biases, norms, embeddings, probe and class token not at all.
+    /// decays as head, every other kernel as body, biases, norms, embeddings, probe and class token not at all;
+    /// each with big_vision's layout (what Adafactor factors).
     /// </summary>
-    public Optim.ParameterGroups Groups => Optim.ParameterGroups.Of(this);
+    public Optim.ParameterGroups Groups => Optim.ParameterGroups.Of(this, Shape);
 }

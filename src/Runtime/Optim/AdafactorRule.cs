@@ -4,19 +4,32 @@ namespace ViTDsl.Runtime.Optim;
 
 /// <summary>
 /// The paper's modified Adafactor (big_vision <c>scale_by_adafactor</c> = optax <c>scale_by_factored_rms</c> with a
-/// capped β2 schedule → optional block-RMS clipping → momentum EMA without bias correction). Which axes are factored
-/// and β2_t come from the Dsl (<see cref="AdafactorMath"/>), so memory facts and runtime cannot disagree.
+/// capped β2 schedule → optional block-RMS clipping → momentum EMA without bias correction), on big_vision's shape of
+/// each parameter. Which axes are factored and β2_t come from the Dsl (<see cref="AdafactorMath"/>), so memory facts
+/// and runtime cannot disagree.
 /// </summary>
 public sealed class AdafactorRule : UpdateRule
 {
     private readonly Optimizer.Adafactor config;
     private readonly FactoredAxes? axes;
     private readonly Tensor? vRow, vCol, v, momentum;
+    private readonly long[] torchShape, view;
+    private readonly long[] toBigVision, toTorch;
 
-    public AdafactorRule(Optimizer.Adafactor config, Tensor parameter)
+    /// <param name="layout">
+    /// big_vision's layout of the parameter (null: as torch holds it). Factoring, statistics and momentum follow
+    /// big_vision's shape, so a q/k/v kernel is factored per head, or not at all when the head width is below
+    /// <see cref="Optimizer.Adafactor.MinDimToFactor"/>, as in the paper.
+    /// </param>
+    public AdafactorRule(Optimizer.Adafactor config, Tensor parameter, ParameterLayout? layout = null)
     {
         this.config = config;
-        var shape = parameter.shape;
+        torchShape = parameter.shape;
+        layout ??= ParameterLayout.Identity(torchShape);
+        if (layout.View.Aggregate(1L, (p, d) => p * d) != parameter.numel())
+            throw new ArgumentException($"Layout {layout.View} does not hold a parameter of shape [{string.Join(", ", torchShape)}].", nameof(layout));
+        (view, toBigVision, toTorch) = (layout.View.ToArray(), layout.Permutation.Select(a => (long)a).ToArray(), layout.Inverse.Select(a => (long)a).ToArray());
+        var shape = layout.BigVision.ToArray();
         axes = AdafactorMath.Factoring(config, shape);
         if (axes is not null)
         {
@@ -50,6 +63,7 @@ public sealed class AdafactorRule : UpdateRule
     {
         using var scope = NewDisposeScope();
         var beta2 = AdafactorMath.Beta2(config, step);
+        gradient = BigVision(gradient);
         var g2 = gradient.square().add_(config.Epsilon);
         Tensor u;
         if (axes is not null)
@@ -83,8 +97,17 @@ public sealed class AdafactorRule : UpdateRule
             u = MomentInto(u, momentum, config.Momentum!.Value);
             momentum.copy_(u); // stored rounded (bfloat16 by default); the update uses the float32 value
         }
-        return u.MoveToOuterDisposeScope();
+        return Torch(u).MoveToOuterDisposeScope();
     }
+
+    /// <summary>big_vision's array over a torch-shaped tensor: a reshape and a permutation, both views.</summary>
+    private Tensor BigVision(Tensor torchShaped) => torchShaped.view(view).permute(toBigVision);
+
+    /// <summary>
+    /// Back to the torch shape. Element-wise results keep the memory order of the gradient they came from, so after
+    /// the inverse permutation the tensor is contiguous in torch order and <c>reshape</c> is a view.
+    /// </summary>
+    private Tensor Torch(Tensor bigVisionShaped) => bigVisionShaped.permute(toTorch).reshape(torchShape);
 
     private static long[] Without(long[] shape, int axis) => shape.Where((_, i) => i != axis).ToArray();
 }

@@ -39,7 +39,7 @@ public static class OptimizerBenchmark
         {
             var p = new Parameter(randn(s.Dims.ToArray(), generator: generator).mul_(0.02));
             p.grad = randn(s.Dims.ToArray(), generator: generator).mul_(1e-3);
-            return new NamedParameter(s.Name, p, s.Group);
+            return new NamedParameter(s.Name, p, s.Group, s.Layout);
         }).ToList();
         var groups = new ParameterGroups(parameters);
         var experiment = new Experiment(model);

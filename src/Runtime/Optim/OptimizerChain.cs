@@ -30,7 +30,7 @@ public sealed class OptimizerChain : IDisposable
         BodyDecay = bodyDecay;
         GradientClipNorm = gradientClipNorm;
         parameters = groups.All;
-        rules = parameters.Select(p => UpdateRule.For(optimizer, p.Value)).ToList();
+        rules = parameters.Select(p => UpdateRule.For(optimizer, p.Value, p.Layout)).ToList();
         decays = parameters.Select(p => p.Group switch
         {
             ParameterGroup.HeadKernel => headDecay,
@@ -40,7 +40,8 @@ public sealed class OptimizerChain : IDisposable
     }
 
     /// <summary>
-    /// The chain an experiment declares, over a module's parameters grouped by <see cref="ParameterGroups.Of"/>;
+    /// The chain an experiment declares, over a module's parameters grouped by <see cref="ParameterGroups.Of"/>
+    /// with big_vision's layout of the experiment's model;
     /// the decays are the experiment's <see cref="ViTDsl.WeightDecay"/> × its learning rate (the paper's units).
     /// Throws <see cref="ArgumentException"/> listing every problem if the optimizer fields are invalid.
     /// </summary>
@@ -50,7 +51,7 @@ public sealed class OptimizerChain : IDisposable
         if (problems.Count > 0)
             throw new ArgumentException("Invalid optimizer settings: " + string.Join(" ", problems.Select(p => $"[{p.Id}] {p.Message}")), nameof(experiment));
         var (lr, wd) = (experiment.LearningRate, experiment.WeightDecay);
-        return new(ParameterGroups.Of(module), experiment.Optimizer, lr,
+        return new(ParameterGroups.Of(module, experiment.Model), experiment.Optimizer, lr,
             wd.Coefficient(ParameterGroup.HeadKernel, lr), wd.Coefficient(ParameterGroup.BodyKernel, lr), experiment.GradientClipNorm);
     }
 

@@ -3,8 +3,11 @@ using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Optim;
 
-/// <summary>One trainable tensor of a module, with its name and weight-decay group.</summary>
-public sealed record NamedParameter(string Name, Parameter Value, ParameterGroup Group);
+/// <summary>
+/// One trainable tensor of a module, with its name, weight-decay group and big_vision layout (null: big_vision holds
+/// it as torch does), which decides Adafactor's factoring.
+/// </summary>
+public sealed record NamedParameter(string Name, Parameter Value, ParameterGroup Group, ParameterLayout? Layout = null);
 
 /// <summary>
 /// A module's trainable parameters split by weight decay (REFERENCE.md §3): the classifier kernel, the body
@@ -34,12 +37,28 @@ public sealed class ParameterGroups
 
     /// <summary>
     /// The groups of a module's trainable parameters (those with <c>requires_grad</c>), named as
-    /// <c>named_parameters()</c> reports them. A generated ViT exposes its groups through this call.
+    /// <c>named_parameters()</c> reports them. A generated ViT exposes its groups through this call. Given the
+    /// <paramref name="shape"/> the module was built from, each parameter carries big_vision's layout
+    /// (<see cref="ParameterShapes"/>); a parameter that the shape does not describe is an error, since its
+    /// optimizer state would silently follow another rule.
     /// </summary>
-    public static ParameterGroups Of(nn.Module module) =>
-        new(module.named_parameters()
+    public static ParameterGroups Of(nn.Module module, Vit? shape = null)
+    {
+        var layouts = shape is null ? null : ParameterShapes.Of(shape).ToDictionary(s => s.Name);
+        return new(module.named_parameters()
             .Where(np => np.parameter.requires_grad)
-            .Select(np => new NamedParameter(np.name, np.parameter, DecayRule.GroupOf(np.name, (int)np.parameter.dim()))));
+            .Select(np => new NamedParameter(np.name, np.parameter, DecayRule.GroupOf(np.name, (int)np.parameter.dim()),
+                layouts is null ? null : LayoutOf(layouts, np.name, np.parameter.shape))));
+    }
+
+    private static ParameterLayout LayoutOf(Dictionary<string, ParameterShape> layouts, string name, long[] dims)
+    {
+        if (!layouts.TryGetValue(name, out var expected) || !expected.Dims.SequenceEqual(dims))
+            throw new ArgumentException(
+                $"Parameter '{name}' [{string.Join(", ", dims)}] is not part of the declared model " +
+                $"({(expected is null ? "no such parameter" : "declared " + expected)}); build the module from the same Vit as the experiment.");
+        return expected.Layout;
+    }
 
     private IReadOnlyList<NamedParameter> Where(ParameterGroup group) => All.Where(p => p.Group == group).ToList();
 }

@@ -20,11 +20,14 @@ public abstract class UpdateRule : IDisposable
     /// <param name="step">0-based index of this update.</param>
     public abstract Tensor Update(Tensor gradient, long step);
 
-    /// <summary>The rule <paramref name="optimizer"/> prescribes for a tensor shaped like <paramref name="parameter"/>.</summary>
-    public static UpdateRule For(Optimizer optimizer, Tensor parameter) => optimizer switch
+    /// <summary>
+    /// The rule <paramref name="optimizer"/> prescribes for a tensor shaped like <paramref name="parameter"/>, which
+    /// big_vision holds as <paramref name="layout"/> (null: as torch does). Only Adafactor's factoring depends on it.
+    /// </summary>
+    public static UpdateRule For(Optimizer optimizer, Tensor parameter, ParameterLayout? layout = null) => optimizer switch
     {
         Optimizer.Adam a => new AdamRule(a, parameter),
-        Optimizer.Adafactor f => new AdafactorRule(f, parameter),
+        Optimizer.Adafactor f => new AdafactorRule(f, parameter, layout),
         Optimizer.Sgd s => new SgdRule(s, parameter),
         _ => throw new InvalidOperationException("unreachable: Optimizer is closed"),
     };

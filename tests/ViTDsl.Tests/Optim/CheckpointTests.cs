@@ -1,3 +1,4 @@
+using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Optim;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ public class CheckpointTests
         var (images, labels) = TinyTask.Batch(16, seed: 3);
         double[] schedule = [0.2, 0.4, 0.6, 0.8, 1.0];
 
-        void Train(TestVit model, OptimizerChain chain, int from, int to)
+        void Train(AssembledVit model, OptimizerChain chain, int from, int to)
         {
             for (var k = from; k < to; k++)
             {
@@ -34,7 +35,7 @@ public class CheckpointTests
         }
 
         manual_seed(9);
-        using var model = new TestVit(TinyTask.Model);
+        using var model = new AssembledVit(TinyTask.Model);
         using var chain = OptimizerChain.For(experiment, model);
         Train(model, chain, 0, 3);
         var weights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
@@ -43,7 +44,7 @@ public class CheckpointTests
         Train(model, chain, 3, 5);
 
         manual_seed(77); // a different initialisation, overwritten by the checkpoint
-        using var resumed = new TestVit(TinyTask.Model);
+        using var resumed = new AssembledVit(TinyTask.Model);
         state.Position = 0;
         resumed.load_state_dict(weights);
         using var resumedChain = OptimizerChain.For(experiment, resumed);
@@ -63,7 +64,7 @@ public class CheckpointTests
     [Fact]
     public void Loading_another_optimizers_state_names_what_does_not_fit()
     {
-        using var model = new TestVit(TinyTask.Model);
+        using var model = new AssembledVit(TinyTask.Model);
         using var adam = OptimizerChain.For(new Experiment(TinyTask.Model) { Optimizer = new Optimizer.Adam() }, model);
         using var adafactor = OptimizerChain.For(new Experiment(TinyTask.Model), model);
         var error = Assert.Throws<ArgumentException>(() => adafactor.LoadStateDict(adam.StateDict()));
@@ -80,7 +81,7 @@ public class CheckpointTests
     [Fact]
     public void Invalid_experiment_settings_are_refused_with_their_ids()
     {
-        using var model = new TestVit(TinyTask.Model);
+        using var model = new AssembledVit(TinyTask.Model);
         var error = Assert.Throws<ArgumentException>(() =>
             OptimizerChain.For(new Experiment(TinyTask.Model) { LearningRate = 0, Optimizer = new Optimizer.Sgd { Momentum = 1.2 } }, model));
         Assert.Contains("VIT301", error.Message);

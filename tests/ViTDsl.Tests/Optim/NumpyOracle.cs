@@ -50,6 +50,15 @@ internal static class NumpyOracle
         _ => throw new InvalidOperationException("unreachable"),
     };
 
+    /// <summary>Adds big_vision's layout ("view", "perm") to a tensor's JSON, unless it has none.</summary>
+    public static JsonObject Layout(ParameterLayout? layout, JsonObject tensor)
+    {
+        if (layout is null) return tensor;
+        tensor["view"] = new JsonArray(layout.View.Select(d => (JsonNode)JsonValue.Create(d)).ToArray());
+        tensor["perm"] = new JsonArray(layout.Permutation.Select(a => (JsonNode)JsonValue.Create(a)).ToArray());
+        return tensor;
+    }
+
     public static JsonArray Array(IEnumerable<float> values) => new(values.Select(v => (JsonNode)JsonValue.Create((double)v)).ToArray());
 
     public static double[] Doubles(JsonNode node) => node.AsArray().Select(v => v!.GetValue<double>()).ToArray();

@@ -1,3 +1,4 @@
+using ViTDsl.Runtime.Models;
 using FsCheck.Xunit;
 using ViTDsl.Runtime.Optim;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ public class ParameterShapesTests
     public void Names_and_shapes_equal_those_of_a_module_built_from_the_runtime_layers(byte patch, byte heads, byte headWidth, byte depth, byte mlp, byte grid, byte pool, byte preLogits, ushort classes)
     {
         var m = RandomVits.Make(patch, heads, headWidth, depth, mlp, grid, pool, preLogits, classes);
-        using var module = new TestVit(m, device("meta"));
+        using var module = new AssembledVit(m, device("meta"));
         var actual = module.named_parameters().Select(p => $"{p.name} [{string.Join(", ", p.parameter.shape)}]").Order();
         var expected = ParameterShapes.Of(m).Select(s => s.ToString()).Order();
         Assert.Equal(expected, actual);
@@ -26,7 +27,7 @@ public class ParameterShapesTests
         foreach (Pool pool in new Pool[] { new Pool.Token(), new Pool.Gap(), new Pool.Map() })
         {
             var m = Vit.Named(preset) with { Pool = pool, PreLogits = pool is Pool.Token ? 768 : null };
-            using var module = new TestVit(m, device("meta"));
+            using var module = new AssembledVit(m, device("meta"));
             var actual = module.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
             var expected = ParameterShapes.Of(m);
             Assert.Equal(expected.Count, actual.Count);
@@ -41,7 +42,7 @@ public class ParameterShapesTests
     public void Runtime_groups_partition_the_module_and_match_the_dsl_groups(int poolIndex)
     {
         var m = Vit.Mu(4) with { Image = 16, Pool = poolIndex switch { 0 => new Pool.Token(), 1 => new Pool.Gap(), _ => new Pool.Map() }, PreLogits = 8, Classifier = new Classifier(5) };
-        using var module = new TestVit(m, device("meta"));
+        using var module = new AssembledVit(m, device("meta"));
         var groups = ParameterGroups.Of(module);
         var all = module.named_parameters().Select(p => p.name).ToList();
         var union = groups.HeadKernel.Concat(groups.BodyKernels).Concat(groups.NoDecay).Select(p => p.Name).ToList();

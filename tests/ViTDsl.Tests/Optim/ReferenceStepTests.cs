@@ -7,13 +7,19 @@ namespace ViTDsl.Tests.Optim;
 
 /// <summary>
 /// Several steps of the whole chain (clip → optimizer → × lr → + decay → × schedule) on a 64×48 matrix (factored),
-/// a vector, a 3-D tensor (factored over its two largest axes) and a 31×40 matrix (just below the factoring
-/// threshold), against the numpy oracle. The first step (β2 = 0) is included.
+/// a vector, a 3-D tensor (factored over its two largest axes), a 31×40 matrix (just below the factoring
+/// threshold) and attention kernels in big_vision's layout (REFERENCE.md §2, §4): a query kernel of 4 heads of
+/// width 16, (64, 4, 16), whose second-largest dim 16 &lt; 32 keeps a full second moment, and query (96, 2, 48) and
+/// output (2, 48, 96) kernels of 2 heads of width 48, factored over D and the head width, per head. Against the
+/// numpy oracle, which transposes to big_vision's shape itself. The first step (β2 = 0) is included.
 /// </summary>
 public class ReferenceStepTests
 {
-    private static readonly long[][] Shapes = [[64, 48], [48], [8, 40, 36], [31, 40]];
-    private static readonly ParameterGroup[] Groups = [ParameterGroup.HeadKernel, ParameterGroup.NoDecay, ParameterGroup.BodyKernel, ParameterGroup.BodyKernel];
+    private static readonly long[][] Shapes = [[64, 48], [48], [8, 40, 36], [31, 40], [64, 64], [96, 96], [96, 96]];
+    private static readonly ParameterLayout?[] Layouts =
+        [null, null, null, null, ParameterLayout.HeadsOutKernel(64, 4), ParameterLayout.HeadsOutKernel(96, 2), ParameterLayout.HeadsInKernel(96, 2)];
+    private static readonly ParameterGroup[] Groups =
+        [ParameterGroup.HeadKernel, ParameterGroup.NoDecay, ParameterGroup.BodyKernel, ParameterGroup.BodyKernel, ParameterGroup.BodyKernel, ParameterGroup.BodyKernel, ParameterGroup.BodyKernel];
     private const double Lr = 0.05, HeadDecay = 0.05, BodyDecay = 0.01;
     private static readonly double[] Schedule = [1.0, 0.5, 0.8, 0.25, 1.0];
     // Gradient scales chosen so that global-norm clipping at 1.0 triggers on some steps and not on others.
@@ -46,17 +52,17 @@ public class ReferenceStepTests
         {
             ["optimizer"] = NumpyOracle.Describe(optimizer), ["lr"] = Lr, ["clip"] = clip, ["start_step"] = startStep,
             ["schedules"] = new JsonArray(Schedule.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
-            ["tensors"] = new JsonArray(Shapes.Select((s, i) => (JsonNode)new JsonObject
+            ["tensors"] = new JsonArray(Shapes.Select((s, i) => (JsonNode)NumpyOracle.Layout(Layouts[i], new JsonObject
             {
                 ["shape"] = new JsonArray(s.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
                 ["theta"] = NumpyOracle.Array(parameters[i].data<float>()),
                 ["grads"] = new JsonArray(grads[i].Select(g => (JsonNode)NumpyOracle.Array(g.data<float>())).ToArray()),
                 ["decay"] = Groups[i] switch { ParameterGroup.HeadKernel => HeadDecay, ParameterGroup.BodyKernel => BodyDecay, _ => 0.0 },
-            }).ToArray()),
+            })).ToArray()),
         };
         var expected = NumpyOracle.Run(input);
 
-        var groups = new ParameterGroups(parameters.Select((p, i) => new NamedParameter($"p{i}", p, Groups[i])));
+        var groups = new ParameterGroups(parameters.Select((p, i) => new NamedParameter($"p{i}", p, Groups[i], Layouts[i])));
         using var chain = new OptimizerChain(groups, optimizer, Lr, HeadDecay, BodyDecay, clip);
         if (startStep > 0)
         {

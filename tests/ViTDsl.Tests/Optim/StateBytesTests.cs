@@ -1,3 +1,4 @@
+using ViTDsl.Runtime.Models;
 using FsCheck.Xunit;
 using TorchSharp.Modules;
 using ViTDsl.Runtime.Optim;
@@ -27,6 +28,22 @@ public class StateBytesTests
         return rule.StateBytes == OptimizerMemory.TensorStateBytes(optimizer, shape);
     }
 
+    [Property(MaxTest = 40)]
+    public bool Whole_model_state_bytes_equal_the_formula_with_head_widths_both_sides_of_32(byte which, byte heads, byte headWidth, byte depth, byte mlp, byte pool)
+    {
+        // Head widths 8…71: q/k/v kernels (D, h, D/h) are factored per head from 32 on and keep a full second moment below.
+        var h = 1 + heads % 4;
+        var m = new Vit(Patch: 4, Width: h * (8 + headWidth % 64), Depth: 1 + depth % 2, Mlp: 16 + mlp % 80, Heads: h)
+        {
+            Image = 8, Channels = 3, Pool = (pool % 3) switch { 0 => new Pool.Token(), 1 => new Pool.Gap(), _ => new Pool.Map() },
+            Classifier = new Classifier(10),
+        };
+        var optimizer = Optimizers[which % Optimizers.Length];
+        using var module = new AssembledVit(m, device("meta"));
+        using var chain = new OptimizerChain(ParameterGroups.Of(module, m), optimizer, 1e-3, 0, 0, null);
+        return chain.StateBytes == OptimizerMemory.StateBytes(optimizer, m);
+    }
+
     [Theory]
     [InlineData(0, 8.0)]
     [InlineData(1, 6.0)]
@@ -34,8 +51,8 @@ public class StateBytesTests
     public void Bytes_per_parameter_are_8_for_Adam_6_with_bf16_momentum_and_2_for_sgd(int which, double perParameter)
     {
         var m = Vit.S(16) with { Classifier = new Classifier(10) };
-        using var module = new TestVit(m, device("meta"));
-        using var chain = new OptimizerChain(ParameterGroups.Of(module), Optimizers[which], 1e-3, 0, 0, null);
+        using var module = new AssembledVit(m, device("meta"));
+        using var chain = new OptimizerChain(ParameterGroups.Of(module, m), Optimizers[which], 1e-3, 0, 0, null);
         Assert.Equal(perParameter * ParameterCount.Total(m), chain.StateBytes);
     }
 
@@ -43,13 +60,13 @@ public class StateBytesTests
     public void Adafactor_keeps_2_bytes_per_parameter_plus_its_factored_statistics()
     {
         var m = Vit.S(16) with { Classifier = new Classifier(10) };
-        using var module = new TestVit(m, device("meta"));
-        using var chain = new OptimizerChain(ParameterGroups.Of(module), new Optimizer.Adafactor(), 1e-3, 0, 0, null);
+        using var module = new AssembledVit(m, device("meta"));
+        using var chain = new OptimizerChain(ParameterGroups.Of(module, m), new Optimizer.Adafactor(), 1e-3, 0, 0, null);
         Assert.Equal(OptimizerMemory.StateBytes(new Optimizer.Adafactor(), m), chain.StateBytes);
         var statistics = chain.StateBytes - 2 * ParameterCount.Total(m);
         // Statistics: full float32 second moments for vectors and small tensors, row + column for the big matrices.
-        var expectedStatistics = ParameterShapes.Of(m).Sum(s => 4 * (AdafactorMath.Factoring(new Optimizer.Adafactor(), s.Dims) is { } a
-            ? s.Elements / s.Dims[a.Largest] + s.Elements / s.Dims[a.SecondLargest] : s.Elements));
+        var expectedStatistics = ParameterShapes.Of(m).Sum(s => 4 * (AdafactorMath.Factoring(new Optimizer.Adafactor(), s.BigVisionDims) is { } a
+            ? s.Elements / s.BigVisionDims[a.Largest] + s.Elements / s.BigVisionDims[a.SecondLargest] : s.Elements));
         Assert.Equal(expectedStatistics, statistics);
         Assert.InRange(statistics / (double)ParameterCount.Total(m), 0.0, 0.1);
     }

@@ -1,3 +1,4 @@
+using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Optim;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ public class TrainingTests
     {
         var (optimizer, lr) = Optimizers[name];
         manual_seed(5);
-        using var model = new TestVit(TinyTask.Model);
+        using var model = new AssembledVit(TinyTask.Model);
         var experiment = new Experiment(TinyTask.Model) { Optimizer = optimizer, LearningRate = lr };
         using var chain = OptimizerChain.For(experiment, model);
         var (heldOut, heldOutLabels) = TinyTask.Batch(128, seed: 2);

@@ -3,8 +3,12 @@
 Reads JSON from the file named by its argument, writes JSON to stdout. Computes in float64; state stored in bfloat16 is rounded from float32
 with round-to-nearest-even, as torch and jax do. Input:
   {"optimizer": {...}, "lr": float, "clip": float|null, "schedules": [s_t...], "start_step": int,
-   "tensors": [{"shape": [...], "theta": [flat], "grads": [[flat per step]...], "decay": float}]}
-Output: {"thetas": [[flat per tensor] per step], "states": [{name: flat} per tensor]}
+   "tensors": [{"shape": [...], "theta": [flat], "grads": [[flat per step]...], "decay": float,
+                "view": [...]?, "perm": [...]?}]}
+A tensor with "view" and "perm" is big_vision's array np.transpose(x.reshape(view), perm) of the torch-shaped x
+(e.g. a q kernel (D, heads, D/heads)); the optimizer works on that array, as optax does in big_vision.
+Output: {"thetas": [[flat per tensor] per step], "states": [{name: flat} per tensor]} (Adafactor's states in
+big_vision's shape, the element-wise optimizers' in torch's).
 """
 import json
 import sys
@@ -31,6 +35,8 @@ def factored_axes(shape, min_dim):
 
 
 class Adam:
+    factors = False
+
     def __init__(self, cfg, shape):
         self.c = cfg
         self.mu = np.zeros(shape)
@@ -50,6 +56,8 @@ class Adam:
 
 
 class Adafactor:
+    factors = True  # works on big_vision's array; the element-wise optimizers give the same result on any layout
+
     def __init__(self, cfg, shape):
         self.c = cfg
         self.axes = factored_axes(shape, cfg["min_dim"])
@@ -91,6 +99,8 @@ class Adafactor:
 
 
 class Sgd:
+    factors = False
+
     def __init__(self, cfg, shape):
         self.c = cfg
         self.trace = np.zeros(shape)
@@ -106,13 +116,29 @@ class Sgd:
         return {"trace": self.trace}
 
 
+def relaid(kind, t):
+    return kind.factors and "view" in t
+
+
+def big_vision_shape(kind, t):
+    return tuple(np.array(t["view"])[t["perm"]]) if relaid(kind, t) else tuple(t["shape"])
+
+
+def to_big_vision(kind, t, x):
+    return np.transpose(x.reshape(t["view"]), t["perm"]) if relaid(kind, t) else x
+
+
+def to_torch(kind, t, x):
+    return np.transpose(x, np.argsort(t["perm"])).reshape(t["shape"]) if relaid(kind, t) else x
+
+
 def main():
     with open(sys.argv[1]) as f:
         spec = json.load(f)
     kind = {"adam": Adam, "adafactor": Adafactor, "sgd": Sgd}[spec["optimizer"]["kind"]]
     tensors = spec["tensors"]
     thetas = [np.array(t["theta"], np.float64).reshape(t["shape"]) for t in tensors]
-    rules = [kind(spec["optimizer"], tuple(t["shape"])) for t in tensors]
+    rules = [kind(spec["optimizer"], big_vision_shape(kind, t)) for t in tensors]
     history = []
     for k, schedule in enumerate(spec["schedules"]):
         step = spec["start_step"] + k
@@ -121,7 +147,7 @@ def main():
         if spec["clip"] is not None and norm >= spec["clip"]:
             grads = [g / norm * spec["clip"] for g in grads]
         for i, t in enumerate(tensors):
-            u = rules[i].update(grads[i], step)
+            u = to_torch(kind, t, rules[i].update(to_big_vision(kind, t, grads[i]), step))
             thetas[i] = thetas[i] - schedule * (spec["lr"] * u + t["decay"] * thetas[i])
         history.append([th.reshape(-1).tolist() for th in thetas])
     states = [{k: v.reshape(-1).tolist() for k, v in r.state().items()} for r in rules]

@@ -29,6 +29,8 @@ public class DiagnosticTests
     [InlineData("VIT211", "public static Experiment Bad => new(Vit.B(16)) { Data = new Data(new DataSet.FashionMnist()) { Batch = 0 } };", "Batch = 0")]
     [InlineData("VIT007", "public static Experiment Bad { get { var v = Vit.B(16); return new(v); } }", "Bad")]
     [InlineData("VIT231", "public static Experiment Bad => new(Vit.B(16) with { Image = 384 }) { StartFrom = new(Vit.B(16) with { Depth = 6 }) };", "StartFrom = new(Vit.B(16) with { Depth = 6 })")]
+    [InlineData("VIT401", "public static Experiment Bad => new(Vit.G(14)) { Optimizer = new Optimizer.Adam(), Device = Accelerator.TpuV3Core };", "Device = Accelerator.TpuV3Core")]
+    [InlineData("VIT402", "public static Experiment Bad => new(Vit.Ti(16)) { DeviceCount = 0 };", "DeviceCount = 0")]
     public void An_invalid_declaration_is_an_error_at_the_code_at_fault(string id, string declaration, string culprit)
     {
         var source = Declarations(declaration);
@@ -48,6 +50,47 @@ public class DiagnosticTests
         Assert.Contains("768", message);
         Assert.Contains("Heads 7", message);
         Assert.Contains("e.g. 6", message); // 6 and 8 are the divisors of 768 nearest 7; the smaller is offered
+    }
+
+    [Fact]
+    public void Training_that_does_not_fit_its_device_names_the_bytes_and_the_largest_batch()
+    {
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Declarations(
+            "public static Experiment Bad => new(Vit.B(16)) { Device = Accelerator.Cpu(memoryGiB: 8) };")).GeneratorDiagnostics);
+        var e = new Experiment(Vit.B(16)) { Device = Accelerator.Cpu(8) };
+        var message = diagnostic.GetMessage();
+        Assert.Equal("VIT401", diagnostic.Id);
+        Assert.Contains(TrainingMemory.Gib(TrainingMemory.Of(e).PeakBytes), message);
+        Assert.Contains("8.00 GiB", message);
+        Assert.Contains($"largest batch per device that fits is {TrainingMemory.LargestBatchPerDevice(e, e.Device)}", message);
+    }
+
+    [Fact]
+    public void Declarations_that_fit_their_device_get_no_diagnostic_and_their_memory_on_the_plan()
+    {
+        var assembly = GeneratorHarness.CompileAndLoad(Declarations("""
+            public static Experiment Fits => new(Vit.B(16)) { Device = Accelerator.A100_80, DeviceCount = 128 };
+            public static Experiment Here => new(Vit.Ti(16));
+            """));
+        var plan = assembly.GetType("Study.Sweep+FitsPlan")!;
+        var expected = TrainingMemory.Of(new Experiment(Vit.B(16)) { Device = Accelerator.A100_80, DeviceCount = 128 });
+        Assert.Equal(32, plan.GetField("BatchPerDevice")!.GetValue(null));
+        Assert.Equal(expected.PeakBytes, plan.GetField("PeakTrainingBytes")!.GetValue(null));
+        Assert.Equal(expected.ActivationBytes, plan.GetField("ActivationBytes")!.GetValue(null));
+        Assert.Equal(80L << 30, plan.GetField("DeviceMemoryBytes")!.GetValue(null));
+        Assert.Equal(long.MaxValue, assembly.GetType("Study.Sweep+HerePlan")!.GetField("DeviceMemoryBytes")!.GetValue(null));
+    }
+
+    [Fact]
+    public void A_sweep_reports_each_trial_that_does_not_fit()
+    {
+        var diagnostics = GeneratorHarness.Run(Declarations("""
+            public static Experiment Base => new(Vit.Ti(16)) { Device = Accelerator.TpuV3Core, DeviceCount = 64 };
+            public static ViTDsl.Sweep Models => ViTDsl.Sweep.From(Base) * Axis.Of("model", (e, m) => e with { Model = m }, Vit.Ti(16), Vit.L(16), Vit.G(14));
+            """)).GeneratorDiagnostics;
+        // 64 images per core: Ti/16 fits a 16 GiB core, L/16 and G/14 do not (the declaring class is named Sweep here).
+        Assert.All(diagnostics, d => Assert.Equal("VIT401", d.Id));
+        Assert.Equal(["Trial 'model=G/14'", "Trial 'model=L/16'"], diagnostics.Select(d => d.GetMessage().Split(':')[0]).Order());
     }
 
     [Fact]

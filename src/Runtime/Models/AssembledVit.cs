@@ -3,13 +3,14 @@ using TorchSharp.Modules;
 using ViTDsl.Runtime.Layers;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Tests.Optim;
+namespace ViTDsl.Runtime.Models;
 
 /// <summary>
-/// A ViT assembled from the Runtime layers with the field layout the generator emits (stem, position, cls, blocks,
-/// norm, pool, preLogits, head), so optimizer tests can use a real model without the generator.
+/// A ViT of any <see cref="Vit"/> value assembled at run time from the Runtime layers, with the field layout and
+/// forward pass the generator emits (stem, position, cls, blocks, norm, pool, preLogits, head): for shapes nobody
+/// declared (memory probes of arbitrary shapes, optimizer tests). Declared experiments use their generated model.
 /// </summary>
-internal sealed class TestVit : nn.Module<Tensor, Tensor>
+public sealed class AssembledVit : VitModule
 {
     private readonly Vit spec;
     private readonly PatchEmbedding stem;
@@ -21,7 +22,7 @@ internal sealed class TestVit : nn.Module<Tensor, Tensor>
     private readonly Linear? preLogits;
     private readonly Linear head;
 
-    public TestVit(Vit m, Device? device = null) : base(nameof(TestVit))
+    public AssembledVit(Vit m, Device? device = null) : base(nameof(AssembledVit))
     {
         spec = m;
         stem = new PatchEmbedding(m.Channels, m.Width, m.Patch, device);
@@ -39,7 +40,18 @@ internal sealed class TestVit : nn.Module<Tensor, Tensor>
         register_module("head", head);
     }
 
-    public override Tensor forward(Tensor images)
+    public override Vit Shape => spec;
+
+    public override Tensor Features(Tensor images)
+    {
+        if (preLogits is null) return Pooled(images);
+        using var pooled = Pooled(images);
+        return preLogits.forward(pooled).tanh();
+    }
+
+    public override Tensor Logits(Tensor features) => head.forward(features);
+
+    public override Tensor Pooled(Tensor images)
     {
         using var scope = NewDisposeScope();
         var x = stem.forward(images);
@@ -53,7 +65,6 @@ internal sealed class TestVit : nn.Module<Tensor, Tensor>
             Pool.Gap => x.mean([1]),
             _ => pool!.forward(x),
         };
-        if (preLogits is not null) pooled = preLogits.forward(pooled).tanh();
-        return head.forward(pooled).MoveToOuterDisposeScope();
+        return pooled.MoveToOuterDisposeScope();
     }
 }
