@@ -23,9 +23,14 @@ public static class SweepCommand
         var testImages = new Option<int?>("--test-images") { Description = "Evaluate each trial on the first N test images (all: omit or 0).", DefaultValueFactory = _ => 2000 };
         var noReport = new Option<bool>("--no-report") { Description = "Only train and record; skip the fits and report." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON (no live display)." };
+        var trialTimeout = new Option<double?>("--trial-timeout")
+        {
+            Description = "Seconds one trial attempt may run before its worker is killed and the trial retried from its last checkpoint " +
+                          "(default: the sweep's TrialTimeLimitSeconds, derived from its build-time estimate; see `vitdsl list`).",
+        };
         var command = new Command("sweep", "Run a declared sweep crash-safely in worker processes, record it in RUNS/results.db, then fit scaling laws and write RUNS/NAME/report.md.");
         command.Arguments.Add(name);
-        foreach (var option in new Option[] { runs, workers, testImages, noReport, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { runs, workers, testImages, noReport, json, trialTimeout }) command.Options.Add(option);
         command.SetAction(async (parsed, cancellation) =>
         {
             var sweep = sweeps.FirstOrDefault(s => string.Equals(s.Name, parsed.GetValue(name), StringComparison.OrdinalIgnoreCase));
@@ -39,6 +44,12 @@ public static class SweepCommand
             var parallel = Math.Max(1, parsed.GetValue(workers));
             var threads = Math.Max(1, Environment.ProcessorCount / parallel);
             var quiet = parsed.GetValue(json);
+            var trialLimit = parsed.GetValue(trialTimeout) ?? sweep.Facts.TrialTimeLimitSeconds;
+            if (!(trialLimit > 0) || double.IsInfinity(trialLimit))
+            {
+                Console.Error.WriteLine($"--trial-timeout must be a positive number of seconds (got {trialLimit}).");
+                return ExitCodes.UsageError;
+            }
             try
             {
                 using var store = ResultsStore.Open(Path.Combine(root, RunSources.StoreFileName));
@@ -47,12 +58,13 @@ public static class SweepCommand
                     Worker = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "worker"),
                     RunRoot = root,
                     Parallelism = parallel,
+                    TrialTimeLimit = TimeSpan.FromSeconds(trialLimit),
                 });
                 var definition = new SweepDefinition(sweep.Name, Ordered(sweep).Select(t => new SweepTrial(
                     t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, parsed.GetValue(testImages) is > 0 and var n ? n : null), TrainingTrial.Json))).ToList());
                 if (!quiet)
                     AnsiConsole.MarkupLine($"[bold]{sweep.Name}[/]: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
-                                           $"estimated {TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} on this machine; store {Markup.Escape(store.Path)}");
+                                           $"estimated {TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} on this machine, at most {TimeSpan.FromSeconds(trialLimit):h\\:mm\\:ss} per trial; store {Markup.Escape(store.Path)}");
                 var summary = quiet
                     ? await runner.RunAsync(definition, null, cancellation)
                     : await SweepProgressView.RunAsync(progress => runner.RunAsync(definition, progress, cancellation));

@@ -94,15 +94,27 @@ public sealed partial class ResultsStore : IDisposable
                 $"(up to {StoreSchema.Version}). Use a newer ViTDsl, or move the file aside to start a new store.")
             { StorePath = Path };
         if (version == StoreSchema.Version) return;
+        if (version < 0)
+            throw new StoreCorruptException(
+                $"The results store '{Path}' is damaged (its schema version reads {version}). " +
+                "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.")
+            { StorePath = Path };
 
         using var tx = _connection.BeginTransaction();
-        var foreign = Scalar("SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'", tx) as string;
-        if (!string.IsNullOrEmpty(foreign))
-            throw new StoreSchemaException(
-                $"'{Path}' is an SQLite database but not a ViTDsl results store (it has tables {foreign}). " +
-                "Pass another store path, or move the file aside.")
-            { StorePath = Path };
-        Execute(StoreSchema.Create, tx);
+        if (version == 0)
+        {
+            var foreign = Scalar("SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'", tx) as string;
+            if (!string.IsNullOrEmpty(foreign))
+                throw new StoreSchemaException(
+                    $"'{Path}' is an SQLite database but not a ViTDsl results store (it has tables {foreign}). " +
+                    "Pass another store path, or move the file aside.")
+                { StorePath = Path };
+            Execute(StoreSchema.Create, tx);
+        }
+        else
+        {
+            for (var from = version; from < StoreSchema.Version; from++) Execute(StoreSchema.Migrations[from], tx);
+        }
         Execute($"PRAGMA user_version = {StoreSchema.Version}", tx);
         tx.Commit();
     }
