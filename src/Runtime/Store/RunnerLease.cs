@@ -18,7 +18,6 @@ public sealed record RunnerIdentity(int Pid, string Host, DateTimeOffset? Proces
     public bool IsAliveSeenFrom(RunnerIdentity observer)
     {
         if (!string.Equals(Host, observer.Host, StringComparison.Ordinal)) return true;
-        if (Pid == observer.Pid) return true;
         var start = StartOf(Pid);
         if (start is null) return false;
         // A pid reused by a later process has a later start time (clock readings of one process agree to the tick;
