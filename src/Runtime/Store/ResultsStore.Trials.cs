@@ -67,7 +67,15 @@ public sealed partial class ResultsStore
 
     private static string Name(TrialStatus s) => s.ToString().ToLowerInvariant();
 
-    private static AttemptOutcome ParseOutcome(string s) => s == "timed_out" ? AttemptOutcome.TimedOut : Enum.Parse<AttemptOutcome>(s, ignoreCase: true);
+    private static AttemptOutcome ParseOutcome(string s) => s switch
+    {
+        "running" => AttemptOutcome.Running,
+        "succeeded" => AttemptOutcome.Succeeded,
+        "failed" => AttemptOutcome.Failed,
+        "interrupted" => AttemptOutcome.Interrupted,
+        "timed_out" => AttemptOutcome.TimedOut,
+        _ => throw new InvalidDataException($"unknown attempt status '{s}'"),
+    };
 
     private static string Name(AttemptOutcome o) => o == AttemptOutcome.TimedOut ? "timed_out" : o.ToString().ToLowerInvariant();
 

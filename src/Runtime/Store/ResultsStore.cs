@@ -57,6 +57,7 @@ public sealed partial class ResultsStore : IDisposable
             store.Guard(() =>
             {
                 connection.Open();
+                connection.CreateFunction(MetricChecksum.SqlFunction, (long t, string n, long s, double? v) => MetricChecksum.Of(t, n, s, v), isDeterministic: true);
                 store.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
                 store.Execute("PRAGMA foreign_keys = ON");
                 store.Execute("PRAGMA journal_mode = WAL");
@@ -91,7 +92,7 @@ public sealed partial class ResultsStore : IDisposable
         if (version > StoreSchema.Version)
             throw new StoreSchemaException(
                 $"The results store '{Path}' has schema version {version}, newer than this ViTDsl build reads " +
-                $"(up to {StoreSchema.Version}). Use a newer ViTDsl, or move the file aside to start a new store.")
+                $"(up to {StoreSchema.Version}); if no newer ViTDsl wrote it, its header is damaged. Use a newer ViTDsl, or move it aside to start a new store.")
             { StorePath = Path };
         if (version == StoreSchema.Version) return;
         if (version < 0)
@@ -140,6 +141,10 @@ public sealed partial class ResultsStore : IDisposable
                 var translated = StoreErrors.Translate(e, Path, Options);
                 if (ReferenceEquals(translated, e)) throw;
                 throw translated;
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or OverflowException)
+            {
+                throw StoreErrors.Unreadable(Path, e); // a value SQLite returned intact but that no ViTDsl wrote
             }
         }
     }

@@ -5,7 +5,8 @@ namespace ViTDsl.Runtime.Store;
 /// migration step when a table changes; a store with a higher version is refused rather than misread.
 /// </summary>
 /// <remarks>
-/// Version 2 added <c>runner_leases</c> (one runner per sweep) and the <c>timed_out</c> attempt status.
+/// Version 2 added <c>runner_leases</c> (one runner per sweep), the <c>timed_out</c> attempt status and the
+/// metrics' checksums.
 /// </remarks>
 internal static class StoreSchema
 {
@@ -48,6 +49,7 @@ internal static class StoreSchema
             step     INTEGER NOT NULL,
             value    REAL,              -- NULL stands for NaN (SQLite cannot store NaN)
             attempt  INTEGER NOT NULL,
+            crc      INTEGER NOT NULL,  -- MetricChecksum of (trial_id, name, step, value): a damaged value is an error, not a result
             PRIMARY KEY(trial_id, name, step)) WITHOUT ROWID;
         CREATE TABLE checkpoints(
             trial_id INTEGER NOT NULL REFERENCES trials(id),
@@ -105,6 +107,8 @@ internal static class StoreSchema
                 train_seconds, record_seconds, wall_seconds, started_utc, finished_utc FROM attempts;
             DROP TABLE attempts;
             ALTER TABLE attempts_v2 RENAME TO attempts;
+            ALTER TABLE metrics ADD COLUMN crc INTEGER NOT NULL DEFAULT 0;
+            UPDATE metrics SET crc = vitdsl_metric_crc(trial_id, name, step, value);
             """ + Leases,
     };
 }
