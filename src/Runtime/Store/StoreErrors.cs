@@ -21,7 +21,7 @@ public sealed class StoreSchemaException(string message, Exception? inner = null
 internal static class StoreErrors
 {
     // SQLite primary result codes (https://sqlite.org/rescode.html).
-    private const int Busy = 5, Locked = 6, ReadOnly = 8, IoError = 10, Corrupt = 11, Full = 13, CantOpen = 14, NotADatabase = 26;
+    private const int Error = 1, Busy = 5, Locked = 6, ReadOnly = 8, IoError = 10, Corrupt = 11, Full = 13, CantOpen = 14, NotADatabase = 26;
 
     public static StoreCorruptException NotSqlite(string path) => new(
         $"The results store '{path}' is not an SQLite database (its first bytes are not the SQLite header). " +
@@ -36,7 +36,8 @@ internal static class StoreErrors
     public static Exception Translate(SqliteException e, string path, StoreOptions options) =>
         (e.SqliteErrorCode & 0xFF) switch
         {
-            Corrupt or NotADatabase => new StoreCorruptException(
+            // SQLite reports a damaged schema-format field of the header as a plain error.
+            Corrupt or NotADatabase or Error when (e.SqliteErrorCode & 0xFF) != Error || e.Message.Contains("unsupported file format") => new StoreCorruptException(
                 $"The results store '{path}' is damaged ({e.Message.TrimEnd('.')}). " +
                 "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.", e)
             { StorePath = path },
