@@ -26,7 +26,7 @@ public static class SweepCommand
         var trialTimeout = new Option<double?>("--trial-timeout")
         {
             Description = "Seconds one trial attempt may run before its worker is killed and the trial retried from its last checkpoint " +
-                          "(default: the sweep's TrialTimeLimitSeconds, derived from its build-time estimate; see `vitdsl list`).",
+                          "(default: the sweep's TrialTimeLimitSeconds, derived from its build-time estimate and shown when the sweep starts).",
         };
         var command = new Command("sweep", "Run a declared sweep crash-safely in worker processes, record it in RUNS/results.db, then fit scaling laws and write RUNS/NAME/report.md.");
         command.Arguments.Add(name);
