@@ -138,11 +138,10 @@ public sealed partial class ResultsStore : IDisposable
             }
             catch (SqliteException e)
             {
-                var translated = StoreErrors.Translate(e, Path, Options);
-                if (ReferenceEquals(translated, e)) throw;
-                throw translated;
+                throw StoreErrors.Translate(e, Path, Options);
             }
-            catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or OverflowException)
+            // A damaged row: an unknown status, a malformed date, a text where a number belongs, a NULL in a NOT NULL column.
+            catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or OverflowException or InvalidOperationException)
             {
                 throw StoreErrors.Unreadable(Path, e); // a value SQLite returned intact but that no ViTDsl wrote
             }

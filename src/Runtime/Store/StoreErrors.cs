@@ -23,6 +23,8 @@ internal static class StoreErrors
     // SQLite primary result codes (https://sqlite.org/rescode.html).
     private const int Error = 1, Busy = 5, Locked = 6, ReadOnly = 8, IoError = 10, Corrupt = 11, Full = 13, CantOpen = 14, NotADatabase = 26;
 
+    private static readonly string[] DamageSigns = ["unsupported file format", "no such table", "no such column", "has no column named", "malformed"];
+
     public static StoreCorruptException NotSqlite(string path) => new(
         $"The results store '{path}' is not an SQLite database (its first bytes are not the SQLite header). " +
         "Move it aside or delete it to start over, or pass another store path.")
@@ -36,8 +38,9 @@ internal static class StoreErrors
     public static Exception Translate(SqliteException e, string path, StoreOptions options) =>
         (e.SqliteErrorCode & 0xFF) switch
         {
-            // SQLite reports a damaged schema-format field of the header as a plain error.
-            Corrupt or NotADatabase or Error when (e.SqliteErrorCode & 0xFF) != Error || e.Message.Contains("unsupported file format") => new StoreCorruptException(
+            // SQLite reports a damaged header field or schema text as a plain error; this code's own queries never
+            // name a table or column that a ViTDsl store of this version lacks.
+            Corrupt or NotADatabase or Error when (e.SqliteErrorCode & 0xFF) != Error || DamageSigns.Any(e.Message.Contains) => new StoreCorruptException(
                 $"The results store '{path}' is damaged ({e.Message.TrimEnd('.')}). " +
                 "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.", e)
             { StorePath = path },
@@ -61,6 +64,10 @@ internal static class StoreErrors
                 $"The results store '{path}' cannot be opened ({e.Message.TrimEnd('.')}). " +
                 "Check that its folder exists and is writable, or pass another store path.", e)
             { StorePath = path },
-            _ => e,
+            // Anything else from SQLite on a store this code wrote (a damaged schema can make any query fail).
+            _ => new StoreException(
+                $"The results store '{path}' cannot be used ({e.Message.TrimEnd('.')}). If no other program changed it, it is damaged: " +
+                "move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.", e)
+            { StorePath = path },
         };
 }
