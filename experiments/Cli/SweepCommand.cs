@@ -23,11 +23,17 @@ public static class SweepCommand
         var testImages = new Option<int?>("--test-images") { Description = "Evaluate each trial on the first N test images (all: omit or 0).", DefaultValueFactory = _ => 2000 };
         var noReport = new Option<bool>("--no-report") { Description = "Only train and record; skip the fits and report." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON (no live display)." };
+        var trialTimeout = new Option<double?>("--trial-timeout")
+        {
+            Description = "Seconds one trial attempt may run before its worker is killed and the trial retried from its last checkpoint " +
+                          "(default: the sweep's TrialTimeLimitSeconds, derived from its build-time estimate and shown when the sweep starts).",
+        };
         var command = new Command("sweep", "Run a declared sweep crash-safely in worker processes, record it in RUNS/results.db, then fit scaling laws and write RUNS/NAME/report.md.");
         command.Arguments.Add(name);
         workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--workers must be at least 1 (trials run at once)"); });
         testImages.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 0) r.AddError("--test-images must be 0 (all) or a positive count"); });
-        foreach (var option in new Option[] { runs, workers, testImages, noReport, json }) command.Options.Add(option);
+        trialTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } s && !(s > 0 && !double.IsInfinity(s))) r.AddError($"--trial-timeout must be a positive number of seconds (got {s})"); });
+        foreach (var option in new Option[] { runs, workers, testImages, noReport, json, trialTimeout }) command.Options.Add(option);
         command.SetAction(async (parsed, cancellation) =>
         {
             var sweep = CatalogLookup.Sweep(parsed.GetValue(name)!, sweeps);
@@ -36,31 +42,31 @@ public static class SweepCommand
             var parallel = parsed.GetValue(workers);
             var threads = Math.Max(1, Environment.ProcessorCount / parallel);
             var quiet = parsed.GetValue(json);
+            var trialLimit = parsed.GetValue(trialTimeout) ?? sweep.Facts.TrialTimeLimitSeconds;
+            using var store = ResultsStore.Open(Path.Combine(root, RunSources.StoreFileName));
+            var runner = new SweepRunner(store, new SweepRunnerOptions
             {
-                using var store = ResultsStore.Open(Path.Combine(root, RunSources.StoreFileName));
-                var runner = new SweepRunner(store, new SweepRunnerOptions
-                {
-                    Worker = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "worker"),
-                    RunRoot = root,
-                    Parallelism = parallel,
-                });
-                var definition = new SweepDefinition(sweep.Name, Ordered(sweep).Select(t => new SweepTrial(
-                    t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, parsed.GetValue(testImages) is > 0 and var n ? n : null), TrainingTrial.Json))).ToList());
-                if (!quiet)
-                    AnsiConsole.MarkupLine($"[bold]{sweep.Name}[/]: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
-                                           $"estimated {TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} on this machine; store {Markup.Escape(store.Path)}");
-                var summary = quiet
-                    ? await runner.RunAsync(definition, null, cancellation)
-                    : await SweepProgressView.RunAsync(progress => runner.RunAsync(definition, progress, cancellation));
-                var report = summary.Cancelled || parsed.GetValue(noReport) ? null : WriteReport(store.Path, sweep.Name, Path.Combine(root, sweep.Name, "report"), quiet);
-                if (quiet)
-                    Console.Out.WriteLine(JsonSerializer.Serialize(new { sweep = sweep.Name, summary, report }, CliJson.Options));
-                else
-                    AnsiConsole.MarkupLine($"{summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Skipped} already done" +
-                                           (summary.Cancelled ? "; [yellow]stopped — run the same command again to resume[/]" : "") +
-                                           (report is null ? "" : $"; report: [link]{Markup.Escape(report)}[/]"));
-                return summary.Cancelled ? ExitCodes.Interrupted : summary.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
-            }
+                Worker = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "worker"),
+                RunRoot = root,
+                Parallelism = parallel,
+                TrialTimeLimit = TimeSpan.FromSeconds(trialLimit),
+            });
+            var definition = new SweepDefinition(sweep.Name, Ordered(sweep).Select(t => new SweepTrial(
+                t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, parsed.GetValue(testImages) is > 0 and var n ? n : null), TrainingTrial.Json))).ToList());
+            if (!quiet)
+                AnsiConsole.MarkupLine($"[bold]{sweep.Name}[/]: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
+                                       $"estimated {TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} on this machine, at most {TimeSpan.FromSeconds(trialLimit):h\\:mm\\:ss} per trial; store {Markup.Escape(store.Path)}");
+            var summary = quiet
+                ? await runner.RunAsync(definition, null, cancellation)
+                : await SweepProgressView.RunAsync(progress => runner.RunAsync(definition, progress, cancellation));
+            var report = summary.Cancelled || parsed.GetValue(noReport) ? null : WriteReport(store.Path, sweep.Name, Path.Combine(root, sweep.Name, "report"), quiet);
+            if (quiet)
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { sweep = sweep.Name, summary, report }, CliJson.Options));
+            else
+                AnsiConsole.MarkupLine($"{summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Skipped} already done" +
+                                       (summary.Cancelled ? "; [yellow]stopped — run the same command again to resume[/]" : "") +
+                                       (report is null ? "" : $"; report: [link]{Markup.Escape(report)}[/]"));
+            return summary.Cancelled ? ExitCodes.Interrupted : summary.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         });
         return command;
     }

@@ -5,8 +5,15 @@ namespace ViTDsl.TestWorker;
 /// (1-based) it reports the mean squared residual and the gradient norm at the current w, then updates w; every
 /// <see cref="CheckpointEvery"/> steps it writes w atomically. <see cref="CrashAtStep"/> kills the worker (SIGKILL,
 /// like the out-of-memory killer) at that step on attempt <see cref="CrashOnAttempt"/> (0: every attempt).
-/// <see cref="StepDelayMs"/> stretches each step so a test can catch a trial mid-run.
+/// <see cref="StepDelayMs"/> stretches each step so a test can catch a trial mid-run. <see cref="HangAtStep"/> makes
+/// the worker hang at that step on attempt <see cref="HangOnAttempt"/> (0: every attempt), as <see cref="Hang"/> says:
+/// <see cref="HangMode.Sleep"/> sleeps forever (heartbeats go on: only a time limit ends it), <see cref="HangMode.Freeze"/>
+/// stops the whole process (SIGSTOP: heartbeats stop, like a wedged or swapped-out machine).
 /// </summary>
 public sealed record LeastSquaresPayload(
     int Seed, int Rows, int Cols, int Steps, double LearningRate, int CheckpointEvery,
-    int StepDelayMs = 0, int? CrashAtStep = null, int CrashOnAttempt = 1);
+    int StepDelayMs = 0, int? CrashAtStep = null, int CrashOnAttempt = 1,
+    int? HangAtStep = null, HangMode Hang = HangMode.Sleep, int HangOnAttempt = 1);
+
+/// <summary>How a test trial hangs.</summary>
+public enum HangMode { Sleep, Freeze }

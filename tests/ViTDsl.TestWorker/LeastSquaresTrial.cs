@@ -38,6 +38,8 @@ public sealed class LeastSquaresTrial : ITrialRunner
             }
             if (step == p.CrashAtStep && (p.CrashOnAttempt == 0 || p.CrashOnAttempt == trial.Attempt))
                 await CrashAsync(step, trial.Attempt, reporter);
+            if (step == p.HangAtStep && (p.HangOnAttempt == 0 || p.HangOnAttempt == trial.Attempt))
+                await HangAsync(p.Hang, step, trial.Attempt, reporter);
             if (step % p.CheckpointEvery == 0) reporter.Checkpoint(step, Save(trial.RunDirectory, step, w));
             if (p.StepDelayMs > 0) await Task.Delay(p.StepDelayMs, cancellationToken);
         }
@@ -94,6 +96,18 @@ public sealed class LeastSquaresTrial : ITrialRunner
         }
         File.Move(temporary, path, overwrite: true);
     }
+
+    private static async Task HangAsync(HangMode mode, long step, int attempt, ITrialReporter reporter)
+    {
+        await reporter.FlushAsync();
+        await Task.Delay(100); // let the multiplexer put the flushed records on the wire
+        await Console.Error.WriteLineAsync($"hanging ({mode}) at step {step} on attempt {attempt}, as the trial spec asks");
+        if (mode == HangMode.Freeze) kill(Environment.ProcessId, 19 /* SIGSTOP */);
+        Thread.Sleep(Timeout.Infinite); // deaf to cancellation, like a trial stuck in native code
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     private static async Task CrashAsync(long step, int attempt, ITrialReporter reporter)
     {

@@ -21,7 +21,16 @@ internal static class SweepMain
             Parallelism = options.TryGetValue("parallel", out var n) ? int.Parse(n) : 1,
         });
         var progress = new SynchronousProgress(p => { if (p.Event is not null) Console.WriteLine($"[{p.Succeeded + p.Failed}/{p.Total}] {p.Event}"); });
-        var summary = await runner.RunAsync(sweep, progress, cancel.Token);
+        SweepSummary summary;
+        try
+        {
+            summary = await runner.RunAsync(sweep, progress, cancel.Token);
+        }
+        catch (SweepLeaseHeldException e) // what the CLI does too: one line, no stack trace
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return 1;
+        }
         Console.WriteLine($"succeeded {summary.Succeeded}, failed {summary.Failed}, skipped {summary.Skipped}{(summary.Cancelled ? ", cancelled" : "")}");
         PrintTimings(store.Trials(sweep.Name));
         return summary.Cancelled ? 3 : 0;

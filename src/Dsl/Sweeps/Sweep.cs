@@ -10,6 +10,23 @@ namespace ViTDsl;
 /// </summary>
 public sealed record Sweep(Experiment Baseline, ValueList<Axis> Axes)
 {
+    private readonly double? _trialTimeLimitSeconds;
+
+    /// <summary>
+    /// The most wall time, in seconds, one attempt of a trial may take; a worker still running then is killed and the
+    /// trial retried once from its last checkpoint. Null (default): <see cref="SweepFacts.DefaultTrialTimeLimit"/>,
+    /// derived from the build-time estimate of the longest trial. Declare it with
+    /// <c>(Sweep.From(…) * axis * …) with { TrialTimeLimitSeconds = 1800 }</c>.
+    /// </summary>
+    public double? TrialTimeLimitSeconds
+    {
+        get => _trialTimeLimitSeconds;
+        init => _trialTimeLimitSeconds = value is null || (value > 0 && !double.IsInfinity(value.Value))
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(TrialTimeLimitSeconds), value,
+                "A trial time limit is a positive number of seconds (or null for the default derived from the sweep's estimate).");
+    }
+
     public static Sweep From(Experiment baseline) => new(baseline, ValueList<Axis>.Empty);
 
     /// <summary>Adds an axis to the product.</summary>

@@ -11,8 +11,28 @@ namespace ViTDsl;
 /// <param name="TrainingFlops">Σ over trials of 3 × forward FLOPs × steps × batch (the x-axis of the scaling plots).</param>
 /// <param name="TrainingFlopsWhenBranched">FLOPs actually spent: each lineage's shared prefix once plus every trial's own steps.</param>
 /// <param name="EstimatedSeconds">Wall time of the branched compute on <see cref="Machine"/>, at its measured small-model utilisation.</param>
-public sealed record SweepFacts(int Trials, double TrainingFlops, double TrainingFlopsWhenBranched, double EstimatedSeconds)
+/// <param name="TrialTimeLimitSeconds">
+/// The most wall time one trial attempt may take before its worker is killed (and the trial retried from its last
+/// checkpoint): the sweep's declared <see cref="Sweep.TrialTimeLimitSeconds"/>, or <see cref="DefaultTrialTimeLimit"/>.
+/// </param>
+public sealed record SweepFacts(int Trials, double TrainingFlops, double TrainingFlopsWhenBranched, double EstimatedSeconds, double TrialTimeLimitSeconds)
 {
+    /// <summary>
+    /// The default limit is this many times the longest trial's estimated training time (trained from scratch, as a
+    /// retry may have to): generous, because the estimate assumes the whole machine while workers share it.
+    /// </summary>
+    public const double TrialTimeLimitFactor = 10;
+
+    /// <summary>
+    /// Plus this many seconds for what the estimate leaves out: starting the worker, loading data, evaluating at the end.
+    /// </summary>
+    public const double TrialOverheadSeconds = 300;
+
+    /// <summary>The default per-trial time limit of a set of trials, in seconds.</summary>
+    public static double DefaultTrialTimeLimit(IReadOnlyList<Experiment> trials) =>
+        TrialOverheadSeconds + TrialTimeLimitFactor * trials.Select(e =>
+            TrainingCompute.Of(e, imagesSeen: e.Data.Batch).Flops * e.Steps / Machine.SustainedFlopsPerSecond).DefaultIfEmpty(0).Max();
+
     /// <summary>
     /// This 2-core CPU training small ViTs in fp32: tiny matrices reach only a fraction of the 2048² matmul peak.
     /// Calibrated on the FashionScaling study (widths 16–64, two one-thread workers): 15% of peak predicted its
@@ -20,13 +40,15 @@ public sealed record SweepFacts(int Trials, double TrainingFlops, double Trainin
     /// </summary>
     public static Accelerator Machine => Accelerator.ThisCpuFp32 with { Utilization = 0.15 };
 
-    public static SweepFacts Of(IReadOnlyList<Experiment> trials)
+    /// <summary>The facts of a sweep's trials; <paramref name="declaredTrialTimeLimitSeconds"/> overrides the default time limit.</summary>
+    public static SweepFacts Of(IReadOnlyList<Experiment> trials, double? declaredTrialTimeLimitSeconds = null)
     {
         double flopsPerStep(Experiment e) => TrainingCompute.Of(e, imagesSeen: e.Data.Batch).Flops; // the one compute formula
         var total = trials.Sum(e => flopsPerStep(e) * e.Steps);
         var branched = trials.GroupBy(Lineage.KeyOf).Sum(lineage =>
             lineage.Max(e => Lineage.SharedSteps(e)) * flopsPerStep(lineage.First())
             + lineage.Sum(e => (e.Steps - Lineage.SharedSteps(e)) * flopsPerStep(e)));
-        return new SweepFacts(trials.Count, total, branched, branched / Machine.SustainedFlopsPerSecond);
+        return new SweepFacts(trials.Count, total, branched, branched / Machine.SustainedFlopsPerSecond,
+            declaredTrialTimeLimitSeconds ?? DefaultTrialTimeLimit(trials));
     }
 }

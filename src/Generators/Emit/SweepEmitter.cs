@@ -15,7 +15,7 @@ internal static class SweepEmitter
     public static void Emit(StringBuilder code, ExperimentClass owner, SweepDeclaration sweep, bool withModels)
     {
         var shapes = sweep.Trials.Select(t => t.Value.BuiltModel()).Distinct().ToList();
-        var facts = SweepFacts.Of(sweep.Trials.Select(t => t.Value).ToList());
+        var facts = SweepFacts.Of(sweep.Trials.Select(t => t.Value).ToList(), sweep.TrialTimeLimitSeconds);
         var modelOf = shapes.Select((shape, i) => (shape, name: $"{sweep.Name}Model{i}")).ToDictionary(x => x.shape, x => x.name);
 
         code.Append($$"""
@@ -35,6 +35,9 @@ internal static class SweepEmitter
 
         /// <summary>Estimated wall time of the whole sweep on this machine, in seconds.</summary>
         public const double EstimatedSeconds = {{SourceText.Print(facts.EstimatedSeconds)}};
+
+        /// <summary>The most wall time one trial attempt may take, in seconds (declared, or derived from the estimate).</summary>
+        public const double TrialTimeLimitSeconds = {{SourceText.Print(facts.TrialTimeLimitSeconds)}};
 
         /// <summary>All sweep facts as one value.</summary>
         public static global::ViTDsl.SweepFacts Facts { get; } = {{SourceText.Print(facts)}};

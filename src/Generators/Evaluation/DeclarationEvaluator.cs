@@ -64,10 +64,12 @@ internal sealed class DeclarationEvaluator(
         if (conversion.OperatorMethod is { } userDefined) return Call(userDefined, null, new[] { Evaluate(conversion.Operand) }, conversion.Syntax);
         var value = Evaluate(conversion.Operand);
         var target = conversion.Type;
-        if (value is null || target is null || !conversion.Conversion.IsNumeric) return value;
+        // Numeric conversions, and nullable ones such as int → double? (`TrialTimeLimitSeconds = 600`), change the value's type.
+        if (value is null || target is null || !(conversion.Conversion.IsNumeric || conversion.Conversion.IsNullable)) return value;
         var underlying = target is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
             ? nullable.TypeArguments[0] : target;
-        return System.Convert.ChangeType(value, RequireType(underlying, conversion.Syntax), CultureInfo.InvariantCulture);
+        var type = RequireType(underlying, conversion.Syntax);
+        return value.GetType() == type || value is not IConvertible ? value : System.Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
     }
 
     private object? Create(IObjectCreationOperation creation)

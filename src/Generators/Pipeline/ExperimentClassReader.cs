@@ -50,7 +50,7 @@ internal static class ExperimentClassReader
                 if (Checked(property.Name, experiment, operation!, diagnostics) is { } checkedDeclaration) declarations.Add(checkedDeclaration);
             }
             else if (value is Sweep sweep && Trials(property.Name, sweep, operation!, diagnostics) is { } trials)
-                sweeps.Add(new SweepDeclaration(property.Name, trials.ToEquatableArray()));
+                sweeps.Add(new SweepDeclaration(property.Name, trials.ToEquatableArray(), sweep.TrialTimeLimitSeconds));
         }
         return Result();
     }

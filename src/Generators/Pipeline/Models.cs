@@ -15,7 +15,7 @@ internal sealed record ExperimentClass(
     EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>One sweep evaluated at build time: its trials, each a full declaration with its own facts.</summary>
-internal sealed record SweepDeclaration(string Name, EquatableArray<ExperimentDeclaration> Trials);
+internal sealed record SweepDeclaration(string Name, EquatableArray<ExperimentDeclaration> Trials, double? TrialTimeLimitSeconds = null);
 
 /// <summary>One declaration evaluated at build time: its value (a Dsl record), how to rebuild it in C#, and its facts.</summary>
 internal sealed record ExperimentDeclaration(string Name, Experiment Value, string ValueSource, PlanFacts Facts)

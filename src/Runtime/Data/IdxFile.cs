@@ -75,15 +75,17 @@ public static class IdxFile
             throw Corrupt(path, $"it is truncated inside its header ({b.Length} of {headerLength} bytes)");
         var shape = new int[rank];
         long count = 1;
+        long actual = b.Length - headerLength;
         for (int i = 0; i < rank; i++)
         {
             shape[i] = BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(4 + 4 * i));
             if (shape[i] < 0) throw Corrupt(path, $"dimension {i} is negative ({shape[i]})");
-            count *= shape[i];
+            // Saturate rather than overflow: a damaged header's product of up to 255 dimensions must not wrap around.
+            count = count > actual && shape[i] > 0 ? count : count * shape[i];
         }
-        long actual = b.Length - headerLength;
+        var needed = shape.Aggregate(1.0, (n, d) => n * d); // exact enough for a message
         if (actual < count)
-            throw Corrupt(path, $"it is truncated: shape [{string.Join(", ", shape)}] needs {count} bytes of values but only {actual} follow the header");
+            throw Corrupt(path, $"it is truncated: shape [{string.Join(", ", shape)}] needs {needed:0} bytes of values but only {actual} follow the header");
         if (actual > count)
             throw Corrupt(path, $"it has {actual - count} bytes beyond the {count} its shape [{string.Join(", ", shape)}] declares");
         return new IdxArray(shape, b.AsSpan(headerLength).ToArray());

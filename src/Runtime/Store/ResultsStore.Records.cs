@@ -14,15 +14,17 @@ public sealed partial class ResultsStore
         {
             using var tx = _connection.BeginTransaction();
             using (var insert = Command(
-                "INSERT INTO metrics(trial_id, name, step, value, attempt) VALUES($t, $n, $s, $v, $a) " +
-                "ON CONFLICT(trial_id, name, step) DO UPDATE SET value = excluded.value, attempt = excluded.attempt",
-                tx, ("$t", attempt.TrialId), ("$a", attempt.Attempt), ("$n", ""), ("$s", 0L), ("$v", 0.0)))
+                "INSERT INTO metrics(trial_id, name, step, value, attempt, crc) VALUES($t, $n, $s, $v, $a, $c) " +
+                "ON CONFLICT(trial_id, name, step) DO UPDATE SET value = excluded.value, attempt = excluded.attempt, crc = excluded.crc",
+                tx, ("$t", attempt.TrialId), ("$a", attempt.Attempt), ("$n", ""), ("$s", 0L), ("$v", 0.0), ("$c", 0L)))
             {
                 foreach (var m in metrics)
                 {
+                    double? stored = double.IsNaN(m.Value) ? null : m.Value;
                     insert.Parameters["$n"].Value = m.Name;
                     insert.Parameters["$s"].Value = m.Step;
-                    insert.Parameters["$v"].Value = double.IsNaN(m.Value) ? DBNull.Value : m.Value;
+                    insert.Parameters["$v"].Value = stored is { } v ? v : DBNull.Value;
+                    insert.Parameters["$c"].Value = MetricChecksum.Of(attempt.TrialId, m.Name, m.Step, stored);
                     insert.ExecuteNonQuery();
                 }
             }
@@ -50,9 +52,19 @@ public sealed partial class ResultsStore
     }
 
     /// <summary>The metrics of a trial, ordered by name then step.</summary>
+    /// <exception cref="StoreCorruptException">A stored metric does not match its checksum (the file was damaged).</exception>
     public IReadOnlyList<MetricRecord> Metrics(long trialId) => Guard(() => Query(
-        "SELECT step, name, value FROM metrics WHERE trial_id = $t ORDER BY name, step",
-        r => new MetricRecord(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? double.NaN : r.GetDouble(2)), ("$t", trialId)));
+        "SELECT step, name, value, crc FROM metrics WHERE trial_id = $t ORDER BY name, step",
+        r =>
+        {
+            var (step, name, value) = (r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? (double?)null : r.GetDouble(2));
+            if (MetricChecksum.Of(trialId, name, step, value) != r.GetInt64(3))
+                throw new StoreCorruptException(
+                    $"The results store '{Path}' is damaged: metric '{name}' at step {step} of trial {trialId} does not match its checksum. " +
+                    "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.")
+                { StorePath = Path };
+            return new MetricRecord(step, name, value ?? double.NaN);
+        }, ("$t", trialId)));
 
     /// <summary>The recorded checkpoints of a trial, by step.</summary>
     public IReadOnlyList<CheckpointRecord> Checkpoints(long trialId) => Guard(() => QueryCheckpoints(trialId));
@@ -64,7 +76,8 @@ public sealed partial class ResultsStore
     /// <summary>The log of a trial, every attempt, in the order written.</summary>
     public IReadOnlyList<LogLine> Logs(long trialId) => Guard(() => Query(
         "SELECT attempt, source, text FROM logs WHERE trial_id = $t ORDER BY id",
-        r => new LogLine(r.GetInt32(0), Enum.Parse<LogSource>(r.GetString(1), ignoreCase: true), r.GetString(2)), ("$t", trialId)));
+        r => new LogLine(r.GetInt32(0), Enum.TryParse<LogSource>(r.GetString(1), ignoreCase: true, out var source) ? source
+            : throw new InvalidDataException($"unknown log source '{r.GetString(1)}'"), r.GetString(2)), ("$t", trialId)));
 
     /// <summary>Stores (or replaces) the fit of a sweep for a target, e.g. a scaling law fitted to its error.</summary>
     public void RecordFit(string sweep, string target, string json) => Guard(() =>

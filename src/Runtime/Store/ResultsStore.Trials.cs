@@ -67,9 +67,17 @@ public sealed partial class ResultsStore
 
     private static string Name(TrialStatus s) => s.ToString().ToLowerInvariant();
 
-    private static AttemptOutcome ParseOutcome(string s) => Enum.Parse<AttemptOutcome>(s, ignoreCase: true);
+    private static AttemptOutcome ParseOutcome(string s) => s switch
+    {
+        "running" => AttemptOutcome.Running,
+        "succeeded" => AttemptOutcome.Succeeded,
+        "failed" => AttemptOutcome.Failed,
+        "interrupted" => AttemptOutcome.Interrupted,
+        "timed_out" => AttemptOutcome.TimedOut,
+        _ => throw new InvalidDataException($"unknown attempt status '{s}'"),
+    };
 
-    private static string Name(AttemptOutcome o) => o.ToString().ToLowerInvariant();
+    private static string Name(AttemptOutcome o) => o == AttemptOutcome.TimedOut ? "timed_out" : o.ToString().ToLowerInvariant();
 
     /// <summary>
     /// Marks the attempts of a sweep that were left running (the runner died) as interrupted and their trials as
@@ -111,8 +119,8 @@ public sealed partial class ResultsStore
         null, ("$p", pid), ("$t", attempt.TrialId), ("$a", attempt.Attempt)));
 
     /// <summary>
-    /// Ends an attempt. Succeeded: the trial succeeds with these timings. Failed: the trial is failed (the runner
-    /// retries it while <see cref="TrialRecord.Failures"/> is below its limit). Interrupted: the trial is pending again.
+    /// Ends an attempt. Succeeded: the trial succeeds with these timings. Failed or timed out: the trial is failed (the
+    /// runner retries it while <see cref="TrialRecord.Failures"/> is below its limit). Interrupted: the trial is pending again.
     /// </summary>
     public void CompleteAttempt(AttemptHandle attempt, AttemptOutcome outcome, string? error, TrialTimings? timings)
     {
@@ -132,7 +140,7 @@ public sealed partial class ResultsStore
             {
                 AttemptOutcome.Succeeded => "status = 'succeeded', error = NULL, start_seconds = $s0, load_seconds = $s1, " +
                                             "train_seconds = $s2, record_seconds = $s3, wall_seconds = $s4",
-                AttemptOutcome.Failed => "status = 'failed', failures = failures + 1, error = $e",
+                AttemptOutcome.Failed or AttemptOutcome.TimedOut => "status = 'failed', failures = failures + 1, error = $e",
                 _ => "status = 'pending'",
             };
             Execute($"UPDATE trials SET {trialUpdate}, updated_utc = $u WHERE id = $t", tx, common);

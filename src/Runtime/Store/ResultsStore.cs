@@ -57,6 +57,7 @@ public sealed partial class ResultsStore : IDisposable
             store.Guard(() =>
             {
                 connection.Open();
+                connection.CreateFunction(MetricChecksum.SqlFunction, (long t, string n, long s, double? v) => MetricChecksum.Of(t, n, s, v), isDeterministic: true);
                 store.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
                 store.Execute("PRAGMA foreign_keys = ON");
                 store.Execute("PRAGMA journal_mode = WAL");
@@ -91,18 +92,30 @@ public sealed partial class ResultsStore : IDisposable
         if (version > StoreSchema.Version)
             throw new StoreSchemaException(
                 $"The results store '{Path}' has schema version {version}, newer than this ViTDsl build reads " +
-                $"(up to {StoreSchema.Version}). Use a newer ViTDsl, or move the file aside to start a new store.")
+                $"(up to {StoreSchema.Version}); if no newer ViTDsl wrote it, its header is damaged. Use a newer ViTDsl, or move it aside to start a new store.")
             { StorePath = Path };
         if (version == StoreSchema.Version) return;
+        if (version < 0)
+            throw new StoreCorruptException(
+                $"The results store '{Path}' is damaged (its schema version reads {version}). " +
+                "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.")
+            { StorePath = Path };
 
         using var tx = _connection.BeginTransaction();
-        var foreign = Scalar("SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'", tx) as string;
-        if (!string.IsNullOrEmpty(foreign))
-            throw new StoreSchemaException(
-                $"'{Path}' is an SQLite database but not a ViTDsl results store (it has tables {foreign}). " +
-                "Pass another store path, or move the file aside.")
-            { StorePath = Path };
-        Execute(StoreSchema.Create, tx);
+        if (version == 0)
+        {
+            var foreign = Scalar("SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'", tx) as string;
+            if (!string.IsNullOrEmpty(foreign))
+                throw new StoreSchemaException(
+                    $"'{Path}' is an SQLite database but not a ViTDsl results store (it has tables {foreign}). " +
+                    "Pass another store path, or move the file aside.")
+                { StorePath = Path };
+            Execute(StoreSchema.Create, tx);
+        }
+        else
+        {
+            for (var from = version; from < StoreSchema.Version; from++) Execute(StoreSchema.Migrations[from], tx);
+        }
         Execute($"PRAGMA user_version = {StoreSchema.Version}", tx);
         tx.Commit();
     }
@@ -125,9 +138,12 @@ public sealed partial class ResultsStore : IDisposable
             }
             catch (SqliteException e)
             {
-                var translated = StoreErrors.Translate(e, Path, Options);
-                if (ReferenceEquals(translated, e)) throw;
-                throw translated;
+                throw StoreErrors.Translate(e, Path, Options);
+            }
+            // A damaged row: an unknown status, a malformed date, a text where a number belongs, a NULL in a NOT NULL column.
+            catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or OverflowException or InvalidOperationException)
+            {
+                throw StoreErrors.Unreadable(Path, e); // a value SQLite returned intact but that no ViTDsl wrote
             }
         }
     }

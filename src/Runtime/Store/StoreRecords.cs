@@ -13,6 +13,11 @@ public enum AttemptOutcome
     Failed,
     /// <summary>The runner stopped (Ctrl+C, or it was killed and found the attempt unfinished): does not count as a failure.</summary>
     Interrupted,
+    /// <summary>
+    /// The runner killed the worker: it ran past the trial's time limit or stopped sending heartbeats. Counts against
+    /// the trial's attempts like a failure; the next attempt resumes from the last recorded checkpoint.
+    /// </summary>
+    TimedOut,
 }
 
 /// <summary>

@@ -4,9 +4,13 @@ namespace ViTDsl.Runtime.Store;
 /// The tables of a results store, versioned by SQLite's <c>user_version</c>. Bump <see cref="Version"/> and add a
 /// migration step when a table changes; a store with a higher version is refused rather than misread.
 /// </summary>
+/// <remarks>
+/// Version 2 added <c>runner_leases</c> (one runner per sweep), the <c>timed_out</c> attempt status and the
+/// metrics' checksums.
+/// </remarks>
 internal static class StoreSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Metric idempotency: a metric is identified by (trial, name, step). Re-recording it (a resumed attempt
     // recomputing the steps after its checkpoint) replaces the value and notes the attempt that wrote it, so the
@@ -32,7 +36,7 @@ internal static class StoreSchema
         CREATE TABLE attempts(
             trial_id       INTEGER NOT NULL REFERENCES trials(id),
             attempt        INTEGER NOT NULL,
-            status         TEXT NOT NULL CHECK(status IN ('running','succeeded','failed','interrupted')),
+            status         TEXT NOT NULL CHECK(status IN ('running','succeeded','failed','interrupted','timed_out')),
             worker_pid     INTEGER,
             error          TEXT,
             start_seconds  REAL, load_seconds REAL, train_seconds REAL, record_seconds REAL, wall_seconds REAL,
@@ -45,6 +49,7 @@ internal static class StoreSchema
             step     INTEGER NOT NULL,
             value    REAL,              -- NULL stands for NaN (SQLite cannot store NaN)
             attempt  INTEGER NOT NULL,
+            crc      INTEGER NOT NULL,  -- MetricChecksum of (trial_id, name, step, value): a damaged value is an error, not a result
             PRIMARY KEY(trial_id, name, step)) WITHOUT ROWID;
         CREATE TABLE checkpoints(
             trial_id INTEGER NOT NULL REFERENCES trials(id),
@@ -67,5 +72,43 @@ internal static class StoreSchema
             json        TEXT NOT NULL,
             updated_utc TEXT NOT NULL,
             PRIMARY KEY(sweep_id, target)) WITHOUT ROWID;
+        """ + Leases;
+
+    // The runner that holds a sweep: its process (pid, host and start time, so a reused pid is not mistaken for
+    // it), when it took the lease and when it last renewed it.
+    private const string Leases = """
+
+        CREATE TABLE runner_leases(
+            sweep_id      INTEGER PRIMARY KEY REFERENCES sweeps(id),
+            token         TEXT NOT NULL,
+            holder_pid    INTEGER NOT NULL,
+            host          TEXT NOT NULL,
+            process_start TEXT,
+            since_utc     TEXT NOT NULL,
+            renewed_utc   TEXT NOT NULL);
         """;
+
+    /// <summary>Steps from each older version to the next, applied in one transaction.</summary>
+    public static IReadOnlyDictionary<int, string> Migrations { get; } = new Dictionary<int, string>
+    {
+        // SQLite cannot change a CHECK constraint in place: the attempts table is rebuilt with the new status.
+        [1] = """
+            CREATE TABLE attempts_v2(
+                trial_id       INTEGER NOT NULL REFERENCES trials(id),
+                attempt        INTEGER NOT NULL,
+                status         TEXT NOT NULL CHECK(status IN ('running','succeeded','failed','interrupted','timed_out')),
+                worker_pid     INTEGER,
+                error          TEXT,
+                start_seconds  REAL, load_seconds REAL, train_seconds REAL, record_seconds REAL, wall_seconds REAL,
+                started_utc    TEXT NOT NULL,
+                finished_utc   TEXT,
+                PRIMARY KEY(trial_id, attempt)) WITHOUT ROWID;
+            INSERT INTO attempts_v2 SELECT trial_id, attempt, status, worker_pid, error, start_seconds, load_seconds,
+                train_seconds, record_seconds, wall_seconds, started_utc, finished_utc FROM attempts;
+            DROP TABLE attempts;
+            ALTER TABLE attempts_v2 RENAME TO attempts;
+            ALTER TABLE metrics ADD COLUMN crc INTEGER NOT NULL DEFAULT 0;
+            UPDATE metrics SET crc = vitdsl_metric_crc(trial_id, name, step, value);
+            """ + Leases,
+    };
 }

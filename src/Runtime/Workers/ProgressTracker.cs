@@ -62,12 +62,13 @@ internal sealed class ProgressTracker
 
     public void End(string trial, int attempt, AttemptOutcome outcome, string? error, bool finalFailure)
     {
-        var retrying = outcome == AttemptOutcome.Failed && !finalFailure;
+        var counts = outcome is AttemptOutcome.Failed or AttemptOutcome.TimedOut; // against the trial's attempts
+        var retrying = counts && !finalFailure;
         lock (_gate)
         {
             if (!retrying) _running.Remove(trial);
             if (outcome == AttemptOutcome.Succeeded) _succeeded++;
-            else if (outcome == AttemptOutcome.Failed && finalFailure) _failed++;
+            else if (counts && finalFailure) _failed++;
             else if (outcome == AttemptOutcome.Interrupted) _pending++;
         }
         var firstLine = error?.Split('\n')[0];
@@ -75,6 +76,7 @@ internal sealed class ProgressTracker
         {
             AttemptOutcome.Succeeded => $"{trial} succeeded",
             AttemptOutcome.Failed => $"{trial} attempt {attempt} failed{(retrying ? ", retrying" : "")}: {firstLine}",
+            AttemptOutcome.TimedOut => $"{trial} attempt {attempt} timed out{(retrying ? ", retrying" : "")}: {firstLine}",
             _ => $"{trial} attempt {attempt} interrupted",
         });
     }

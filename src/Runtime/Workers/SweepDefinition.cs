@@ -25,6 +25,25 @@ public sealed record SweepRunnerOptions
 
     /// <summary>How long a cancelled worker (or one that hung up) may take to exit before it is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The most wall time one attempt may take, from starting its worker; a worker still running then is killed and
+    /// the attempt recorded as timed out (retried like a failure). Null: no limit. The CLI sets the sweep's declared
+    /// limit (<c>TrialTimeLimitSeconds</c>, by default derived from its build-time estimate).
+    /// </summary>
+    public TimeSpan? TrialTimeLimit { get; init; }
+
+    /// <summary>
+    /// How long a started worker may stay silent (no heartbeat, no report) before it is killed as hung and the
+    /// attempt recorded as timed out. Workers beat six times per timeout.
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a runner's lease on a sweep lasts without renewal (it renews four times as often): a runner on
+    /// another host that stopped renewing for this long is presumed dead and its sweep taken over.
+    /// </summary>
+    public TimeSpan LeaseStaleAfter { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>What a sweep run did.</summary>

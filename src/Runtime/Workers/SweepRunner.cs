@@ -9,7 +9,9 @@ namespace ViTDsl.Runtime.Workers;
 /// store, so running the same sweep again after the runner was killed skips succeeded trials and restarts the
 /// others with their recorded progress (<see cref="ResumeState"/>). A failed attempt (the trial threw, or its
 /// worker crashed or was killed) is recorded with its log and retried until <see cref="SweepRunnerOptions.MaxAttempts"/>
-/// failures; then the sweep goes on. One runner per sweep at a time.
+/// failures; then the sweep goes on. A worker that runs past <see cref="SweepRunnerOptions.TrialTimeLimit"/> or stops
+/// sending heartbeats is killed and its attempt recorded as timed out (retried the same way). One runner per sweep
+/// at a time: the runner holds the sweep's lease in the store while it runs (<see cref="ResultsStore.AcquireLease"/>).
 /// </summary>
 public sealed class SweepRunner(ResultsStore store, SweepRunnerOptions options)
 {
@@ -21,6 +23,8 @@ public sealed class SweepRunner(ResultsStore store, SweepRunnerOptions options)
     /// (Ctrl+C) asks the workers to stop, kills those that do not within the grace period, and records their
     /// attempts as interrupted (not failed): the next run resumes them.
     /// </summary>
+    /// <exception cref="SweepLeaseHeldException">Another live runner is running this sweep on this store.</exception>
+    /// <exception cref="SweepLeaseLostException">Another runner took the sweep over while this one ran (it had stopped renewing its lease).</exception>
     public async Task<SweepSummary> RunAsync(SweepDefinition sweep, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (options.Parallelism < 1) throw new ArgumentException($"Parallelism must be at least 1 (got {options.Parallelism}).", nameof(options));
@@ -28,14 +32,32 @@ public sealed class SweepRunner(ResultsStore store, SweepRunnerOptions options)
         var duplicate = sweep.Trials.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Sweep '{sweep.Name}' has two trials named '{duplicate.Key}': trial names must be unique.", nameof(sweep));
 
-        store.RecoverInterrupted(sweep.Name);
+        var lease = store.AcquireLease(sweep.Name, options.LeaseStaleAfter, out var takenOver);
+        try
+        {
+            return await RunLeasedAsync(sweep, lease, takenOver, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try { store.ReleaseLease(lease); }
+            catch (StoreException) { } // the store itself failed: that error is the one to report; the lease goes stale
+        }
+    }
+
+    private async Task<SweepSummary> RunLeasedAsync(SweepDefinition sweep, RunnerLease lease, RunnerLease? takenOver,
+        IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
+    {
+        store.RecoverInterrupted(sweep.Name); // safe: the lease says no other runner is running these attempts
         var payloads = sweep.Trials.ToDictionary(t => t.Name, t => t.Payload);
         var trials = store.EnsureSweep(sweep.Name, sweep.Trials.Select(t => (t.Name, JsonSerializer.Serialize(t.Payload))));
         var runnable = trials.Where(t => t.Status != TrialStatus.Succeeded && (t.Status != TrialStatus.Failed || t.Failures < options.MaxAttempts)).ToList();
         var tracker = new ProgressTracker(sweep.Name, trials, runnable.Count, options.MaxAttempts, progress);
+        if (takenOver is not null)
+            tracker.Report($"took the sweep over from {takenOver.Holder} (since {takenOver.Since:yyyy-MM-dd HH:mm:ss} UTC), which is no longer running it");
         tracker.Report($"{runnable.Count} of {trials.Count} trials to run");
 
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewAsync(lease, abort);
         using var slots = new SemaphoreSlim(options.Parallelism);
         var tasks = runnable.Select(async trial =>
         {
@@ -50,6 +72,11 @@ public sealed class SweepRunner(ResultsStore store, SweepRunnerOptions options)
         {
             throw first;
         }
+        finally
+        {
+            await abort.CancelAsync().ConfigureAwait(false); // stops the renewals
+        }
+        if (await renewing.ConfigureAwait(false) is { } lost) throw lost;
 
         var final = store.Trials(sweep.Name);
         var summary = new SweepSummary(
@@ -59,6 +86,28 @@ public sealed class SweepRunner(ResultsStore store, SweepRunnerOptions options)
             cancellationToken.IsCancellationRequested && final.Any(t => t.Status is TrialStatus.Pending or TrialStatus.Failed && t.Failures < options.MaxAttempts));
         tracker.Report(summary.Cancelled ? "cancelled" : "done");
         return summary;
+    }
+
+    // Renews the lease until the sweep ends; if another runner took it over meanwhile, stops this one's workers
+    // (two runners must never run the same trials) and returns why.
+    private async Task<SweepLeaseLostException?> RenewAsync(RunnerLease lease, CancellationTokenSource abort)
+    {
+        using var timer = new PeriodicTimer(options.LeaseStaleAfter / 4);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(abort.Token).ConfigureAwait(false))
+            {
+                if (store.RenewLease(lease)) continue;
+                var holder = store.Lease(lease.Sweep);
+                await abort.CancelAsync().ConfigureAwait(false);
+                return new SweepLeaseLostException(
+                    $"This runner lost sweep '{lease.Sweep}' to {holder?.Holder.ToString() ?? "another runner"} after not renewing its lease for " +
+                    $"{options.LeaseStaleAfter.TotalSeconds:0} s (was it suspended?); its workers were stopped. Nothing recorded is lost.")
+                { StorePath = store.Path };
+            }
+        }
+        catch (OperationCanceledException) { }
+        return null;
     }
 
     private async Task RunTrialAsync(string sweep, TrialRecord trial, JsonElement payload, ProgressTracker tracker, CancellationToken cancellationToken)
@@ -72,9 +121,10 @@ public sealed class SweepRunner(ResultsStore store, SweepRunnerOptions options)
             tracker.Begin(trial.Name, attempt.Attempt);
             var result = await RunAttemptAsync(attempt, new TrialSpec(sweep, trial.Name, payload, runDirectory, attempt.Attempt, attempt.Resume), tracker, cancellationToken).ConfigureAwait(false);
             store.CompleteAttempt(attempt, result.Outcome, result.Error, result.Timings);
-            if (result.Outcome == AttemptOutcome.Failed) failures++;
+            var counts = result.Outcome is AttemptOutcome.Failed or AttemptOutcome.TimedOut;
+            if (counts) failures++;
             tracker.End(trial.Name, attempt.Attempt, result.Outcome, result.Error, finalFailure: failures >= options.MaxAttempts);
-            if (result.Outcome != AttemptOutcome.Failed || failures >= options.MaxAttempts) return;
+            if (!counts || failures >= options.MaxAttempts) return;
         }
     }
 
@@ -95,11 +145,25 @@ public sealed class SweepRunner(ResultsStore store, SweepRunnerOptions options)
             store.SetWorkerPid(attempt, worker.Pid);
             // A cancelled worker gets StopGrace to answer; then it is killed, which ends the session too.
             await using var killer = cancellationToken.Register(() => _ = Task.Delay(options.StopGrace).ContinueWith(_ => worker.Kill(), TaskScheduler.Default));
-            var result = await WorkerSession.RunAsync(worker.Duplex, spec, new AttemptObserver(store, attempt, tracker), cancellationToken).ConfigureAwait(false);
+            // A worker past its time limit, or silent for too long, is killed at once: that ends the session too.
+            var watchdog = new AttemptWatchdog(options.TrialTimeLimit, options.HeartbeatTimeout, reason =>
+            {
+                store.RecordLog(attempt, LogSource.Runner, [$"attempt {attempt.Attempt} {reason}; killing worker {worker.Pid}"]);
+                worker.Kill();
+            });
+            WorkerResult result;
+            await using (watchdog)
+            {
+                var session = new WorkerSessionOptions { HeartbeatInterval = options.HeartbeatTimeout / 6 };
+                result = await WorkerSession.RunAsync(worker.Duplex, spec, new AttemptObserver(store, attempt, tracker, watchdog), cancellationToken, session)
+                    .ConfigureAwait(false);
+            }
             var exitCode = await worker.WaitForExitAsync(options.StopGrace).ConfigureAwait(false);
             if (result.Outcome == AttemptOutcome.Failed && result.Worker is null)
                 result = result with { Error = $"{result.Error}; worker exit code {exitCode}{(exitCode > 128 ? $" (signal {exitCode - 128})" : "")}" };
-            if (result.Outcome == AttemptOutcome.Failed && cancellationToken.IsCancellationRequested && result.Worker is null)
+            if (result.Outcome != AttemptOutcome.Succeeded && watchdog.Reason is { } expired)
+                result = result with { Outcome = AttemptOutcome.TimedOut, Error = $"{expired}; the worker was killed" };
+            else if (result.Outcome == AttemptOutcome.Failed && cancellationToken.IsCancellationRequested && result.Worker is null)
                 result = result with { Outcome = AttemptOutcome.Interrupted };
             if (result.Outcome != AttemptOutcome.Succeeded)
                 store.RecordLog(attempt, LogSource.Runner, [$"attempt {attempt.Attempt} {result.Outcome.ToString().ToLowerInvariant()}: {result.Error}"]);
@@ -114,18 +178,34 @@ public sealed class SweepRunner(ResultsStore store, SweepRunnerOptions options)
     }
 
     // Records a worker's reports as they arrive (committed before the call returns) and updates the display.
-    private sealed class AttemptObserver(ResultsStore store, AttemptHandle attempt, ProgressTracker tracker) : IWorkerObserver
+    // Every message is a sign of life for the watchdog.
+    private sealed class AttemptObserver(ResultsStore store, AttemptHandle attempt, ProgressTracker tracker, AttemptWatchdog watchdog) : IWorkerObserver
     {
-        public void Started(int workerPid) => tracker.Phase(attempt.Trial, TrialPhase.Loading);
+        public void Started(int workerPid)
+        {
+            watchdog.Alive();
+            tracker.Phase(attempt.Trial, TrialPhase.Loading);
+        }
 
-        public void PhaseChanged(TrialPhase phase) => tracker.Phase(attempt.Trial, phase);
+        public void PhaseChanged(TrialPhase phase)
+        {
+            watchdog.Alive();
+            tracker.Phase(attempt.Trial, phase);
+        }
 
         public void Progress(IReadOnlyList<MetricRecord> metrics, IReadOnlyList<CheckpointRecord> checkpoints)
         {
+            watchdog.Alive();
             store.RecordProgress(attempt, metrics, checkpoints);
             tracker.Metrics(attempt.Trial, metrics);
         }
 
-        public void Log(IReadOnlyList<string> lines) => store.RecordLog(attempt, LogSource.Worker, lines);
+        public void Log(IReadOnlyList<string> lines)
+        {
+            watchdog.Alive();
+            store.RecordLog(attempt, LogSource.Worker, lines);
+        }
+
+        public void Heartbeat() => watchdog.Alive();
     }
 }

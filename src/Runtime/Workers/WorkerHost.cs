@@ -61,6 +61,7 @@ public static class WorkerHost
 
         // The control channel's reader: the spec first, then a cancel or the end of the parent.
         var spec = new TaskCompletionSource<TrialSpec>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heartbeat = TimeSpan.FromSeconds(5);
         var parentGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var listening = Task.Run(async () =>
         {
@@ -70,7 +71,10 @@ public static class WorkerHost
                     foreach (var line in batch)
                         switch (LineChannel.Decode(line))
                         {
-                            case RunTrial run: spec.TrySetResult(run.Trial); break;
+                            case RunTrial run:
+                                heartbeat = TimeSpan.FromSeconds(Math.Clamp(run.HeartbeatSeconds, 0.05, 3600));
+                                spec.TrySetResult(run.Trial);
+                                break;
                             case CancelTrial: stop.Cancel(); break;
                         }
             }
@@ -98,6 +102,11 @@ public static class WorkerHost
         }
 
         controlOut.Post(LineChannel.Encode(new TrialStarted(Environment.ProcessId)));
+        // Heartbeats come from a timer of their own, not from the trial: they say the process is alive and its
+        // connection flows (a frozen or wedged process stops them); a trial that is merely slow or stuck is bounded
+        // by the parent's time limit instead.
+        using var beating = new CancellationTokenSource();
+        var beats = BeatAsync(controlOut, heartbeat, beating.Token);
         var reporter = new WorkerReporter(controlOut, metrics, log); // its clock starts with the trial
         var running = Task.Run(() => runner.RunAsync(trial, reporter, stop.Token), CancellationToken.None);
         WorkerMessage end;
@@ -122,11 +131,23 @@ public static class WorkerHost
 
         // Metrics and log end before the final control message, so the parent holds every record when it sees it.
         await Task.WhenAll(metrics.CompleteAsync(), log.CompleteAsync()).ConfigureAwait(false);
+        await beating.CancelAsync().ConfigureAwait(false);
+        await beats.ConfigureAwait(false);
         controlOut.Post(LineChannel.Encode(end));
         await controlOut.CompleteAsync().ConfigureAwait(false);
 
         // Stay until the parent has read it all and hangs up (bounded: the parent may be gone).
         await Task.WhenAny(parentGone.Task, Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None)).ConfigureAwait(false);
         return exitCode;
+    }
+
+    private static async Task BeatAsync(MessagePump control, TimeSpan interval, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) control.Post(LineChannel.Encode(new Heartbeat()));
+        }
+        catch (OperationCanceledException) { } // the trial ended
     }
 }

@@ -6,7 +6,8 @@ namespace ViTDsl.Runtime.Workers;
 /// <summary>
 /// The worker protocol: a <see cref="Nerdbank.Streams.MultiplexingStream"/> over the worker's standard input and
 /// output, with three channels the parent offers. <c>control</c> carries JSON lines both ways (parent: run, cancel;
-/// worker: started, phase, then exactly one of finished / failed / cancelled). <c>metrics</c> carries JSON lines
+/// worker: started, phase and a heartbeat every <see cref="RunTrial.HeartbeatSeconds"/>, then exactly one of
+/// finished / failed / cancelled). <c>metrics</c> carries JSON lines
 /// from the worker (metric, checkpoint), in the order reported. <c>log</c> carries plain UTF-8 text lines. The worker
 /// completes metrics and log before its last control message, so the parent has every record when it sees the end.
 /// </summary>
@@ -30,6 +31,7 @@ public sealed record PhaseSeconds(double Loading, double Training, double Record
 [JsonDerivedType(typeof(CancelTrial), "cancel")]
 [JsonDerivedType(typeof(TrialStarted), "started")]
 [JsonDerivedType(typeof(PhaseChanged), "phase")]
+[JsonDerivedType(typeof(Heartbeat), "heartbeat")]
 [JsonDerivedType(typeof(TrialFinished), "finished")]
 [JsonDerivedType(typeof(TrialFailed), "failed")]
 [JsonDerivedType(typeof(TrialCancelled), "cancelled")]
@@ -37,10 +39,12 @@ public sealed record PhaseSeconds(double Loading, double Training, double Record
 [JsonDerivedType(typeof(CheckpointReported), "checkpoint")]
 internal abstract record WorkerMessage;
 
-internal sealed record RunTrial(TrialSpec Trial) : WorkerMessage;
+/// <param name="HeartbeatSeconds">How often the worker says it is alive; the parent kills a worker that stays silent far longer.</param>
+internal sealed record RunTrial(TrialSpec Trial, double HeartbeatSeconds = 5) : WorkerMessage;
 internal sealed record CancelTrial : WorkerMessage;
 internal sealed record TrialStarted(int Pid) : WorkerMessage;
 internal sealed record PhaseChanged(TrialPhase Phase) : WorkerMessage;
+internal sealed record Heartbeat : WorkerMessage;
 internal sealed record TrialFinished(PhaseSeconds Seconds) : WorkerMessage;
 internal sealed record TrialFailed(string Error, PhaseSeconds Seconds) : WorkerMessage;
 internal sealed record TrialCancelled(PhaseSeconds Seconds) : WorkerMessage;

@@ -21,6 +21,16 @@ public interface IWorkerObserver
 
     /// <summary>Log lines that arrived together.</summary>
     void Log(IReadOnlyList<string> lines);
+
+    /// <summary>The worker said it is alive (every <see cref="WorkerSessionOptions.HeartbeatInterval"/>).</summary>
+    void Heartbeat() { }
+}
+
+/// <summary>How a <see cref="WorkerSession"/> talks to its worker.</summary>
+public sealed record WorkerSessionOptions
+{
+    /// <summary>How often the worker is asked to send a heartbeat while it runs a trial.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>How a worker run ended, as the parent saw it.</summary>
@@ -55,8 +65,10 @@ public static class WorkerSession
     /// the worker a cancel and keeps listening until it answers or its connection ends (the caller kills a worker
     /// that does neither). Never throws for what the worker does; exceptions from the observer propagate.
     /// </summary>
-    public static async Task<WorkerResult> RunAsync(Stream duplex, TrialSpec trial, IWorkerObserver observer, CancellationToken cancellationToken)
+    public static async Task<WorkerResult> RunAsync(Stream duplex, TrialSpec trial, IWorkerObserver observer, CancellationToken cancellationToken,
+        WorkerSessionOptions? options = null)
     {
+        options ??= new WorkerSessionOptions();
         var clock = Stopwatch.StartNew();
         double? startSeconds = null;
         MultiplexingStream mx;
@@ -79,7 +91,7 @@ public static class WorkerSession
 
         await using var _ = mx;
         var controlOut = new MessagePump(control.Output);
-        controlOut.Post(LineChannel.Encode(new RunTrial(trial)));
+        controlOut.Post(LineChannel.Encode(new RunTrial(trial, options.HeartbeatInterval.TotalSeconds)));
         await using var cancelling = cancellationToken.Register(() => controlOut.Post(LineChannel.Encode(new CancelTrial())));
 
         // A channel that breaks the protocol, or an observer that fails (the store), stops the worker: nothing it
@@ -135,6 +147,7 @@ public static class WorkerSession
                             observer.Started(s.Pid);
                             break;
                         case PhaseChanged p: observer.PhaseChanged(p.Phase); break;
+                        case Heartbeat: observer.Heartbeat(); break;
                         case TrialFinished or TrialFailed or TrialCancelled: end = LineChannel.Decode(line); break;
                     }
         }

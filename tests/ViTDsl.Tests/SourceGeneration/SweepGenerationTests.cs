@@ -41,6 +41,27 @@ public class SweepGenerationTests
     }
 
     [Fact]
+    public void A_sweep_gets_a_trial_time_limit_from_its_estimate_unless_it_declares_one()
+    {
+        var derived = Assert.Single(GeneratorHarness.Sweeps(GeneratorHarness.CompileAndLoad(Source)));
+        // Independently: three forward passes per image, steps × batch images, the longest trial on this machine.
+        var longest = derived.Trials.Max(t => 3 * t.Facts.ForwardGflops * 1e9 * t.Declaration.Steps * t.Declaration.Data.Batch
+                                              / SweepFacts.Machine.SustainedFlopsPerSecond);
+        Assert.Equal(300 + 10 * longest, derived.Facts.TrialTimeLimitSeconds, 6);
+
+        var declared = Source.Replace("public static Sweep Study => Sweep.From(Baseline)", "public static Sweep Study => (Sweep.From(Baseline)")
+                             .Replace("1, 2);", "1, 2)) with { TrialTimeLimitSeconds = 42.5 };");
+        var generated = Assert.Single(GeneratorHarness.Sweeps(GeneratorHarness.CompileAndLoad(declared)));
+        Assert.Equal(42.5, generated.Facts.TrialTimeLimitSeconds);
+        Assert.Equal(derived.Facts with { TrialTimeLimitSeconds = 42.5 }, generated.Facts);
+
+        // An integer literal converts to the nullable double as C# would.
+        Assert.Equal(600.0, Assert.Single(GeneratorHarness.Sweeps(GeneratorHarness.CompileAndLoad(declared.Replace("42.5", "600")))).Facts.TrialTimeLimitSeconds);
+        var diagnostics = GeneratorHarness.Run(declared.Replace("42.5", "-1")).GeneratorDiagnostics;
+        Assert.Contains(diagnostics, d => d.Id == "VIT006" && d.GetMessage().Contains("positive number of seconds"));
+    }
+
+    [Fact]
     public void An_invalid_trial_fails_the_build_naming_the_trial()
     {
         var source = Source.Replace("1, 2);", "1, 2) * Axis.Of(\"heads\", (e, h) => e with { Model = e.Model with { Heads = h } }, 3, 5);");

@@ -22,9 +22,9 @@ public sealed class ResultsStoreTests : IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "PRAGMA user_version";
-        Assert.Equal(1L, command.ExecuteScalar());
+        Assert.Equal(2L, command.ExecuteScalar());
         command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
-        Assert.Equal("attempts,checkpoints,fits,logs,metrics,sweeps,trials", command.ExecuteScalar());
+        Assert.Equal("attempts,checkpoints,fits,logs,metrics,runner_leases,sweeps,trials", command.ExecuteScalar());
     }
 
     [Fact]

@@ -39,7 +39,19 @@ public class MetricsFileTests : IDisposable
         using (var metrics = MetricsFile.Open(path))
             metrics.Append(3, "loss", 0.25);
         Assert.Equal(new MetricRecord[] { new(1, "loss", 1.0), new(2, "loss", 0.5), new(3, "loss", 0.25) }, MetricsFile.Read(path));
-        Assert.EndsWith("\"value\":0.25}\n", File.ReadAllText(path));
+        // The record's CRC-32 as Python's zlib.crc32 computes it over the text before it.
+        Assert.EndsWith("\n{\"step\":3,\"name\":\"loss\",\"value\":0.25,\"crc\":\"47b7e5f7\"}\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void A_file_written_before_records_had_checksums_reads_and_a_changed_value_in_a_checksummed_one_does_not()
+    {
+        string path = dir.File("metrics.jsonl");
+        File.WriteAllText(path, "{\"step\":1,\"name\":\"loss\",\"value\":1.5}\n{\"step\":2,\"name\":\"loss\",\"value\":0.75,\"crc\":\"00000000\"}\n{\"step\":3,\"name\":\"loss\",\"value\":0.25,\"crc\":\"47b7e5f7\"}\n");
+        var e = Assert.Throws<InvalidDataException>(() => MetricsFile.Read(path));
+        Assert.Contains("line 2", e.Message);
+        File.WriteAllText(path, "{\"step\":1,\"name\":\"loss\",\"value\":1.5}\n{\"step\":3,\"name\":\"loss\",\"value\":0.25,\"crc\":\"47b7e5f7\"}\n");
+        Assert.Equal(new MetricRecord[] { new(1, "loss", 1.5), new(3, "loss", 0.25) }, MetricsFile.Read(path));
     }
 
     [Fact]

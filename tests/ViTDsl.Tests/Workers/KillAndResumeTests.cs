@@ -84,6 +84,50 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
         Assert.Matches("skipped [1-9]", againOutput.ToString()); // the trial that had succeeded was not run again
     }
 
+    [Fact]
+    public async Task Twenty_SIGKILLs_of_the_runner_and_its_workers_at_random_moments_leave_the_store_of_an_uninterrupted_run()
+    {
+        var sweepFile = _folder.File("sweep.json");
+        var sweep = MixedSweep.Definition with { Trials = MixedSweep.Definition.Trials.Where(t => t.Name is "plain" or "long").ToList() };
+        await File.WriteAllTextAsync(sweepFile, JsonSerializer.Serialize(sweep, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        var storePath = _folder.File("killed-20.db");
+        string[] command = ["run-sweep", "--store", storePath, "--runs", _folder.File("runs-20"), "--sweep", sweepFile, "--parallel", "2"];
+        var random = new Random(20); // fixed: a failure replays with the same kill moments
+        var moments = new List<int>();
+
+        for (var kill = 0; kill < 20; kill++)
+        {
+            var (runner, output) = Start(command);
+            var moment = random.Next(50, 2500);
+            moments.Add(moment);
+            await Task.WhenAny(runner.WaitForExitAsync(), Task.Delay(moment));
+            if (runner.HasExited) { Assert.True(runner.ExitCode == 0, $"run {kill} failed:\n{output}"); continue; }
+            // Freeze the runner first, so it cannot record its workers' deaths as failures, then SIGKILL the whole tree.
+            _ = kill_(runner.Id, 19 /* SIGSTOP */);
+            runner.Kill(entireProcessTree: true);
+            await runner.WaitForExitAsync();
+        }
+        var (last, lastOutput) = Start(command);
+        await last.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(last.ExitCode == 0, $"the final run failed (kills at {string.Join(", ", moments)} ms):\n{lastOutput}");
+
+        using var resumed = ResultsStore.Open(storePath);
+        using var uninterrupted = ResultsStore.Open(reference.StorePath);
+        var expected = uninterrupted.Trials(MixedSweep.Definition.Name).Where(t => t.Name is "plain" or "long").ToList();
+        var actual = resumed.Trials(MixedSweep.Definition.Name);
+        Assert.Equal(expected.Select(t => (t.Name, t.Status, t.Failures)), actual.Select(t => (t.Name, t.Status, t.Failures)));
+        foreach (var (want, got) in expected.Zip(actual))
+        {
+            Assert.Equal(uninterrupted.Metrics(want.Id), resumed.Metrics(got.Id)); // bit for bit
+            Assert.Equal(uninterrupted.Checkpoints(want.Id).Select(c => (c.Step, c.Sha256)), resumed.Checkpoints(got.Id).Select(c => (c.Step, c.Sha256)));
+            Assert.All(resumed.Attempts(got.Id).SkipLast(1), a => Assert.Equal(AttemptOutcome.Interrupted, a.Outcome));
+        }
+        Assert.Null(resumed.Lease(MixedSweep.Definition.Name));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int kill_(int pid, int signal);
+
     private static (Process Process, StringBuilder Output) Start(string[] arguments)
     {
         var info = new ProcessStartInfo(MixedSweep.Worker.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -77,18 +77,20 @@ public static class Checkpoint
             {
                 string name = reader.Text();
                 var dtype = (ScalarType)reader.Int32();
+                if (ElementSize(dtype) is not { } elementSize) throw reader.Corrupt($"tensor '{name}' has unknown type {(int)dtype}");
                 int rank = reader.Int32();
                 if (rank < 0 || rank > 64) throw reader.Corrupt($"tensor '{name}' has rank {rank}");
                 var shape = new long[rank];
                 for (int d = 0; d < rank; d++) shape[d] = reader.Int64();
                 long length = reader.Int64();
-                if (length < 0 || length > reader.Remaining) throw reader.Corrupt($"tensor '{name}' claims {length} bytes");
+                // Everything is checked against the file before torch allocates: a damaged shape must not ask for terabytes.
+                if (shape.Any(d => d < 0) || ByteLength(shape, elementSize) is not { } expected || expected != length || length > reader.Remaining)
+                    throw reader.Corrupt($"tensor '{name}' of shape [{string.Join(", ", shape)}] and type {dtype} claims {length} bytes " +
+                                         $"with {reader.Remaining} left in the file");
+                if (tensors.ContainsKey(name)) throw reader.Corrupt($"tensor '{name}' appears twice");
                 var tensor = torch.empty(shape, dtype);
                 tensors[name] = tensor;
-                var target = tensor.bytes;
-                if (target.Length != length)
-                    throw reader.Corrupt($"tensor '{name}' of shape [{string.Join(", ", shape)}] and type {dtype} stores {length} bytes");
-                reader.Fill(target);
+                reader.Fill(tensor.bytes);
             }
             if (!reader.AtEnd) throw reader.Corrupt("bytes remain after the last tensor");
         }
@@ -98,6 +100,31 @@ public static class Checkpoint
             throw;
         }
         return new LoadedCheckpoint(header, tensors);
+    }
+
+    // The dtypes a checkpoint may hold, with their sizes; anything else in a file is damage.
+    private static int? ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Byte or ScalarType.Int8 or ScalarType.Bool => 1,
+        ScalarType.Int16 or ScalarType.Float16 or ScalarType.BFloat16 => 2,
+        ScalarType.Int32 or ScalarType.Float32 => 4,
+        ScalarType.Int64 or ScalarType.Float64 or ScalarType.ComplexFloat32 => 8,
+        ScalarType.ComplexFloat64 => 16,
+        _ => null,
+    };
+
+    private static long? ByteLength(long[] shape, int elementSize)
+    {
+        try
+        {
+            long bytes = elementSize;
+            foreach (long d in shape) bytes = checked(bytes * d);
+            return bytes;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Reads only the header (after verifying the checksum), e.g. to find the latest step.</summary>
@@ -114,7 +141,8 @@ public static class Checkpoint
         if (!magic.SequenceEqual(Magic)) throw reader.Corrupt("it does not start with the ViTDsl checkpoint magic");
         int version = reader.Int32();
         if (version != FormatVersion)
-            throw new InvalidDataException($"Checkpoint {reader.Path} has format version {version}; this build reads version {FormatVersion}.");
+            throw new InvalidDataException($"Checkpoint {reader.Path} has format version {version}; this build reads version {FormatVersion}. " +
+                                           "Use the ViTDsl build that wrote it, or delete it to resume from an earlier checkpoint.");
         string json = reader.Text();
         try
         {

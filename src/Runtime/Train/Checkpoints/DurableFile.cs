@@ -10,6 +10,7 @@ namespace ViTDsl.Runtime.Train.Checkpoints;
 public static class DurableFile
 {
     /// <summary>Writes <paramref name="path"/> atomically; <paramref name="write"/> fills the stream.</summary>
+    /// <exception cref="DurableWriteException">Writing failed (e.g. the disk is full); the previous file is unchanged.</exception>
     public static void WriteAtomically(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
@@ -26,9 +27,10 @@ public static class DurableFile
             File.Move(temporary, full, overwrite: true);
             SyncDirectory(directory);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temporary); } catch (IOException) { }
+            if (e is IOException io and not DurableWriteException) throw new DurableWriteException(full, io);
             throw;
         }
     }
@@ -51,4 +53,31 @@ public static class DurableFile
 
     [DllImport("libc", SetLastError = true)]
     private static extern int close(int fd);
+}
+
+/// <summary>
+/// A file could not be written (the disk is full, or the folder is not writable). The previous version of the file,
+/// if there was one, is unchanged; the message names the file and what to do.
+/// </summary>
+public sealed class DurableWriteException(string path, IOException cause) : IOException(Describe(path, cause), cause)
+{
+    /// <summary>The file that was being written.</summary>
+    public string FilePath { get; } = path;
+
+    /// <summary>True when the disk was full.</summary>
+    public bool DiskFull { get; } = IsDiskFull(cause);
+
+    // ENOSPC is errno 28 on Linux and macOS; Windows reports ERROR_DISK_FULL (112) or ERROR_HANDLE_DISK_FULL (39).
+    private static bool IsDiskFull(IOException e) =>
+        e.HResult is 28 or unchecked((int)0x80070070) or unchecked((int)0x80070027) || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+
+    private static string Describe(string path, IOException cause)
+    {
+        var folder = Path.GetDirectoryName(path);
+        var previous = File.Exists(path) ? "the previous version of the file is unchanged" : "no file was left behind";
+        return IsDiskFull(cause)
+            ? $"Could not write {path}: the disk holding {folder} is full ({cause.Message.TrimEnd('.')}); {previous}. " +
+              "Free some space (or put the runs folder on a larger disk) and run the same command again: it resumes from the last checkpoint."
+            : $"Could not write {path} ({cause.Message.TrimEnd('.')}); {previous}. Check that {folder} is writable and its disk healthy, then run again.";
+    }
 }

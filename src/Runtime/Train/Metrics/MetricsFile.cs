@@ -9,6 +9,8 @@ namespace ViTDsl.Runtime.Train.Metrics;
 /// <see cref="Append(IEnumerable{MetricRecord})"/> batch) is written whole, flushed and fsynced before it returns, so
 /// a recorded metric survives a crash. After a kill mid-write the file may end in a torn line; reading ignores it and
 /// reopening cuts it off before appending. NaN and ±∞ are stored as the strings "NaN", "Infinity", "-Infinity".
+/// Each record ends with the CRC-32 of its text (<c>"crc":"89abcdef"</c>), so a flipped digit is a damaged line, not
+/// a wrong number; lines without one (files written before it existed) are read as they are.
 /// </summary>
 public sealed class MetricsFile : IDisposable
 {
@@ -61,9 +63,8 @@ public sealed class MetricsFile : IDisposable
         foreach (var r in records)
         {
             if (string.IsNullOrEmpty(r.Name)) throw new ArgumentException("a metric needs a name, e.g. \"train/loss\"");
-            text.Append("{\"step\":").Append(r.Step.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"name\":").Append(JsonSerializer.Serialize(r.Name))
-                .Append(",\"value\":").Append(FormatValue(r.Value)).Append("}\n");
+            var fields = $"{{\"step\":{r.Step.ToString(CultureInfo.InvariantCulture)},\"name\":{JsonSerializer.Serialize(r.Name)},\"value\":{FormatValue(r.Value)}";
+            text.Append(fields).Append(CrcField).Append(Crc(Encoding.UTF8.GetBytes(fields))).Append("\"}\n");
         }
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         lock (gate)
@@ -127,16 +128,33 @@ public sealed class MetricsFile : IDisposable
         return true;
     }
 
+    private const string CrcField = ",\"crc\":\"";
+
+    private static string Crc(ReadOnlySpan<byte> fields) => System.IO.Hashing.Crc32.HashToUInt32(fields).ToString("x8", CultureInfo.InvariantCulture);
+
     private static MetricRecord? TryParse(ReadOnlySpan<byte> json)
     {
+        json = json.TrimEnd("\r"u8);
         try
         {
             var reader = new Utf8JsonReader(json);
             using var document = JsonDocument.ParseValue(ref reader);
+            if (reader.BytesConsumed != json.Length) return null; // more after the record: not one record
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return null;
             if (!root.TryGetProperty("step", out var step) || !root.TryGetProperty("name", out var name) || !root.TryGetProperty("value", out var value))
                 return null;
+            // Exactly these three fields (a file from before checksums), or these and a matching checksum.
+            var fields = root.EnumerateObject().Count();
+            if (root.TryGetProperty("crc", out var crc))
+            {
+                var at = json.LastIndexOf(Encoding.UTF8.GetBytes(CrcField));
+                if (fields != 4 || at < 0 || crc.ValueKind != JsonValueKind.String || crc.GetString() != Crc(json[..at])) return null;
+            }
+            else if (fields != 3)
+            {
+                return null;
+            }
             double v = value.ValueKind switch
             {
                 JsonValueKind.Number => value.GetDouble(),
