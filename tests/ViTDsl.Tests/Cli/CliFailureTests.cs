@@ -56,6 +56,7 @@ public class CliFailureTests : IDisposable
     [InlineData("no declared sweep is named 'Nonesuch'", "sweep", "Nonesuch")]
     [InlineData("--workers must be at least 1", "sweep", "SmokeSweep", "--workers", "0")]
     [InlineData("--threads must be at least 1", "train", "Smoke", "--threads", "0")]
+    [InlineData("--trial-timeout must be a positive number of seconds", "sweep", "SmokeSweep", "--trial-timeout", "0")]
     [InlineData("Unknown metric 'top5'", "fit", "--metric", "top5")]
     [InlineData("--wrkers", "sweep", "SmokeSweep", "--wrkers", "2")]
     public void A_usage_error_exits_2_before_any_work_naming_the_problem(string problem, params string[] args)
