@@ -1,3 +1,5 @@
-// TorchSharp's native state (threads, dispose scopes, scalars) is process-wide, and several tests time real
-// processes; running test classes one at a time keeps every result independent of what else is running.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run in parallel. Those that use torch's process-wide state (its global generator, its thread count),
+// measure time or run worker processes are in SerialCollection (or the mixed-sweep collection), which xunit runs
+// after the parallel ones, one class at a time. Native Scalars are no reason to serialise any more: the Runtime owns
+// every Scalar it passes (see ViTDsl.Runtime.Scalars and UnownedScalarGuardTests).
+[assembly: CollectionBehavior(DisableTestParallelization = false)]

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Eval;
@@ -54,9 +55,10 @@ public sealed class RidgeProbe : IDisposable
         var x = features.to_type(ScalarType.Float64);
         var mean = x.mean([0]);
         // Population std (ddof 0), as numpy's default in big_vision.
-        var std = x.std(0, unbiased: false) + StdEpsilon;
+        using Scalar stdEpsilon = StdEpsilon, two = 2.0; // owned: see Scalars
+        var std = x.std(0, unbiased: false).add_(stdEpsilon, Scalars.One);
         var design = Design(x, mean, std);
-        var y = 2.0 * nn.functional.one_hot(longLabels, classes).to_type(ScalarType.Float64) - 1.0;
+        var y = nn.functional.one_hot(longLabels, classes).to_type(ScalarType.Float64).mul_(two).sub_(Scalars.One); // 2·onehot − 1
         var w = RidgeSolver.Solve(design, y, lambda, form);
         return new RidgeProbe(mean.MoveToOuterDisposeScope(), std.MoveToOuterDisposeScope(), w.MoveToOuterDisposeScope(), classes, lambda);
     }
@@ -88,7 +90,8 @@ public sealed class RidgeProbe : IDisposable
     private static Tensor Design(Tensor x, Tensor mean, Tensor std)
     {
         var whitened = (x - mean) / std;
-        return cat([whitened, full(x.shape[0], 1, BiasFeature, dtype: ScalarType.Float64, device: x.device)], 1);
+        using Scalar bias = BiasFeature; // owned: see Scalars
+        return cat([whitened, full(x.shape[0], 1, bias, dtype: ScalarType.Float64, device: x.device)], 1);
     }
 
     public void Dispose()

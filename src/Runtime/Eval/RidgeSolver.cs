@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Eval;
@@ -32,9 +33,11 @@ public static class RidgeSolver
         var yd = y.to_type(ScalarType.Float64);
         long n = xd.shape[0], d = xd.shape[1];
         bool dual = form == Form.Dual || (form == Form.Auto && d > n);
+        using Scalar penalty = lambda; // owned: see Scalars
+        Tensor Regularised(Tensor gram) => gram.add(eye(gram.shape[0], dtype: ScalarType.Float64, device: xd.device), penalty); // gram + λI
         Tensor w = dual
-            ? xd.t().matmul(linalg.solve(xd.matmul(xd.t()) + lambda * eye(n, dtype: ScalarType.Float64, device: xd.device), yd))
-            : linalg.solve(xd.t().matmul(xd) + lambda * eye(d, dtype: ScalarType.Float64, device: xd.device), xd.t().matmul(yd));
+            ? xd.t().matmul(linalg.solve(Regularised(xd.matmul(xd.t())), yd))
+            : linalg.solve(Regularised(xd.t().matmul(xd)), xd.t().matmul(yd));
         return w.MoveToOuterDisposeScope();
     }
 

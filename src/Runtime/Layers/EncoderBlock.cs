@@ -25,8 +25,9 @@ public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var y = norm1.forward(x);
-        x = x + attention.forward(y, y);
-        x = x + mlp.forward(norm2.forward(x));
+        // a.add(b, One) is a + b without the unowned Scalar that TorchSharp's + makes (see Scalars).
+        x = x.add(attention.forward(y, y), Scalars.One);
+        x = x.add(mlp.forward(norm2.forward(x)), Scalars.One);
         return x;
     }
 }

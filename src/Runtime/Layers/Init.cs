@@ -89,7 +89,8 @@ public static class Init
         using (no_grad())
         {
             if (zeroKernel) head.weight!.zero_();
-            head.bias!.fill_(biasInit);
+            using Scalar bias = biasInit; // owned: see Scalars
+            head.bias!.fill_(bias);
         }
         return head;
     }

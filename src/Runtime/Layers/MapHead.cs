@@ -30,7 +30,7 @@ public sealed class MapHead : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = attention.forward(probe.expand(tokens.shape[0], -1, -1), tokens);
-        x = x + mlp.forward(norm.forward(x));
+        x = x.add(mlp.forward(norm.forward(x)), Scalars.One); // a + b without an unowned Scalar (see Scalars)
         return x.select(1, 0).MoveToOuterDisposeScope();
     }
 }

@@ -56,7 +56,7 @@ public sealed class AssembledVit : VitModule
         using var scope = NewDisposeScope();
         var x = stem.forward(images);
         if (cls is not null) x = cat([cls.expand(x.shape[0], -1, -1), x], 1);
-        x = x + position;
+        x = x.add(position, Runtime.Scalars.One); // as generated: + would pass an unowned Scalar (see Scalars)
         foreach (var block in blocks) x = block.forward(x);
         x = norm.forward(x);
         var pooled = spec.Pool switch

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Optim;
@@ -64,7 +65,8 @@ public sealed class AdafactorRule : UpdateRule
         using var scope = NewDisposeScope();
         var beta2 = AdafactorMath.Beta2(config, step);
         gradient = BigVision(gradient);
-        var g2 = gradient.square().add_(config.Epsilon);
+        using Scalar epsilon = config.Epsilon; // owned: see Scalars
+        var g2 = gradient.pow(Scalars.Two).add_(epsilon, Scalars.One);
         Tensor u;
         if (axes is not null)
         {
@@ -73,8 +75,8 @@ public sealed class AdafactorRule : UpdateRule
             var colNew = MomentInto(g2.mean([d1]), vCol!, beta2);
             // v_row lost axis d0, so d1 moved down by one if it came after d0.
             var rowMean = rowNew.mean([d1 > d0 ? d1 - 1 : d1], keepdim: true);
-            var rowFactor = rowNew.div(rowMean).pow_(-0.5);
-            var colFactor = colNew.pow(-0.5);
+            var rowFactor = rowNew.div(rowMean).pow_(Scalars.MinusHalf);
+            var colFactor = colNew.pow(Scalars.MinusHalf);
             u = gradient.mul(rowFactor.unsqueeze(d0)).mul_(colFactor.unsqueeze(d1));
             vRow!.copy_(rowNew);
             vCol!.copy_(colNew);
@@ -83,13 +85,14 @@ public sealed class AdafactorRule : UpdateRule
         {
             var vNew = MomentInto(g2, v!, beta2);
             v!.copy_(vNew);
-            u = gradient.mul(vNew.pow_(-0.5));
+            u = gradient.mul(vNew.pow_(Scalars.MinusHalf));
         }
 
         if (config.ClipThreshold is double threshold)
         {
-            var rms = u.square().mean().sqrt().item<float>();
-            u.div_(Math.Max(1.0, rms / threshold));
+            var rms = u.pow(Scalars.Two).mean().sqrt().item<float>();
+            using Scalar shrink = Math.Max(1.0, rms / threshold);
+            u.div_(shrink);
         }
 
         if (momentum is not null)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Optim;
@@ -25,13 +26,15 @@ public sealed class AdamRule : UpdateRule
     {
         using var scope = NewDisposeScope();
         // ν is float32, so it is updated in place: ν ← β2·ν + (1 − β2)·g².
-        nu.mul_(config.Beta2).addcmul_(gradient, gradient, value: 1 - config.Beta2);
+        using Scalar beta2 = config.Beta2, oneMinusBeta2 = 1 - config.Beta2, epsilon = config.Epsilon; // owned: see Scalars
+        nu.mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
         // μ is computed in float32 into the tensor that becomes u; only the stored copy is rounded (optax mu_dtype).
         var u = MomentInto(gradient.clone(), mu, config.Beta1);
         mu.copy_(u); // rounds to nearest even when μ is bfloat16
         double t = step + 1;
-        var denominator = nu.div(1 - Math.Pow(config.Beta2, t)).sqrt_().add_(config.Epsilon);
-        u.div_(1 - Math.Pow(config.Beta1, t)).div_(denominator);
+        using Scalar correction2 = 1 - Math.Pow(config.Beta2, t), correction1 = 1 - Math.Pow(config.Beta1, t);
+        var denominator = nu.div(correction2).sqrt_().add_(epsilon, Scalars.One);
+        u.div_(correction1).div_(denominator);
         return u.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Optim;
@@ -9,7 +10,7 @@ public static class GlobalNorm
     public static double Of(IReadOnlyList<Tensor> gradients)
     {
         using var scope = NewDisposeScope();
-        var sum = gradients.Select(g => g.norm().to_type(ScalarType.Float64).square()).Aggregate((a, b) => a + b);
+        var sum = gradients.Select(g => g.norm().to_type(ScalarType.Float64).pow(Scalars.Two)).Aggregate((a, b) => a.add(b, Scalars.One));
         return Math.Sqrt(sum.item<double>());
     }
 
@@ -20,6 +21,7 @@ public static class GlobalNorm
     public static void ClipInPlace(IReadOnlyList<Tensor> gradients, double norm, double maxNorm)
     {
         if (norm < maxNorm) return;
-        foreach (var g in gradients) g.div_(norm).mul_(maxNorm);
+        using Scalar by = norm, times = maxNorm;
+        foreach (var g in gradients) g.div_(by).mul_(times);
     }
 }

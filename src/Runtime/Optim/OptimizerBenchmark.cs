@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -35,10 +36,11 @@ public static class OptimizerBenchmark
         using var scope = NewDisposeScope();
         var generator = new Generator(0);
         var shapes = ParameterShapes.Of(model);
+        using Scalar weightScale = 0.02, gradientScale = 1e-3; // owned: see Scalars
         var parameters = shapes.Select(s =>
         {
-            var p = new Parameter(randn(s.Dims.ToArray(), generator: generator).mul_(0.02));
-            p.grad = randn(s.Dims.ToArray(), generator: generator).mul_(1e-3);
+            var p = new Parameter(randn(s.Dims.ToArray(), generator: generator).mul_(weightScale));
+            p.grad = randn(s.Dims.ToArray(), generator: generator).mul_(gradientScale);
             return new NamedParameter(s.Name, p, s.Group, s.Layout);
         }).ToList();
         var groups = new ParameterGroups(parameters);

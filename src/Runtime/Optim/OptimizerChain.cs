@@ -88,13 +88,18 @@ public sealed class OptimizerChain : IDisposable
         var gradients = parameters.Select(p => p.Value.grad is { } g ? g.to_type(ScalarType.Float32) : zeros_like(p.Value, ScalarType.Float32)).ToList();
         var norm = GlobalNorm.Of(gradients);
         if (GradientClipNorm is double max) GlobalNorm.ClipInPlace(gradients, norm, max);
+        using Scalar stepSize = -schedule * LearningRate; // owned: see Scalars
         for (var i = 0; i < parameters.Count; i++)
         {
             var theta = parameters[i].Value;
             using var u = rules[i].Update(gradients[i], step);
             // θ − s·(lr·u + wd·θ), written as θ·(1 − s·wd) − (s·lr)·u: two passes over θ and no temporary.
-            if (decays[i] != 0) theta.mul_(1 - schedule * decays[i]);
-            theta.add_(u, alpha: -schedule * LearningRate);
+            if (decays[i] != 0)
+            {
+                using Scalar decay = 1 - schedule * decays[i];
+                theta.mul_(decay);
+            }
+            theta.add_(u, alpha: stepSize);
         }
         step++;
         return norm;

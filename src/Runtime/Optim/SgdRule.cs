@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Optim;
@@ -23,9 +24,10 @@ public sealed class SgdRule : UpdateRule
     {
         if (trace is null) return gradient.clone();
         using var scope = NewDisposeScope();
-        var traceNew = gradient.add(trace.to_type(ScalarType.Float32), alpha: config.Momentum);
+        using Scalar momentum = config.Momentum; // owned: see Scalars
+        var traceNew = gradient.add(trace.to_type(ScalarType.Float32), momentum);
         trace.copy_(traceNew);
-        var u = config.Nesterov ? gradient.add(traceNew, alpha: config.Momentum) : traceNew;
+        var u = config.Nesterov ? gradient.add(traceNew, momentum) : traceNew;
         return u.MoveToOuterDisposeScope();
     }
 }

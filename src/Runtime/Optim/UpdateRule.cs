@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Optim;
@@ -44,12 +45,13 @@ public abstract class UpdateRule : IDisposable
     /// </summary>
     protected static Tensor MomentInto(Tensor scratch, Tensor old, double decay)
     {
-        scratch.mul_(1 - decay);
-        if (old.dtype == ScalarType.Float32) return scratch.add_(old, alpha: decay);
+        using Scalar keep = 1 - decay, alpha = decay; // owned: see Scalars
+        scratch.mul_(keep);
+        if (old.dtype == ScalarType.Float32) return scratch.add_(old, alpha);
         // A bfloat16 state is widened first: libtorch's mixed-dtype in-place add is several times slower than a
         // vectorised conversion followed by a float32 add (measured with `vitdsl bench optimizers`).
         using var wide = old.to_type(ScalarType.Float32);
-        return scratch.add_(wide, alpha: decay);
+        return scratch.add_(wide, alpha);
     }
 
     public void Dispose()

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace ViTDsl.Tests.Analysis;
 
+[Collection(SerialCollection.Name)] // torch's global generator seeds the model
 public class FeatureExtractorTests
 {
     /// <summary>A stand-in for a generated ViT: flatten → dropout → linear, so train mode would make features random.</summary>

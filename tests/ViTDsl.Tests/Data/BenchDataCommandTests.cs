@@ -3,6 +3,7 @@ using ViTDsl.Experiments.Cli;
 
 namespace ViTDsl.Tests.Data;
 
+[Collection(SerialCollection.Name)] // it measures speed
 public class BenchDataCommandTests
 {
     [Fact]

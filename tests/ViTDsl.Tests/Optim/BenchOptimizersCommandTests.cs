@@ -3,6 +3,7 @@ using ViTDsl.Experiments.Cli;
 
 namespace ViTDsl.Tests.Optim;
 
+[Collection(SerialCollection.Name)] // it measures speed
 public class BenchOptimizersCommandTests
 {
     [Fact]

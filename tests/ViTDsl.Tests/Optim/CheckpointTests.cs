@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.Tests.Optim;
 
 // Saving the optimizer state and loading it into a fresh chain resumes a run bit for bit.
+[Collection(SerialCollection.Name)] // torch's global generator seeds the layers
 public class CheckpointTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.Tests.Optim;
 
 // Each optimizer, through the full chain built from an Experiment, trains a tiny ViT on synthetic data.
+[Collection(SerialCollection.Name)] // torch's global generator seeds the layers
 public class TrainingTests
 {
     public static TheoryData<string> Names => new(Optimizers.Keys);

@@ -4,6 +4,7 @@ using ViTDsl.Runtime.Store;
 namespace ViTDsl.Tests.Sweeps;
 
 // The real thing: `vitdsl sweep SmokeSweep` training real (tiny) ViTs in worker processes, SIGKILLed mid-sweep.
+[Collection(SerialCollection.Name)] // it runs whole sweeps in processes under time limits
 public class SweepCommandKillTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("vitdsl-sweep-kill-").FullName;

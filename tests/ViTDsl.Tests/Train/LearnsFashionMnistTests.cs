@@ -3,6 +3,7 @@ using ViTDsl.Runtime.Train;
 
 namespace ViTDsl.Tests.Train;
 
+[Collection(SerialCollection.Name)] // the trainer seeds torch's global generator and sets its thread count
 public class LearnsFashionMnistTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("vitdsl-learns-").FullName;

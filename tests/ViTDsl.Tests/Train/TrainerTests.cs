@@ -5,6 +5,7 @@ using ViTDsl.Runtime.Train.Metrics;
 
 namespace ViTDsl.Tests.Train;
 
+[Collection(SerialCollection.Name)] // the trainer seeds torch's global generator and sets its thread count
 public class TrainerTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("vitdsl-trainer-").FullName;

@@ -6,6 +6,7 @@ using ViTDsl.Tests.Store;
 
 namespace ViTDsl.Tests.Workers;
 
+[Collection(SerialCollection.Name)] // it runs worker processes under time limits
 public sealed class CancellationTests : IDisposable
 {
     private readonly TempFolder _folder = new();

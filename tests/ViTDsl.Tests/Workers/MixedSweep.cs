@@ -50,5 +50,6 @@ public sealed class MixedSweep : IDisposable
     }
 }
 
-[CollectionDefinition(MixedSweep.Collection)]
+// Not parallel with other classes: its sweeps run worker processes under time limits.
+[CollectionDefinition(MixedSweep.Collection, DisableParallelization = true)]
 public sealed class MixedSweepCollection : ICollectionFixture<MixedSweep>;

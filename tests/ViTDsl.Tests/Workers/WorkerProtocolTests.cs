@@ -9,6 +9,7 @@ using ViTDsl.Tests.Store;
 namespace ViTDsl.Tests.Workers;
 
 /// <summary>The worker protocol end to end in one process: WorkerHost and WorkerSession over an in-memory pipe pair.</summary>
+[Collection(SerialCollection.Name)] // it bounds the phase times of worker processes
 public sealed class WorkerProtocolTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
