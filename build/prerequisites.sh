@@ -5,6 +5,7 @@
 # The experiments and test projects run it from build/Prerequisites.targets; .ci/run needs nothing else.
 #   dataset-fashion-mnist  Fashion-MNIST, the main job's and the tests' data (VITDSL_FASHION_MNIST may point elsewhere)
 #   python3-numpy          numpy for the tests' independent reference implementation of the optimizers
+#   python3-scipy          scipy's curve_fit, the tests' independent baseline for the scaling-law fitter
 set -uo pipefail
 apt_get=${VITDSL_APT_GET:-apt-get}   # tests substitute a recorder
 
@@ -12,12 +13,13 @@ present() {
   case "$1" in
     dataset-fashion-mnist) [ -f "${VITDSL_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}/train-images-idx3-ubyte.gz" ] ;;
     python3-numpy) /usr/bin/python3 -c 'import numpy' 2>/dev/null ;;
+    python3-scipy) /usr/bin/python3 -c 'import scipy.optimize' 2>/dev/null ;;
   esac
 }
 
 for p in "$@"; do
-  case "$p" in dataset-fashion-mnist|python3-numpy) ;;
-    *) echo "error: prerequisites.sh: unknown prerequisite '$p' (known: dataset-fashion-mnist, python3-numpy)" >&2; exit 2 ;;
+  case "$p" in dataset-fashion-mnist|python3-numpy|python3-scipy) ;;
+    *) echo "error: prerequisites.sh: unknown prerequisite '$p' (known: dataset-fashion-mnist, python3-numpy, python3-scipy)" >&2; exit 2 ;;
   esac
 done
 

@@ -19,10 +19,11 @@ public static class AnalysisCommands
 
     private static readonly Dictionary<string, LawForm[]> Forms = new()
     {
-        ["all"] = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating],
+        ["all"] = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating, LawForm.M4],
         ["power"] = [LawForm.PowerLaw],
         ["floor"] = [LawForm.PowerLawWithFloor],
         ["saturating"] = [LawForm.Saturating],
+        ["m4"] = [LawForm.M4],
     };
 
     private sealed class Shared
@@ -38,7 +39,7 @@ public static class AnalysisCommands
         public Option<double> Level { get; } = new("--level") { Description = "Nominal coverage of the intervals.", DefaultValueFactory = _ => 0.95 };
         public Option<int> HoldOut { get; } = new("--holdout") { Description = "Highest-compute frontier runs held out to measure extrapolation error (0 skips).", DefaultValueFactory = _ => 2 };
         public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the bootstrap resampling.", DefaultValueFactory = _ => 0 };
-        public Option<string> Form { get; } = new("--form") { Description = "Law form(s) to fit: power (a·C^-b), floor (a·C^-b + c), saturating (a(C+d)^-b + c) or all.", DefaultValueFactory = _ => "all" };
+        public Option<string> Form { get; } = new("--form") { Description = "Law form(s) to fit: power (a·C^-b), floor (a·C^-b + c), saturating (a(C+d)^-b + c), m4 ((E-c)/(e0-E)^alpha = a·C^-b) or all.", DefaultValueFactory = _ => "all" };
 
         public Shared()
         {
@@ -128,11 +129,10 @@ public static class AnalysisCommands
         {
             output.WriteLine($"  {l.Form}: {l.Fit.Law}   (loss {l.Fit.Loss:G4}, max grad {l.Fit.GradientNorm:G2}, {(l.Fit.Converged ? "converged" : "NOT converged")}, {l.Fit.StartsReachingBest}/{l.Fit.Starts} starts at best, fit {l.FitTime.TotalMilliseconds:F0} ms)");
             if (l.Bootstrap is { } b)
-                for (int i = 0; i < 4; i++)
-                    if (l.Fit.Law.IsFree(i))
+                foreach (int i in l.Fit.Law.FreeIndices)
                         output.WriteLine($"    {ScalingLaw.Names[i]} = {l.Fit.Law.Values[i]:G4}  {b.Level:P0} CI [{b.Parameter(i).Lower:G4}, {b.Parameter(i).Upper:G4}]");
             if (l.Extrapolation is { } e)
-                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} most expensive runs: mean |log error| {e.MeanAbsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
+                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} most expensive runs: mean |log error| {e.MeanAbsLogError:P1}, RMS {e.RmsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
         }
         foreach (var n in a.Notes) output.WriteLine($"  note: {n}");
     }

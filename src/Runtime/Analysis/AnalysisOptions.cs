@@ -7,10 +7,13 @@ public sealed record AnalysisOptions
     public Accelerator ComputeUnit { get; init; } = Accelerator.TpuV3Core;
 
     /// <summary>Law forms to fit, simplest first; each is skipped when the frontier has too few points for it.</summary>
-    public IReadOnlyList<LawForm> Forms { get; init; } = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating];
+    public IReadOnlyList<LawForm> Forms { get; init; } = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating, LawForm.M4];
 
     /// <summary>Highest-compute frontier points held out to measure extrapolation (0: skip).</summary>
     public int HoldOut { get; init; } = 2;
+
+    /// <summary>Slack of the backtest selection (<see cref="FormSelection"/>).</summary>
+    public double SelectionTolerance { get; init; } = FormSelection.DefaultTolerance;
 
     public FitOptions Fit { get; init; } = FitOptions.Default;
 
