@@ -35,8 +35,8 @@ internal static class FitJson
         return new LawJson(
             l.Form.ToString(), l.Fit.Law.ToString(),
             free.ToDictionary(i => ScalingLaw.Names[i], i => l.Fit.Law.Values[i]),
-            l.Bootstrap is { } b ? free.ToDictionary(i => ScalingLaw.Names[i], i => new[] { b.Parameter(i).Lower, b.Parameter(i).Upper }) : null,
-            l.Bootstrap?.Level, l.Fit.Loss, l.Fit.RmsLogResidual, l.Fit.GradientNorm, l.Fit.Converged, l.Fit.Starts, l.Fit.StartsReachingBest,
+            l.Intervals is { } b ? free.ToDictionary(i => ScalingLaw.Names[i], i => new[] { b.Parameter(i).Lower, b.Parameter(i).Upper }) : null,
+            l.Intervals?.Level, l.Fit.Loss, l.Fit.RmsLogResidual, l.Fit.GradientNorm, l.Fit.Converged, l.Fit.Starts, l.Fit.StartsReachingBest,
             l.FitTime.TotalMilliseconds,
             l.Extrapolation is { } e
                 ? new ExtrapolationJson(e.Fit.Law.ToString(), e.MeanAbsLogError, e.RmsLogError, e.MaxAbsRelativeError,

@@ -17,6 +17,12 @@ public sealed record AnalysisOptions
 
     public FitOptions Fit { get; init; } = FitOptions.Default;
 
-    /// <summary>Bootstrap settings; null skips intervals.</summary>
-    public BootstrapOptions? Bootstrap { get; init; } = BootstrapOptions.Default;
+    /// <summary>
+    /// Nominal coverage of the delta-method intervals (<see cref="DeltaMethod"/>, the default: measured within 3 points
+    /// of nominal); null skips them.
+    /// </summary>
+    public double? IntervalLevel { get; init; } = 0.95;
+
+    /// <summary>Residual-bootstrap settings; when set they replace the delta method (slower, and it undercovers).</summary>
+    public BootstrapOptions? Bootstrap { get; init; }
 }

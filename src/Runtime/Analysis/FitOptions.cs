@@ -13,7 +13,7 @@ public sealed record FitOptions
     public double HuberDelta { get; init; } = 1e-3;
 
     /// <summary>
-    /// Refit with δ = 1.345 × the residuals' robust scale when that exceeds <see cref="HuberDelta"/>. A δ far below the
+    /// Refit with δ = 2 × the residuals' robust scale when that exceeds <see cref="HuberDelta"/>. A δ far below the
     /// noise makes the fit a least-absolute-deviations fit, which on Gaussian noise wastes a third of the data's
     /// information: measured against scipy's least squares, held-out log errors were 15–20% larger.
     /// </summary>

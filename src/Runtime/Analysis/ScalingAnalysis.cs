@@ -8,11 +8,11 @@ public sealed record RunPoint(RunRecord Run, ScalingPoint Point);
 /// <summary>One law form fitted to a frontier, with its uncertainty and extrapolation check.</summary>
 /// <param name="Form">The law family.</param>
 /// <param name="Fit">The fit to every frontier point.</param>
-/// <param name="Bootstrap">Bootstrap intervals, when requested.</param>
+/// <param name="Intervals">Confidence intervals (delta method, or residual bootstrap when requested); null when none were asked for.</param>
 /// <param name="Extrapolation">Fit on the cheaper frontier points, scored on the held-out most expensive ones; null when too few points.</param>
 /// <param name="FitTime">Wall time of the fit (grid of starts) alone.</param>
 /// <param name="TotalTime">Wall time including bootstrap and extrapolation.</param>
-public sealed record LawAnalysis(LawForm Form, LawFit Fit, BootstrapResult? Bootstrap, Extrapolation? Extrapolation, TimeSpan FitTime, TimeSpan TotalTime);
+public sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Intervals, Extrapolation? Extrapolation, TimeSpan FitTime, TimeSpan TotalTime);
 
 /// <summary>Everything known about one metric's scaling: the runs, their frontier and each fitted law.</summary>
 public sealed record MetricAnalysis(RunMetric Metric, Accelerator ComputeUnit, IReadOnlyList<RunPoint> Runs,
@@ -82,13 +82,14 @@ public static class ScalingAnalysis
             var fitTime = total.Elapsed;
             if (!fit.Converged)
                 notes.Add($"{form}: final gradient {fit.GradientNorm:G3} is above the tolerance {options.Fit.GradientTolerance:G3}; treat its constants with care.");
-            var bootstrap = options.Bootstrap is { } b ? Bootstrap.Run(points, fit, b, options.Fit) : null;
+            IFitIntervals? intervals = options.Bootstrap is { } b ? Bootstrap.Run(points, fit, b, options.Fit)
+                : options.IntervalLevel is { } level ? DeltaMethod.Of(points, fit, level) : null;
             Extrapolation? extrapolation = null;
             if (options.HoldOut > 0 && points.Count - options.HoldOut >= k)
                 extrapolation = Extrapolation.Check(points, form, options.HoldOut, options.Fit);
             else if (options.HoldOut > 0)
                 notes.Add($"{form}: extrapolation not measured; holding out {options.HoldOut} of {points.Count} {what} points leaves fewer than {k}.");
-            laws.Add(new LawAnalysis(form, fit, bootstrap, extrapolation, fitTime, total.Elapsed));
+            laws.Add(new LawAnalysis(form, fit, intervals, extrapolation, fitTime, total.Elapsed));
         }
         return laws;
     }

@@ -40,7 +40,7 @@ public static class ScalingReport
         md.AppendLine("# Scaling report").AppendLine();
         md.AppendLine($"{runs.Count} runs{(source.Length > 0 ? $" from `{source}`" : "")}; compute in {options.ComputeUnit.Name}-days " +
             $"({G(options.ComputeUnit.SustainedFlopsPerSecond)} FLOP/s). Laws are fitted to the Pareto frontier with a Huber loss " +
-            $"(δ = {G(options.Fit.HuberDelta)}) on log residuals from a grid of starts; intervals are {(options.Bootstrap is { } b ? $"{b.Level * 100:0.#}% residual-bootstrap percentiles over {b.Resamples} refits" : "not computed")}; " +
+            $"(δ = {G(options.Fit.HuberDelta)}) on log residuals from a grid of starts; intervals are {(options.Bootstrap is { } b ? $"{b.Level * 100:0.#}% residual-bootstrap percentiles over {b.Resamples} refits" : options.IntervalLevel is { } level ? $"{level * 100:0.#}% delta-method (Huber sandwich, Student t)" : "not computed")}; " +
             $"extrapolation holds out the {options.HoldOut} highest-compute frontier points.").AppendLine();
         foreach (var a in analyses)
         {
@@ -53,7 +53,7 @@ public static class ScalingReport
                 foreach (var l in a.Laws)
                 {
                     var cells = Enumerable.Range(0, ScalingLaw.Names.Length).Select(i => !l.Fit.Law.IsFree(i) ? "—"
-                        : G(l.Fit.Law.Values[i]) + (l.Bootstrap is { } boot ? $" [{G(boot.Parameter(i).Lower)}, {G(boot.Parameter(i).Upper)}]" : ""));
+                        : G(l.Fit.Law.Values[i]) + (l.Intervals is { } boot ? $" [{G(boot.Parameter(i).Lower)}, {G(boot.Parameter(i).Upper)}]" : ""));
                     string extrapolation = l.Extrapolation is { } e ? $"{e.MeanAbsLogError:P1} mean abs. log error, {e.RmsLogError:P1} RMS" : "n/a";
                     string selected = l.Form == a.Selected ? " **(selected)**" : "";
                     md.AppendLine($"| `{l.Fit.Law}`{selected} | {string.Join(" | ", cells)} | {G(l.Fit.Loss)} | {l.Fit.RmsLogResidual:P2} | {G(l.Fit.GradientNorm)} | " +
