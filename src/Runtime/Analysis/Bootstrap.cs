@@ -16,7 +16,8 @@ public static class Bootstrap
     public static BootstrapResult Run(IReadOnlyList<ScalingPoint> points, LawFit fit, BootstrapOptions? options = null, FitOptions? fitOptions = null)
     {
         options ??= BootstrapOptions.Default;
-        fitOptions ??= FitOptions.Default;
+        // Refits use the threshold the fit settled on, so every resample is fitted by the same estimator.
+        fitOptions = (fitOptions ?? FitOptions.Default) with { HuberDelta = fit.HuberDelta > 0 ? fit.HuberDelta : (fitOptions ?? FitOptions.Default).HuberDelta };
         if (options.Resamples < 2)
             throw new ArgumentException($"Bootstrap needs at least 2 resamples (got {options.Resamples}); use ~1000 for stable intervals.", nameof(options));
         if (!(options.Level > 0 && options.Level < 1))

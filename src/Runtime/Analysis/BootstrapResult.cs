@@ -7,8 +7,10 @@ namespace ViTDsl.Runtime.Analysis;
 /// <param name="Fit">The fit to the original points.</param>
 /// <param name="Samples">Laws refitted to the resamples (those whose refit converged to a finite loss).</param>
 /// <param name="Level">Nominal coverage of the intervals.</param>
-public sealed record BootstrapResult(LawFit Fit, IReadOnlyList<ScalingLaw> Samples, double Level)
+public sealed record BootstrapResult(LawFit Fit, IReadOnlyList<ScalingLaw> Samples, double Level) : IFitIntervals
 {
+    public string Method => "residual-bootstrap";
+
     /// <summary>Percentile interval of constant <paramref name="index"/> (0 = a, 1 = b, 2 = c, 3 = d).</summary>
     public Interval Parameter(int index) => Interval.Percentile(Samples.Select(s => s.Values[index]), Level);
 

@@ -19,6 +19,9 @@ public sealed record HeldOutPoint(ScalingPoint Point, double Predicted)
 public sealed record Extrapolation(LawFit Fit, IReadOnlyList<HeldOutPoint> HeldOut)
 {
     public double MeanAbsLogError => HeldOut.Average(h => h.AbsLogError);
+
+    /// <summary>Root mean square of the log errors on the held-out points: the backtest score that selects a form.</summary>
+    public double RmsLogError => Math.Sqrt(HeldOut.Average(h => h.AbsLogError * h.AbsLogError));
     public double MaxAbsRelativeError => HeldOut.Max(h => Math.Abs(h.RelativeError));
 
     /// <summary>

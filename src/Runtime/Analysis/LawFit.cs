@@ -15,6 +15,9 @@ public sealed record LawFit(
     ScalingLaw Law, double Loss, double GradientNorm, bool Converged, int Starts, int StartsReachingBest, int Points,
     IReadOnlyList<double> LogResiduals)
 {
+    /// <summary>The Huber threshold the fit used (see <see cref="FitOptions.NoiseScaledDelta"/>).</summary>
+    public double HuberDelta { get; init; }
+
     /// <summary>Root mean square of the log residuals (≈ the relative error of the fit in-sample).</summary>
     public double RmsLogResidual => Math.Sqrt(LogResiduals.Sum(r => r * r) / LogResiduals.Count);
 }

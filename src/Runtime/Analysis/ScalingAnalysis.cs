@@ -8,18 +8,27 @@ public sealed record RunPoint(RunRecord Run, ScalingPoint Point);
 /// <summary>One law form fitted to a frontier, with its uncertainty and extrapolation check.</summary>
 /// <param name="Form">The law family.</param>
 /// <param name="Fit">The fit to every frontier point.</param>
-/// <param name="Bootstrap">Bootstrap intervals, when requested.</param>
+/// <param name="Intervals">Confidence intervals (delta method, or residual bootstrap when requested); null when none were asked for.</param>
 /// <param name="Extrapolation">Fit on the cheaper frontier points, scored on the held-out most expensive ones; null when too few points.</param>
 /// <param name="FitTime">Wall time of the fit (grid of starts) alone.</param>
 /// <param name="TotalTime">Wall time including bootstrap and extrapolation.</param>
-public sealed record LawAnalysis(LawForm Form, LawFit Fit, BootstrapResult? Bootstrap, Extrapolation? Extrapolation, TimeSpan FitTime, TimeSpan TotalTime);
+public sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Intervals, Extrapolation? Extrapolation, TimeSpan FitTime, TimeSpan TotalTime);
 
 /// <summary>Everything known about one metric's scaling: the runs, their frontier and each fitted law.</summary>
 public sealed record MetricAnalysis(RunMetric Metric, Accelerator ComputeUnit, IReadOnlyList<RunPoint> Runs,
     IReadOnlyList<ScalingPoint> Frontier, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
 {
-    /// <summary>The most flexible law that could be fitted (the saturating law when there were enough points).</summary>
-    public LawAnalysis? Best => Laws.LastOrDefault();
+    /// <summary>The form backtesting selects (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
+    public LawForm? Selected { get; init; }
+
+    /// <summary>The selected law, else the most flexible one fitted.</summary>
+    public LawAnalysis? Best => Laws.FirstOrDefault(l => l.Form == Selected) ?? Laws.LastOrDefault();
+}
+
+/// <summary>Laws fitted to a plain (x, error) table: every point as given, each form backtested, one selected.</summary>
+public sealed record PointsAnalysis(string Source, IReadOnlyList<ScalingPoint> Points, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
+{
+    public LawForm? Selected { get; init; }
 }
 
 /// <summary>
@@ -45,30 +54,53 @@ public static class ScalingAnalysis
             placed.Add(new RunPoint(run, new ScalingPoint(compute, error.Value)));
         }
         var frontier = ParetoFrontier.Of(placed.Select(p => p.Point));
+        var laws = FitForms(frontier, options, notes, "frontier");
+        if (placed.Count == 0) notes.Add($"No run has a {metric}.");
+        return new MetricAnalysis(metric, options.ComputeUnit, placed, frontier, laws, notes)
+        {
+            Selected = FormSelection.Select(laws, options.SelectionTolerance),
+        };
+    }
+
+    /// <summary>
+    /// Fits each of <paramref name="options"/>' forms to <paramref name="points"/> as given (no frontier is taken), with
+    /// intervals and a backtest, noting in <paramref name="notes"/> what could not be done and why.
+    /// </summary>
+    public static List<LawAnalysis> FitForms(IReadOnlyList<ScalingPoint> points, AnalysisOptions options, List<string> notes, string what = "data")
+    {
         var laws = new List<LawAnalysis>();
         foreach (var form in options.Forms)
         {
             int k = ScalingLaw.ParameterCountOf(form);
-            if (frontier.Count < k || frontier.Select(p => p.Compute).Distinct().Count() < 2)
+            if (points.Count < k || points.Select(p => p.Compute).Distinct().Count() < 2)
             {
-                notes.Add($"{form} not fitted: the frontier has {frontier.Count} point(s), it needs at least {k}.");
+                notes.Add($"{form} not fitted: the {what} has {points.Count} point(s), it needs at least {k}.");
                 continue;
             }
             var total = Stopwatch.StartNew();
-            var fit = ScalingLawFitter.Fit(frontier, form, options.Fit);
+            var fit = ScalingLawFitter.Fit(points, form, options.Fit);
             var fitTime = total.Elapsed;
             if (!fit.Converged)
                 notes.Add($"{form}: final gradient {fit.GradientNorm:G3} is above the tolerance {options.Fit.GradientTolerance:G3}; treat its constants with care.");
-            var bootstrap = options.Bootstrap is { } b ? Bootstrap.Run(frontier, fit, b, options.Fit) : null;
+            IFitIntervals? intervals = options.Bootstrap is { } b ? Bootstrap.Run(points, fit, b, options.Fit)
+                : options.IntervalLevel is { } level ? DeltaMethod.Of(points, fit, level) : null;
             Extrapolation? extrapolation = null;
-            if (options.HoldOut > 0 && frontier.Count - options.HoldOut >= k)
-                extrapolation = Extrapolation.Check(frontier, form, options.HoldOut, options.Fit);
+            if (options.HoldOut > 0 && points.Count - options.HoldOut >= k)
+                extrapolation = Extrapolation.Check(points, form, options.HoldOut, options.Fit);
             else if (options.HoldOut > 0)
-                notes.Add($"{form}: extrapolation not measured; holding out {options.HoldOut} of {frontier.Count} frontier points leaves fewer than {k}.");
-            laws.Add(new LawAnalysis(form, fit, bootstrap, extrapolation, fitTime, total.Elapsed));
+                notes.Add($"{form}: extrapolation not measured; holding out {options.HoldOut} of {points.Count} {what} points leaves fewer than {k}.");
+            laws.Add(new LawAnalysis(form, fit, intervals, extrapolation, fitTime, total.Elapsed));
         }
-        if (placed.Count == 0) notes.Add($"No run has a {metric}.");
-        return new MetricAnalysis(metric, options.ComputeUnit, placed, frontier, laws, notes);
+        return laws;
+    }
+
+    /// <summary>Fits any (x, error) table as given, e.g. one from <c>fit --points</c>: every point, no frontier.</summary>
+    public static PointsAnalysis AnalysePoints(IReadOnlyList<ScalingPoint> points, string source, AnalysisOptions? options = null)
+    {
+        options ??= new AnalysisOptions();
+        var notes = new List<string>();
+        var laws = FitForms(points, options, notes, "table");
+        return new PointsAnalysis(source, points, laws, notes) { Selected = FormSelection.Select(laws, options.SelectionTolerance) };
     }
 
     /// <summary>The metrics present in <paramref name="runs"/>: test error, then each recorded shot count.</summary>

@@ -40,7 +40,7 @@ public static class ScalingReport
         md.AppendLine("# Scaling report").AppendLine();
         md.AppendLine($"{runs.Count} runs{(source.Length > 0 ? $" from `{source}`" : "")}; compute in {options.ComputeUnit.Name}-days " +
             $"({G(options.ComputeUnit.SustainedFlopsPerSecond)} FLOP/s). Laws are fitted to the Pareto frontier with a Huber loss " +
-            $"(δ = {G(options.Fit.HuberDelta)}) on log residuals from a grid of starts; intervals are {(options.Bootstrap is { } b ? $"{b.Level * 100:0.#}% residual-bootstrap percentiles over {b.Resamples} refits" : "not computed")}; " +
+            $"(δ = {G(options.Fit.HuberDelta)}) on log residuals from a grid of starts; intervals are {(options.Bootstrap is { } b ? $"{b.Level * 100:0.#}% residual-bootstrap percentiles over {b.Resamples} refits" : options.IntervalLevel is { } level ? $"{level * 100:0.#}% delta-method (Huber sandwich, Student t)" : "not computed")}; " +
             $"extrapolation holds out the {options.HoldOut} highest-compute frontier points.").AppendLine();
         foreach (var a in analyses)
         {
@@ -48,17 +48,21 @@ public static class ScalingReport
             md.AppendLine($"{a.Runs.Count} runs, {a.Frontier.Count} on the frontier.").AppendLine();
             if (a.Laws.Count > 0)
             {
-                md.AppendLine("| law | a | b | c | d | loss | RMS log resid. | max grad | converged | starts at best | extrapolation | fit time |");
-                md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                md.AppendLine("| law | a | b | c | d | alpha | e0 | loss | RMS log resid. | max grad | converged | starts at best | extrapolation | fit time |");
+                md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
                 foreach (var l in a.Laws)
                 {
-                    var cells = Enumerable.Range(0, 4).Select(i => !l.Fit.Law.IsFree(i) ? "—"
-                        : G(l.Fit.Law.Values[i]) + (l.Bootstrap is { } boot ? $" [{G(boot.Parameter(i).Lower)}, {G(boot.Parameter(i).Upper)}]" : ""));
-                    string extrapolation = l.Extrapolation is { } e ? $"{e.MeanAbsLogError:P1} mean abs. log error" : "n/a";
-                    md.AppendLine($"| `{l.Fit.Law}` | {string.Join(" | ", cells)} | {G(l.Fit.Loss)} | {l.Fit.RmsLogResidual:P2} | {G(l.Fit.GradientNorm)} | " +
+                    var cells = Enumerable.Range(0, ScalingLaw.Names.Length).Select(i => !l.Fit.Law.IsFree(i) ? "—"
+                        : G(l.Fit.Law.Values[i]) + (l.Intervals is { } boot ? $" [{G(boot.Parameter(i).Lower)}, {G(boot.Parameter(i).Upper)}]" : ""));
+                    string extrapolation = l.Extrapolation is { } e ? $"{e.MeanAbsLogError:P1} mean abs. log error, {e.RmsLogError:P1} RMS" : "n/a";
+                    string selected = l.Form == a.Selected ? " **(selected)**" : "";
+                    md.AppendLine($"| `{l.Fit.Law}`{selected} | {string.Join(" | ", cells)} | {G(l.Fit.Loss)} | {l.Fit.RmsLogResidual:P2} | {G(l.Fit.GradientNorm)} | " +
                         $"{(l.Fit.Converged ? "yes" : "**no**")} | {l.Fit.StartsReachingBest}/{l.Fit.Starts} | {extrapolation} | {l.FitTime.TotalMilliseconds:F0} ms |");
                 }
                 md.AppendLine();
+                if (a.Selected is { } chosen)
+                    md.AppendLine($"Backtesting selects **{chosen}**: the simplest form whose RMS log error on the held-out runs is within " +
+                        $"{options.SelectionTolerance:P0} of the best form's (the most flexible form does not always extrapolate best).").AppendLine();
                 foreach (var l in a.Laws.Where(l => l.Extrapolation is not null))
                 {
                     md.AppendLine($"Extrapolation of {l.Form} fitted without the {l.Extrapolation!.HeldOut.Count} most expensive frontier runs (`{l.Extrapolation.Fit.Law}`):").AppendLine();

@@ -36,7 +36,10 @@ public class AnalysisCommandTests : IDisposable
         Assert.Equal("test", root.GetProperty("metric").GetString());
         Assert.Equal(16, root.GetProperty("runs").GetInt32());
         var laws = root.GetProperty("laws").EnumerateArray().ToList();
-        Assert.Equal(["PowerLaw", "PowerLawWithFloor", "Saturating"], laws.Select(l => l.GetProperty("form").GetString()));
+        Assert.Equal(["PowerLaw", "PowerLawWithFloor", "Saturating", "M4"], laws.Select(l => l.GetProperty("form").GetString()));
+        // The form backtesting selects is one of those fitted, and the one the library selects.
+        var selected = root.GetProperty("selected").GetString();
+        Assert.Equal(ScalingAnalysis.Analyse(new CsvRunSource(runsCsv).ReadRuns(), new RunMetric.Test(), new AnalysisOptions { Bootstrap = null }).Selected.ToString(), selected);
         var saturating = laws[2];
         Assert.True(saturating.GetProperty("converged").GetBoolean());
         // The CLI reports what the library fits to the same runs' frontier.
@@ -61,6 +64,33 @@ public class AnalysisCommandTests : IDisposable
         Assert.Contains("10-shot error", output);
         Assert.Contains("PowerLawWithFloor: E = ", output);
         Assert.DoesNotContain("Saturating", output);
+    }
+
+    [Fact]
+    public void Fit_points_fits_any_table_as_given_and_selects_a_form()
+    {
+        // A learning curve from elsewhere: error versus images seen, every point on the curve (no frontier to take).
+        var truth = LawFormTests.Truths[LawForm.PowerLawWithFloor];
+        var table = Path.Combine(dir, "points.csv");
+        var points = SyntheticLawFitTests.Draw(truth, 0.01, 11, 14);
+        File.WriteAllLines(table, ["images_seen,error", .. points.Select(p => FormattableString.Invariant($"{p.Compute:R},{p.Error:R}"))]);
+        var (code, output, error) = Invoke(AnalysisCommands.Fit(), "--points", table, "--json", "--form", "floor", "--holdout", "3");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(14, root.GetProperty("points").GetArrayLength());
+        var law = root.GetProperty("laws").EnumerateArray().Single();
+        var expected = ScalingLawFitter.Fit(points, LawForm.PowerLawWithFloor).Law;
+        Assert.Equal(expected.B, law.GetProperty("constants").GetProperty("b").GetDouble(), 1e-9);
+        Assert.Equal("PowerLawWithFloor", root.GetProperty("selected").GetString());
+        // Delta-method intervals by default, holding the true exponent here.
+        var b = law.GetProperty("intervals").GetProperty("b").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.InRange(truth.B, b[0], b[1]);
+
+        File.WriteAllLines(table, ["x,error", "1,0.5", "10,oops"]);
+        var (bad, _, badError) = Invoke(AnalysisCommands.Fit(), "--points", table);
+        Assert.Equal(ExitCodes.Failure, bad);
+        Assert.Contains("line 3: column error = 'oops' is not a number", badError);
     }
 
     [Fact]

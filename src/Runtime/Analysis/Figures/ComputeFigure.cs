@@ -43,13 +43,13 @@ public static class ComputeFigure
             double lo = Math.Log10(runs.Min(p => p.Compute)), hi = Math.Log10(runs.Max(p => p.Compute)) + 1;
             var xs = Enumerable.Range(0, CurvePoints).Select(i => lo + (hi - lo) * i / (CurvePoints - 1)).ToArray();
             var cs = xs.Select(x => Math.Pow(10, x)).ToArray();
-            if (law.Bootstrap is { } boot)
+            if (law.Intervals is { } boot)
             {
                 var bands = cs.Select(boot.PredictionAt).ToArray();
                 var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b.Lower)), LogAxes.ToLog(bands.Select(b => b.Upper)));
                 band.FillColor = Colors.C1.WithAlpha(0.25);
                 band.LineWidth = 0;
-                band.LegendText = $"{BandPrefix} ({boot.Level * 100:0.#}% bootstrap)";
+                band.LegendText = $"{BandPrefix} ({boot.Level * 100:0.#}% {boot.Method})";
             }
             var curve = plot.Add.Scatter(xs, LogAxes.ToLog(cs.Select(law.Fit.Law.Predict)));
             curve.MarkerSize = 0;

@@ -1,0 +1,42 @@
+using ViTDsl.Runtime.Analysis;
+
+namespace ViTDsl.Tests.Analysis;
+
+/// <summary>
+/// Intervals that mean what they say: over many data sets drawn from a known law, the 90% and 95% intervals hold the
+/// truth 90% and 95% of the time.
+/// </summary>
+public class IntervalCoverageTests(Xunit.Abstractions.ITestOutputHelper log)
+{
+    /// <summary>
+    /// 500 data sets of 12 points (x from 1e-3 to 1e4) with 2% log-normal noise, drawn from the power law with floor —
+    /// the cheapest form whose constants interact (floor against exponent) — fitted with the default options. Seen:
+    /// 90% intervals held b, c and the error at 10× beyond the data 87.2%, 88.2%, 88.6% of the time, 95% intervals
+    /// 93.6%, 93.6%, 94.0% (a plain least-squares fit: 87.8/89.4/89.8 and 93.8/94.2/94.2). The binomial standard
+    /// error of a rate over 500 sets is 1.3 points at 90%, so ±3 points is the bound, not slack.
+    /// </summary>
+    [Theory]
+    [InlineData(LawForm.PowerLawWithFloor, 500)]
+    public void Delta_method_intervals_cover_the_truth_at_their_nominal_rate(LawForm form, int dataSets)
+    {
+        var truth = LawFormTests.Truths[form];
+        string[] names = ["b", "c", "E(10x beyond)"];
+        var hits = new Dictionary<double, int[]> { [0.9] = new int[3], [0.95] = new int[3] };
+        double far = 1e5;
+        for (int i = 0; i < dataSets; i++)
+        {
+            var points = SyntheticLawFitTests.Draw(truth, 0.02, 5000 + i, 12);
+            var fit = ScalingLawFitter.Fit(points, form);
+            foreach (var (level, count) in hits)
+            {
+                var d = DeltaMethod.Of(points, fit, level);
+                bool[] inside = [d.Parameter(1).Contains(truth.B), d.Parameter(2).Contains(truth.C), d.PredictionAt(far).Contains(truth.Predict(far))];
+                for (int k = 0; k < 3; k++) if (inside[k]) count[k]++;
+            }
+        }
+        foreach (var (level, count) in hits)
+            log.WriteLine($"{level:P0}: " + string.Join(", ", names.Select((n, k) => $"{n} {(double)count[k] / dataSets:P1}")));
+        foreach (var (level, count) in hits)
+            Assert.All(count, c => Assert.InRange((double)c / dataSets, level - 0.03, level + 0.03));
+    }
+}
