@@ -21,6 +21,9 @@ public static class BenchTrainingCommand
         {
             set_num_threads(Environment.ProcessorCount);
             var fp32Peak = TrainingBench.MatmulPeakGflops(ScalarType.Float32);
+            Console.WriteLine($"PROBE fp32 {fp32Peak:F0} bf16 2048 {ViTDsl.Runtime.Compute.MatmulRate.SquareGflops(ScalarType.BFloat16, 2048, 3):F1} bf16 512 {ViTDsl.Runtime.Compute.MatmulRate.SquareGflops(ScalarType.BFloat16, 512, 3):F1}");
+            foreach (var dt in new[]{ScalarType.Float32, ScalarType.BFloat16}) Console.WriteLine($"PROBE linear {dt} {ViTDsl.Runtime.Compute.MatmulRate.LinearGflops(dt, 6272, 384, 1536, 3):F1} small {ViTDsl.Runtime.Compute.MatmulRate.LinearGflops(dt, 6272, 64, 256, 3):F1}");
+            if (parsed.GetValue(steps) == 0) return 0;
             var rows = new[] { BenchModels.BenchSmallPlan.Entry, BenchModels.BenchMediumPlan.Entry }
                 .SelectMany(e => TrainingBench.Measure(e, parsed.GetValue(batch), parsed.GetValue(steps), parsed.GetValue(rounds), fp32Peak))
                 .ToList();

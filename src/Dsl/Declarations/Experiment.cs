@@ -29,4 +29,11 @@ public sealed record Experiment(Vit Model)
 
     /// <summary>Base learning rate, multiplied by the schedule each step; 8e-4 in the paper's ViT-g recipe.</summary>
     public double LearningRate { get; init; } = 8e-4;
+
+    /// <summary>
+    /// Number type of the matrix products (<see cref="ViTDsl.Precision"/>); master weights, optimizer and checkpoints
+    /// stay float32 either way. Float32 by default: bfloat16 is fast only on CPUs with AVX512-BF16 or AMX (the paper's
+    /// TPUs multiply in bfloat16 by default).
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 }

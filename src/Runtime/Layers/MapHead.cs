@@ -6,7 +6,8 @@ namespace ViTDsl.Runtime.Layers;
 
 /// <summary>
 /// Multihead attention pooling (big_vision MAPHead, REFERENCE.md §2): a learned probe queries the encoder output;
-/// no residual around the attention; then x + MLP(LN(x)); the probe's output is the representation.
+/// no residual around the attention; then x + MLP(LN(x)); the probe's output is the representation. Its products run
+/// in the model's precision; the representation it returns is float32.
 /// </summary>
 public sealed class MapHead : nn.Module<Tensor, Tensor>
 {
@@ -15,13 +16,13 @@ public sealed class MapHead : nn.Module<Tensor, Tensor>
     private readonly LayerNorm norm;
     private readonly MlpBlock mlp;
 
-    public MapHead(int width, int mlpWidth, int heads, Device? device = null) : base(nameof(MapHead))
+    public MapHead(int width, int mlpWidth, int heads, Device? device = null, Precision precision = Precision.Fp32) : base(nameof(MapHead))
     {
         probe = new Parameter(empty(1, 1, width, device: device));
         nn.init.xavier_uniform_(probe);
-        attention = new Attention(width, heads, device);
+        attention = new Attention(width, heads, device, precision);
         norm = Init.Norm(width, device);
-        mlp = new MlpBlock(width, mlpWidth, device);
+        mlp = new MlpBlock(width, mlpWidth, device, precision);
         RegisterComponents();
     }
 
@@ -30,7 +31,8 @@ public sealed class MapHead : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        var x = attention.forward(probe.expand(tokens.shape[0], -1, -1), tokens);
+        // No residual brings the attention's output back to float32, so the LayerNorm's input is cast explicitly.
+        var x = attention.forward(probe.expand(tokens.shape[0], -1, -1), tokens).to(ScalarType.Float32);
         x = x + mlp.forward(norm.forward(x));
         return x.select(1, 0).MoveToOuterDisposeScope();
     }
