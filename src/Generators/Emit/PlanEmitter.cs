@@ -54,7 +54,7 @@ internal static class PlanEmitter
 
         /// <summary>This experiment as a catalog entry.</summary>
         public static global::ViTDsl.Runtime.Models.GeneratedExperiment Entry { get; } =
-            new(Name, DeclaredIn, Declaration, Facts, device => CreateModel(device));
+            new(Name, DeclaredIn, Declaration, Facts, (device, precision) => new {{declaration.Name}}Model(device, precision));
 
 """);
         code.AppendLine("    }");
