@@ -12,11 +12,16 @@ namespace ViTDsl.Runtime.Compute;
 public sealed record PrecisionRates(double Fp32Gflops, double Bf16Gflops, CpuFeatures Cpu)
 {
     /// <summary>
-    /// Measures both rates on a 1024² product (2.1 GFLOP each: well under a second where bf16 is fast, a few
-    /// seconds where it is emulated). Uses the threads torch is set to use.
+    /// Measures both rates on 2048² products with the threads torch is set to use, as the sweep estimate's
+    /// utilisation was calibrated. Where bf16 is emulated it is measured on 1024² instead: the emulated rate hardly
+    /// depends on the size, and the probe stays around a second instead of several.
     /// </summary>
-    public static PrecisionRates Measure(int size = 1024, int repeats = 3) =>
-        new(MatmulRate.SquareGflops(ScalarType.Float32, size, repeats), MatmulRate.SquareGflops(ScalarType.BFloat16, size, repeats), CpuFeatures.OfThisMachine());
+    public static PrecisionRates Measure(int repeats = 3)
+    {
+        var cpu = CpuFeatures.OfThisMachine();
+        return new(MatmulRate.SquareGflops(ScalarType.Float32, 2048, repeats),
+                   MatmulRate.SquareGflops(ScalarType.BFloat16, cpu.HasNativeBf16 ? 2048 : 1024, repeats), cpu);
+    }
 
     /// <summary>Measured rate of <paramref name="precision"/>'s products.</summary>
     public double GflopsOf(Precision precision) => precision switch
@@ -25,6 +30,10 @@ public sealed record PrecisionRates(double Fp32Gflops, double Bf16Gflops, CpuFea
         Precision.Bf16 => Bf16Gflops,
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Precision is Fp32 or Bf16."),
     };
+
+    /// <summary>This machine in <paramref name="precision"/> at its measured rate and the sweep estimate's utilisation.</summary>
+    public Accelerator Machine(Precision precision) =>
+        new Accelerator($"this CPU ({precision.Label()}, measured)", GflopsOf(precision) * 1e9) { Utilization = SweepFacts.Utilization };
 
     /// <summary>bf16 rate ÷ fp32 rate: above 1 where bf16 is native, often far below where it is emulated.</summary>
     public double Bf16Speedup => Bf16Gflops / Fp32Gflops;
@@ -36,9 +45,9 @@ public sealed record PrecisionRates(double Fp32Gflops, double Bf16Gflops, CpuFea
     {
         if (Cpu.HasNativeBf16 || !declared.Contains(Precision.Bf16)) return null;
         var comparison = Bf16Speedup < 1
-            ? $"{1 / Bf16Speedup:F1}× slower than fp32"
-            : $"{Bf16Speedup:F1}× the fp32 rate";
-        return $"bf16 is emulated on this CPU (no avx512_bf16, amx_bf16 or bf16 in /proc/cpuinfo): its matrix products measured " +
-               $"{comparison} ({Bf16Gflops:F0} vs {Fp32Gflops:F0} GFLOP/s); training runs in bf16 anyway. Declare Precision.Fp32 to train faster here.";
+            ? $"{1 / Bf16Speedup:F1}× slower than fp32 ({Bf16Gflops:F0} vs {Fp32Gflops:F0} GFLOP/s); declare Precision.Fp32 to train faster here"
+            : $"{Bf16Speedup:F1}× the fp32 rate ({Bf16Gflops:F0} vs {Fp32Gflops:F0} GFLOP/s)";
+        return $"bf16 is emulated on this CPU (no {string.Join(", ", CpuFeatures.Bf16Flags)} in /proc/cpuinfo): its matrix products measured " +
+               $"{comparison}. Training runs in bf16 all the same.";
     }
 }

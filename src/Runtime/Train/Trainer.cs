@@ -110,6 +110,7 @@ public static class Trainer
             LoadSeconds = loadSeconds,
             TrainSeconds = trainSeconds,
             EvaluateSeconds = evaluating.Elapsed.TotalSeconds,
+            TrainedFlops = TrainingCompute.Of(experiment, (total - startStep) * experiment.Data.Batch).Flops,
         };
         DurableFile.WriteAtomically(layout.Result, stream => JsonSerializer.Serialize(stream, result, JsonOptions));
         if (File.Exists(layout.OwnCheckpoint)) File.Delete(layout.OwnCheckpoint); // the result supersedes it

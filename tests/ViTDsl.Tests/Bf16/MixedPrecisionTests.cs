@@ -3,7 +3,7 @@ using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Optim;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Tests.Precision;
+namespace ViTDsl.Tests.Bf16;
 
 // bf16 mixed precision (big_vision's dtype_mm): products in bfloat16, master weights, gradients and optimizer state
 // in float32. The oracle for the bf16 model is the same model, with the same weights, in fp32.
@@ -16,7 +16,7 @@ public class MixedPrecisionTests
         manual_seed(11);
         var entry = FashionMnist.QuickstartPlan.Entry;
         var fp32 = entry.CreateModel(null);
-        var bf16 = (entry with { Declaration = entry.Declaration with { Precision = ViTDsl.Precision.Bf16 } }).CreateModel(null);
+        var bf16 = (entry with { Declaration = entry.Declaration with { Precision = Precision.Bf16 } }).CreateModel(null);
         using (no_grad())
         {
             foreach (var (name, p) in fp32.named_parameters().Where(p => p.name == "head.weight")) nn.init.normal_(p, std: 0.1);
@@ -40,7 +40,7 @@ public class MixedPrecisionTests
         using var expectedLogits = fp32.forward(images);
         using var actualLogits = bf16.forward(images);
 
-        Assert.Equal(ViTDsl.Precision.Bf16, bf16.Precision);
+        Assert.Equal(Precision.Bf16, bf16.Precision);
         Assert.Equal(ScalarType.Float32, actualFeatures.dtype);
         Assert.Equal(ScalarType.Float32, actualLogits.dtype);
         // bfloat16 keeps 8 significant bits (relative rounding 2⁻⁹ ≈ 0.2%); through four blocks and the MAP head the
@@ -60,7 +60,7 @@ public class MixedPrecisionTests
     {
         var (fp32, bf16) = Twins();
         // Adam keeps both moments in float32 when told to (FirstMoment F32): the model's precision must not change that.
-        var experiment = FashionMnist.Quickstart with { Precision = ViTDsl.Precision.Bf16, Optimizer = new Optimizer.Adam() };
+        var experiment = FashionMnist.Quickstart with { Precision = Precision.Bf16, Optimizer = new Optimizer.Adam() };
         using var chain = OptimizerChain.For(experiment, bf16);
         manual_seed(13);
         using var images = randn(16, 1, 28, 28);
