@@ -59,7 +59,8 @@ public static class SweepCommand
                 if (!quiet)
                 {
                     AnsiConsole.MarkupLine($"[bold]{sweep.Name}[/]: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
-                                           $"estimated {TimeSpan.FromSeconds(estimate):h\\:mm\\:ss} on this machine; store {Markup.Escape(store.Path)}");
+                                           $"estimated {TimeSpan.FromSeconds(estimate):h\\:mm\\:ss} at the matmul rates measured now " +
+                                           $"({TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} at the build-time rates of an idle machine); store {Markup.Escape(store.Path)}");
                     if (rates.EmulationNotice(declarations.Select(d => d.Precision)) is { } notice) Console.Out.WriteLine("note: " + notice);
                 }
                 var succeededBefore = store.Trials(sweep.Name).Where(t => t.Status == TrialStatus.Succeeded).Select(t => t.Name).ToHashSet();
