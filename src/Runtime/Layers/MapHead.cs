@@ -15,9 +15,11 @@ public sealed class MapHead : nn.Module<Tensor, Tensor>
     private readonly Attention attention;
     private readonly LayerNorm norm;
     private readonly MlpBlock mlp;
+    private readonly Precision precision;
 
     public MapHead(int width, int mlpWidth, int heads, Device? device = null, Precision precision = Precision.Fp32) : base(nameof(MapHead))
     {
+        this.precision = precision;
         probe = new Parameter(empty(1, 1, width, device: device));
         nn.init.xavier_uniform_(probe);
         attention = new Attention(width, heads, device, precision);
@@ -31,8 +33,9 @@ public sealed class MapHead : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        // No residual brings the attention's output back to float32, so the LayerNorm's input is cast explicitly.
-        var x = attention.forward(probe.expand(tokens.shape[0], -1, -1), tokens).to(ScalarType.Float32);
+        var x = attention.forward(probe.expand(tokens.shape[0], -1, -1), tokens);
+        // No residual brings a bf16 attention output back to the stream's type, so the LayerNorm's input is cast.
+        if (precision != Precision.Fp32) x = x.to(tokens.dtype);
         x = x + mlp.forward(norm.forward(x));
         return x.select(1, 0).MoveToOuterDisposeScope();
     }
