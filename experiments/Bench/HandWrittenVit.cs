@@ -7,7 +7,8 @@ namespace ViTDsl.Experiments.Bench;
 /// <summary>
 /// The baseline for the training benchmark: a ViT with the same shape and MAP head written directly in TorchSharp,
 /// the way a researcher would without ViTDsl (fused QKV projection, attention as explicit matmul + softmax; the same
-/// tanh-approximate GELU, so only the implementation differs).
+/// tanh-approximate GELU, so only the implementation differs). In bf16 it does by hand what mixed precision means:
+/// each product's input and weights cast to bfloat16, LayerNorm, softmax and the residual stream left in float32.
 /// </summary>
 public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
 {
@@ -17,14 +18,18 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
     private readonly LayerNorm norm, headNorm;
     private readonly Linear headQuery, headKeyValue, headOutput, headUp, headDown, classifier;
     private readonly int heads;
+    private readonly ScalarType dtype;
+    private readonly long patch;
 
-    public HandWrittenVit(Vit shape) : base(nameof(HandWrittenVit))
+    public HandWrittenVit(Vit shape, ScalarType dtype = ScalarType.Float32) : base(nameof(HandWrittenVit))
     {
         int d = shape.Width;
         heads = shape.Heads;
+        this.dtype = dtype;
+        patch = shape.Patch;
         stem = nn.Conv2d(shape.Channels, d, shape.Patch, stride: shape.Patch);
         position = new Parameter(randn(1, shape.Patches, d) * (1 / Math.Sqrt(d)));
-        blocks = new ModuleList<Block>(Enumerable.Range(0, shape.Depth).Select(_ => new Block(d, shape.Mlp, shape.Heads)).ToArray());
+        blocks = new ModuleList<Block>(Enumerable.Range(0, shape.Depth).Select(_ => new Block(d, shape.Mlp, shape.Heads, dtype)).ToArray());
         norm = nn.LayerNorm(d, 1e-6);
         probe = new Parameter(randn(1, 1, d) * 0.02);
         headQuery = nn.Linear(d, d);
@@ -40,14 +45,15 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = stem.forward(images).flatten(2).transpose(1, 2) + position;
+        var patches = nn.functional.conv2d(images.to(dtype), stem.weight!.to(dtype), stem.bias!.to(dtype), strides: [patch, patch]);
+        var x = patches.flatten(2).transpose(1, 2) + position;
         foreach (var block in blocks) x = block.forward(x);
         x = norm.forward(x);
-        var kv = headKeyValue.forward(x).chunk(2, -1);
-        var q = headQuery.forward(probe.expand(x.shape[0], -1, -1));
-        var pooled = headOutput.forward(Block.Attend(q, kv[0], kv[1], heads));
-        pooled = pooled + headDown.forward(nn.functional.gelu(headUp.forward(headNorm.forward(pooled)), GELU.Approximate.tanh));
-        return classifier.forward(pooled.select(1, 0)).MoveToOuterDisposeScope();
+        var kv = Block.Dense(headKeyValue, x, dtype).chunk(2, -1);
+        var q = Block.Dense(headQuery, probe.expand(x.shape[0], -1, -1), dtype);
+        var pooled = Block.Dense(headOutput, Block.Attend(q, kv[0], kv[1], heads), dtype).to(ScalarType.Float32);
+        pooled = pooled + Block.Dense(headDown, nn.functional.gelu(Block.Dense(headUp, headNorm.forward(pooled), dtype), GELU.Approximate.tanh), dtype);
+        return Block.Dense(classifier, pooled.select(1, 0), dtype).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     private sealed class Block : nn.Module<Tensor, Tensor>
@@ -55,10 +61,12 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
         private readonly LayerNorm norm1, norm2;
         private readonly Linear qkv, projection, up, down;
         private readonly int heads;
+        private readonly ScalarType dtype;
 
-        public Block(int d, int mlp, int heads) : base(nameof(Block))
+        public Block(int d, int mlp, int heads, ScalarType dtype) : base(nameof(Block))
         {
             this.heads = heads;
+            this.dtype = dtype;
             norm1 = nn.LayerNorm(d, 1e-6);
             qkv = nn.Linear(d, 3 * d);
             projection = nn.Linear(d, d);
@@ -70,16 +78,21 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
 
         public override Tensor forward(Tensor x)
         {
-            var parts = qkv.forward(norm1.forward(x)).chunk(3, -1);
-            x = x + projection.forward(Attend(parts[0], parts[1], parts[2], heads));
-            return x + down.forward(nn.functional.gelu(up.forward(norm2.forward(x)), GELU.Approximate.tanh));
+            var parts = Dense(qkv, norm1.forward(x), dtype).chunk(3, -1);
+            x = x + Dense(projection, Attend(parts[0], parts[1], parts[2], heads), dtype);
+            return x + Dense(down, nn.functional.gelu(Dense(up, norm2.forward(x), dtype), GELU.Approximate.tanh), dtype);
         }
+
+        public static Tensor Dense(Linear layer, Tensor x, ScalarType dtype) =>
+            dtype == ScalarType.Float32 ? layer.forward(x) : nn.functional.linear(x.to(dtype), layer.weight!.to(dtype), layer.bias!.to(dtype));
 
         public static Tensor Attend(Tensor q, Tensor k, Tensor v, int heads)
         {
             Tensor Split(Tensor t) => t.view(t.shape[0], t.shape[1], heads, -1).transpose(1, 2);
             var (qh, kh, vh) = (Split(q), Split(k), Split(v));
-            var weights = qh.matmul(kh.transpose(-2, -1)).div(Math.Sqrt(qh.shape[^1])).softmax(-1);
+            // Scores in the products' type, softmax in float32, weights back to the products' type for the mix.
+            var scores = qh.matmul(kh.transpose(-2, -1)).div(Math.Sqrt(qh.shape[^1]));
+            var weights = scores.to(ScalarType.Float32).softmax(-1).to(qh.dtype);
             var mixed = weights.matmul(vh).transpose(1, 2);
             return mixed.reshape(mixed.shape[0], mixed.shape[1], -1);
         }

@@ -2,43 +2,73 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using ViTDsl.Experiments.Bench;
+using ViTDsl.Runtime.Compute;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Experiments.Cli;
 
-/// <summary>`vitdsl bench training`: generated ViTs vs a hand-written TorchSharp ViT vs the matmul peak, in one run.</summary>
+/// <summary>
+/// `vitdsl bench training`: generated ViTs vs a hand-written TorchSharp ViT, in fp32 and bf16, against the measured
+/// matmul peak of each precision, in one run.
+/// </summary>
 public static class BenchTrainingCommand
 {
     public static Command Create()
     {
         var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 128 };
-        var steps = new Option<int>("--steps") { Description = "Steps per timed round.", DefaultValueFactory = _ => 5 };
-        var rounds = new Option<int>("--rounds") { Description = "Alternating rounds per implementation (median counts).", DefaultValueFactory = _ => 3 };
+        var steps = new Option<int>("--steps") { Description = "Steps per timed round.", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating rounds per configuration (median counts).", DefaultValueFactory = _ => 3 };
+        var models = new Option<string>("--models") { Description = "small (width 192, depth 6), medium (width 384, depth 12) or all.", DefaultValueFactory = _ => "all" };
+        var precisions = new Option<string>("--precisions") { Description = "fp32, bf16 or both.", DefaultValueFactory = _ => "both" };
         var json = new Option<bool>("--json") { Description = "Print the measurements as JSON." };
-        var command = new Command("training", "Training images/s and achieved GFLOP/s of generated ViTs vs a hand-written ViT of the same shape.");
-        foreach (var option in new Option[] { batch, steps, rounds, json }) command.Options.Add(option);
+        var command = new Command("training", "Training images/s and achieved GFLOP/s of generated ViTs vs a hand-written ViT of the same shape, in fp32 and bf16.");
+        foreach (var option in new Option[] { batch, steps, rounds, models, precisions, json }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
+            var entries = parsed.GetValue(models) switch
+            {
+                "small" => [BenchModels.BenchSmallPlan.Entry],
+                "medium" => [BenchModels.BenchMediumPlan.Entry],
+                "all" => new[] { BenchModels.BenchSmallPlan.Entry, BenchModels.BenchMediumPlan.Entry },
+                var other => null,
+            };
+            Precision[]? chosen = parsed.GetValue(precisions) switch
+            {
+                "fp32" => [Precision.Fp32],
+                "bf16" => [Precision.Bf16],
+                "both" => [Precision.Fp32, Precision.Bf16],
+                _ => null,
+            };
+            if (entries is null || chosen is null)
+            {
+                Console.Error.WriteLine($"--models takes small, medium or all (got '{parsed.GetValue(models)}'); --precisions takes fp32, bf16 or both (got '{parsed.GetValue(precisions)}').");
+                return ExitCodes.UsageError;
+            }
             set_num_threads(Environment.ProcessorCount);
-            var fp32Peak = TrainingBench.MatmulPeakGflops(ScalarType.Float32);
-            var rows = new[] { BenchModels.BenchSmallPlan.Entry, BenchModels.BenchMediumPlan.Entry }
-                .SelectMany(e => TrainingBench.Measure(e, parsed.GetValue(batch), parsed.GetValue(steps), parsed.GetValue(rounds), fp32Peak))
+            var rates = PrecisionRates.Measure();
+            var rows = entries
+                .SelectMany(e => TrainingBench.Measure(e, chosen, parsed.GetValue(batch), parsed.GetValue(steps), parsed.GetValue(rounds), rates.GflopsOf))
                 .ToList();
             if (parsed.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new { fp32PeakGflops = fp32Peak, rows }, CliJson.Options));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    fp32PeakGflops = rates.Fp32Gflops, bf16PeakGflops = rates.Bf16Gflops, nativeBf16 = rates.Cpu.HasNativeBf16, rows,
+                }, CliJson.Options));
                 return ExitCodes.Success;
             }
-            // bf16 is not measured: TorchSharp 0.107's CPU build runs bf16 matmul on a slow path here (under 1 GFLOP/s).
-            AnsiConsole.MarkupLine($"matmul 2048² fp32 peak: [bold]{fp32Peak:F0}[/] GFLOP/s ({Environment.ProcessorCount} threads)");
+            AnsiConsole.MarkupLine($"matmul peak ({Environment.ProcessorCount} threads): fp32 [bold]{rates.Fp32Gflops:F0}[/] GFLOP/s (2048²), " +
+                                   $"bf16 [bold]{rates.Bf16Gflops:F0}[/] GFLOP/s ({(rates.Cpu.HasNativeBf16 ? "2048², native: " + string.Join(", ", rates.Cpu.Bf16) : "1024², emulated: no bf16 flags in /proc/cpuinfo")})");
             var table = new Table();
-            foreach (var header in new[] { "model", "implementation", "batch", "images/s", "GFLOP/s", "of fp32 peak", "vs hand-written" })
+            foreach (var header in new[] { "model", "implementation", "precision", "batch", "images/s", "GFLOP/s", "of its peak", "vs hand-written", "vs fp32" })
                 table.AddColumn(new TableColumn(header).RightAligned());
             foreach (var row in rows)
             {
-                var baseline = rows.Single(r => r.Model == row.Model && r.Implementation == "hand-written");
-                table.AddRow(row.Model, row.Implementation, row.Batch.ToString(), row.ImagesPerSecond.ToString("F0"),
-                    row.AchievedGflops.ToString("F1"), row.ShareOfFp32Peak.ToString("P0"), (row.ImagesPerSecond / baseline.ImagesPerSecond).ToString("F2") + "×");
+                var handWritten = rows.Single(r => r.Model == row.Model && r.Precision == row.Precision && r.Implementation == "hand-written");
+                var fp32 = rows.SingleOrDefault(r => r.Model == row.Model && r.Precision == Precision.Fp32 && r.Implementation == row.Implementation);
+                table.AddRow(row.Model, row.Implementation, row.Precision.Label(), row.Batch.ToString(), row.ImagesPerSecond.ToString("F1"),
+                    row.AchievedGflops.ToString("F1"), row.ShareOfPeak.ToString("P0"), (row.ImagesPerSecond / handWritten.ImagesPerSecond).ToString("F2") + "×",
+                    fp32 is null ? "" : (row.ImagesPerSecond / fp32.ImagesPerSecond).ToString("F2") + "×");
             }
             AnsiConsole.Write(table);
             return ExitCodes.Success;

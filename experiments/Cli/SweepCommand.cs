@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Spectre.Console;
 using ViTDsl.Runtime.Analysis;
+using ViTDsl.Runtime.Compute;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
@@ -53,17 +54,33 @@ public static class SweepCommand
             });
             var definition = new SweepDefinition(sweep.Name, Ordered(sweep).Select(t => new SweepTrial(
                 t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, parsed.GetValue(testImages) is > 0 and var n ? n : null), TrainingTrial.Json))).ToList());
+            // The estimate divides the sweep's compute by the rates measured here, in the precisions it declares.
+            TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
+            var rates = PrecisionRates.Measure();
+            var declarations = sweep.Trials.Select(t => t.Declaration).ToList();
+            var estimate = SweepFacts.Of(declarations, rates.Machine).EstimatedSeconds;
             if (!quiet)
+            {
                 AnsiConsole.MarkupLine($"[bold]{sweep.Name}[/]: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
-                                       $"estimated {TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} on this machine, at most {TimeSpan.FromSeconds(trialLimit):h\\:mm\\:ss} per trial; store {Markup.Escape(store.Path)}");
+                                       $"estimated {TimeSpan.FromSeconds(estimate):h\\:mm\\:ss} at the matmul rates measured now " +
+                                       $"({TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} at the build-time rates of an idle machine), " +
+                                       $"at most {TimeSpan.FromSeconds(trialLimit):h\\:mm\\:ss} per trial; store {Markup.Escape(store.Path)}");
+                if (rates.EmulationNotice(declarations.Select(d => d.Precision)) is { } notice) Console.Out.WriteLine("note: " + notice);
+            }
+            var succeededBefore = store.Trials(sweep.Name).Where(t => t.Status == TrialStatus.Succeeded).Select(t => t.Name).ToHashSet();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var summary = quiet
                 ? await runner.RunAsync(definition, null, cancellation)
                 : await SweepProgressView.RunAsync(progress => runner.RunAsync(definition, progress, cancellation));
+            var precisionOf = sweep.Trials.ToDictionary(t => t.Name[(sweep.Name.Length + 1)..], t => t.Declaration.Precision);
+            var throughput = SweepThroughput.Of(store, sweep.Name, succeededBefore, clock.Elapsed.TotalSeconds, name => precisionOf[name], rates);
+            if (throughput.Trials > 0) store.RecordFit(sweep.Name, "throughput", JsonSerializer.Serialize(throughput, CliJson.Options));
             var report = summary.Cancelled || parsed.GetValue(noReport) ? null : WriteReport(store.Path, sweep.Name, Path.Combine(root, sweep.Name, "report"), quiet);
             if (quiet)
-                Console.Out.WriteLine(JsonSerializer.Serialize(new { sweep = sweep.Name, summary, report }, CliJson.Options));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { sweep = sweep.Name, summary, throughput, report }, CliJson.Options));
             else
                 AnsiConsole.MarkupLine($"{summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Skipped} already done" +
+                                       (throughput.Trials == 0 ? "" : $"; {throughput.AchievedGflops:F1} training GFLOP/s over {throughput.WallSeconds:F0} s ({throughput.ShareOfPeak:P0} of the {throughput.PeakGflops:F0} GFLOP/s matmul peak)") +
                                        (summary.Cancelled ? "; [yellow]stopped — run the same command again to resume[/]" : "") +
                                        (report is null ? "" : $"; report: [link]{Markup.Escape(report)}[/]"));
             return summary.Cancelled ? ExitCodes.Interrupted : summary.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;

@@ -23,6 +23,8 @@ public static class TrainCommand
             var experiment = CatalogLookup.Experiment(parsed.GetValue(name)!, experiments, sweeps);
             DataAvailability.Ensure([experiment.Declaration.Data.Set]);
             var options = new TrainingOptions(parsed.GetValue(runs)!) { Threads = parsed.GetValue(threads) };
+            if (options.Threads is int n) TorchSharp.torch.set_num_threads(n); // the notice measures with the threads training uses
+            PrecisionNotice.WriteIfEmulated([experiment.Declaration.Precision], Console.Error);
             var result = parsed.GetValue(json)
                 ? Trainer.Run(experiment, options, cancellation: cancellation)
                 : TrainingProgress.Show(experiment, observer => Trainer.Run(experiment, options, observer, cancellation));
@@ -43,6 +45,7 @@ public static class TrainCommand
         foreach (var (shots, error) in result.FewShotError.OrderBy(x => x.Key)) table.AddRow($"{shots}-shot error", error.ToString("P2"));
         table.AddRow("images seen", result.ImagesSeen.ToString("N0"));
         table.AddRow("training compute", $"{result.TrainingFlops / 1e12:F2} TFLOPs");
+        if (result.TrainSeconds > 0) table.AddRow("achieved", $"{result.AchievedGflops:F1} GFLOP/s (training)");
         table.AddRow("run folder", Markup.Escape(layout.RunDirectory));
         AnsiConsole.Write(table.HideHeaders());
     }

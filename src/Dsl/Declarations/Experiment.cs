@@ -49,4 +49,11 @@ public sealed record Experiment(Vit Model)
     /// and ⌈Batch / DeviceCount⌉ images (the paper's ViT-g: 16,384 images on 512 TPUv3 cores, 32 per core).
     /// </summary>
     public int DeviceCount { get; init; } = 1;
+
+    /// <summary>
+    /// Number type of the matrix products (<see cref="ViTDsl.Precision"/>); master weights, optimizer and checkpoints
+    /// stay float32 either way. Float32 by default: bfloat16 is fast only on CPUs with AVX512-BF16 or AMX (the paper's
+    /// TPUs multiply in bfloat16 by default).
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 }

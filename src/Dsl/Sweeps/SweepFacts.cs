@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -10,7 +11,7 @@ namespace ViTDsl;
 /// <param name="Trials">Number of trials.</param>
 /// <param name="TrainingFlops">Σ over trials of 3 × forward FLOPs × steps × batch (the x-axis of the scaling plots).</param>
 /// <param name="TrainingFlopsWhenBranched">FLOPs actually spent: each lineage's shared prefix once plus every trial's own steps.</param>
-/// <param name="EstimatedSeconds">Wall time of the branched compute on <see cref="Machine"/>, at its measured small-model utilisation.</param>
+/// <param name="EstimatedSeconds">Wall time of the branched compute on <see cref="Machine"/> in each trial's precision, at its measured utilisation.</param>
 /// <param name="TrialTimeLimitSeconds">
 /// The most wall time one trial attempt may take before its worker is killed (and the trial retried from its last
 /// checkpoint): the sweep's declared <see cref="Sweep.TrialTimeLimitSeconds"/>, or <see cref="DefaultTrialTimeLimit"/>.
@@ -31,24 +32,43 @@ public sealed record SweepFacts(int Trials, double TrainingFlops, double Trainin
     /// <summary>The default per-trial time limit of a set of trials, in seconds.</summary>
     public static double DefaultTrialTimeLimit(IReadOnlyList<Experiment> trials) =>
         TrialOverheadSeconds + TrialTimeLimitFactor * trials.Select(e =>
-            TrainingCompute.Of(e, imagesSeen: e.Data.Batch).Flops * e.Steps / Machine.SustainedFlopsPerSecond).DefaultIfEmpty(0).Max();
+            TrainingCompute.Of(e, imagesSeen: e.Data.Batch).Flops * e.Steps / Machine(e.Precision).SustainedFlopsPerSecond).DefaultIfEmpty(0).Max();
 
     /// <summary>
-    /// This 2-core CPU training small ViTs in fp32: tiny matrices reach only a fraction of the 2048² matmul peak.
-    /// Calibrated on the FashionScaling study (widths 16–64, two one-thread workers): 15% of peak predicted its
-    /// wall time to within 2% (617 s estimated, 625 s measured).
+    /// Share of the 2048² matmul peak a sweep of small ViTs reaches, all workers together. Calibrated on the
+    /// FashionScaling study (widths 16–64, two one-thread workers): 15% predicted its wall time to within 2%
+    /// (617 s estimated, 625 s measured).
     /// </summary>
-    public static Accelerator Machine => Accelerator.ThisCpuFp32 with { Utilization = 0.15 };
+    public const double Utilization = 0.15;
 
-    /// <summary>The facts of a sweep's trials; <paramref name="declaredTrialTimeLimitSeconds"/> overrides the default time limit.</summary>
-    public static SweepFacts Of(IReadOnlyList<Experiment> trials, double? declaredTrialTimeLimitSeconds = null)
+    /// <summary>This 2-core CPU in <paramref name="precision"/> at the utilisation small ViTs reach.</summary>
+    public static Accelerator Machine(Precision precision) => precision switch
+    {
+        Precision.Fp32 => Accelerator.ThisCpuFp32 with { Utilization = Utilization },
+        Precision.Bf16 => Accelerator.ThisCpuBf16 with { Utilization = Utilization },
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Precision is Fp32 or Bf16."),
+    };
+
+    /// <summary>
+    /// The facts, with the wall time estimated on this machine's nominal rates (<see cref="Machine"/>);
+    /// <paramref name="declaredTrialTimeLimitSeconds"/> overrides the default time limit.
+    /// </summary>
+    public static SweepFacts Of(IReadOnlyList<Experiment> trials, double? declaredTrialTimeLimitSeconds = null) =>
+        Of(trials, Machine, declaredTrialTimeLimitSeconds);
+
+    /// <summary>
+    /// The facts, with the wall time estimated on <paramref name="machine"/>: e.g. the rates measured where the
+    /// sweep runs, so a bf16 study on a CPU that emulates bf16 is estimated at the emulated rate.
+    /// </summary>
+    public static SweepFacts Of(IReadOnlyList<Experiment> trials, Func<Precision, Accelerator> machine, double? declaredTrialTimeLimitSeconds = null)
     {
         double flopsPerStep(Experiment e) => TrainingCompute.Of(e, imagesSeen: e.Data.Batch).Flops; // the one compute formula
+        double secondsPerStep(Experiment e) => flopsPerStep(e) / machine(e.Precision).SustainedFlopsPerSecond;
+        double branchedSum(Func<Experiment, double> perStep) => trials.GroupBy(Lineage.KeyOf).Sum(lineage =>
+            lineage.Max(e => Lineage.SharedSteps(e)) * perStep(lineage.First())
+            + lineage.Sum(e => (e.Steps - Lineage.SharedSteps(e)) * perStep(e)));
         var total = trials.Sum(e => flopsPerStep(e) * e.Steps);
-        var branched = trials.GroupBy(Lineage.KeyOf).Sum(lineage =>
-            lineage.Max(e => Lineage.SharedSteps(e)) * flopsPerStep(lineage.First())
-            + lineage.Sum(e => (e.Steps - Lineage.SharedSteps(e)) * flopsPerStep(e)));
-        return new SweepFacts(trials.Count, total, branched, branched / Machine.SustainedFlopsPerSecond,
+        return new SweepFacts(trials.Count, total, branchedSum(flopsPerStep), branchedSum(secondsPerStep),
             declaredTrialTimeLimitSeconds ?? DefaultTrialTimeLimit(trials));
     }
 }

@@ -36,19 +36,20 @@ internal static class ModelEmitter
         private readonly global::TorchSharp.Modules.Linear head;
 
         /// <param name="device">Where to allocate the weights; <c>torch.device("meta")</c> builds the module without memory.</param>
-        public {{name}}(global::TorchSharp.torch.Device? device = null) : base("{{name}}")
+        /// <param name="precision">The number type of its matrix products; weights are float32 either way.</param>
+        public {{name}}(global::TorchSharp.torch.Device? device = null, global::ViTDsl.Precision precision = global::ViTDsl.Precision.Fp32) : base("{{name}}", precision)
         {
-            stem = new global::ViTDsl.Runtime.Layers.PatchEmbedding(channels: {{I(m.Channels)}}, width: {{I(m.Width)}}, patch: {{I(m.Patch)}}, device);
+            stem = new global::ViTDsl.Runtime.Layers.PatchEmbedding(channels: {{I(m.Channels)}}, width: {{I(m.Width)}}, patch: {{I(m.Patch)}}, device, precision);
             position = global::ViTDsl.Runtime.Layers.Init.PositionEmbedding(tokens: {{I(m.Tokens)}}, width: {{I(m.Width)}}, device);
 
 """);
         if (m.Pool is Pool.Token) code.AppendLine($"            cls = global::ViTDsl.Runtime.Layers.Init.ClassToken(width: {I(m.Width)}, device);");
         code.AppendLine($"            var encoder = new global::ViTDsl.Runtime.Layers.EncoderBlock[{I(m.Depth)}];");
-        code.AppendLine($"            for (int i = 0; i < encoder.Length; i++) encoder[i] = new global::ViTDsl.Runtime.Layers.EncoderBlock(width: {I(m.Width)}, mlpWidth: {I(m.Mlp)}, heads: {I(m.Heads)}, device);");
+        code.AppendLine($"            for (int i = 0; i < encoder.Length; i++) encoder[i] = new global::ViTDsl.Runtime.Layers.EncoderBlock(width: {I(m.Width)}, mlpWidth: {I(m.Mlp)}, heads: {I(m.Heads)}, device, precision);");
         code.AppendLine("            blocks = new global::TorchSharp.Modules.ModuleList<global::ViTDsl.Runtime.Layers.EncoderBlock>(encoder);");
         code.AppendLine($"            norm = global::ViTDsl.Runtime.Layers.Init.Norm({I(m.Width)}, device);");
         if (m.Pool is Pool.Map)
-            code.AppendLine($"            pool = new global::ViTDsl.Runtime.Layers.MapHead(width: {I(m.Width)}, mlpWidth: {I(m.Mlp)}, heads: {I(m.Heads)}, device);");
+            code.AppendLine($"            pool = new global::ViTDsl.Runtime.Layers.MapHead(width: {I(m.Width)}, mlpWidth: {I(m.Mlp)}, heads: {I(m.Heads)}, device, precision);");
         if (m.PreLogits is int r)
             code.AppendLine($"            preLogits = global::ViTDsl.Runtime.Layers.Init.Dense({I(m.Width)}, {I(r)}, device);");
         code.Append($$"""
@@ -89,11 +90,12 @@ internal static class ModelEmitter
         {
 {{(m.PreLogits is null
     ? "            return Pooled(images);"
-    : "            using var pooled = Pooled(images);\n            using var dense = preLogits.forward(pooled);\n            return dense.tanh();")}}
+    : "            using var pooled = Pooled(images);\n            using var dense = global::ViTDsl.Runtime.Layers.MatrixProducts.DenseToFloat32(preLogits, pooled, Precision);\n            return dense.tanh();")}}
         }
 
         /// <summary>Pre-logits features → logits [batch, {{I(m.Classifier.Classes)}}].</summary>
-        public override global::TorchSharp.torch.Tensor Logits(global::TorchSharp.torch.Tensor features) => head.forward(features);
+        public override global::TorchSharp.torch.Tensor Logits(global::TorchSharp.torch.Tensor features) =>
+            global::ViTDsl.Runtime.Layers.MatrixProducts.DenseToFloat32(head, features, Precision);
     }
 
 """);

@@ -59,12 +59,12 @@ internal static class PlanEmitter
         if (withModel)
             code.Append($$"""
 
-        /// <summary>A new, initialised <see cref="{{declaration.Name}}Model"/>.</summary>
-        public static {{declaration.Name}}Model CreateModel(global::TorchSharp.torch.Device? device = null) => new(device);
+        /// <summary>A new, initialised <see cref="{{declaration.Name}}Model"/> with the declared precision.</summary>
+        public static {{declaration.Name}}Model CreateModel(global::TorchSharp.torch.Device? device = null) => new(device, Declaration.Precision);
 
         /// <summary>This experiment as a catalog entry.</summary>
         public static global::ViTDsl.Runtime.Models.GeneratedExperiment Entry { get; } =
-            new(Name, DeclaredIn, Declaration, Facts, device => CreateModel(device));
+            new(Name, DeclaredIn, Declaration, Facts, (device, precision) => new {{declaration.Name}}Model(device, precision));
 
 """);
         code.AppendLine("    }");

@@ -57,7 +57,7 @@ internal static class SweepEmitter
             code.AppendLine("            {");
             foreach (var trial in sweep.Trials)
                 code.AppendLine($"                new({SourceText.Print(sweep.Name + "/" + trial.Name)}, DeclaredIn, {trial.ValueSource}, " +
-                                $"{SourceText.Print(trial.Facts)}, device => new {modelOf[trial.Value.BuiltModel()]}(device)),");
+                                $"{SourceText.Print(trial.Facts)}, (device, precision) => new {modelOf[trial.Value.BuiltModel()]}(device, precision)),");
             code.AppendLine("            };");
             code.AppendLine();
             code.AppendLine("        /// <summary>This sweep as a catalog entry.</summary>");

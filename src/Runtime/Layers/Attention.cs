@@ -6,16 +6,20 @@ namespace ViTDsl.Runtime.Layers;
 
 /// <summary>
 /// Multi-head attention with separate query and key/value inputs (self-attention passes the same tensor twice;
-/// the MAP head passes its probe as the query). Four D×D projections with bias: 4D² + 4D parameters.
+/// the MAP head passes its probe as the query). Four D×D projections with bias: 4D² + 4D parameters. Projections and
+/// scores multiply in the model's precision; under bf16 the fused attention kernel still accumulates its softmax in
+/// float32 (libtorch's CPU kernel computes in the accumulation type of bfloat16, float).
 /// </summary>
 public sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear query, key, value, output;
     private readonly int heads;
+    private readonly Precision precision;
 
-    public Attention(int width, int heads, Device? device = null) : base(nameof(Attention))
+    public Attention(int width, int heads, Device? device = null, Precision precision = Precision.Fp32) : base(nameof(Attention))
     {
         this.heads = heads;
+        this.precision = precision;
         query = Init.Dense(width, width, device);
         key = Init.Dense(width, width, device);
         value = Init.Dense(width, width, device);
@@ -33,18 +37,18 @@ public sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
         Tensor qh, kh, vh;
         if (ReferenceEquals(q, kv))
         {
-            var qkv = nn.functional.linear(q, cat([query.weight!, key.weight!, value.weight!]), cat([query.bias!, key.bias!, value.bias!])).chunk(3, -1);
+            var qkv = MatrixProducts.Dense(q, cat([query.weight!, key.weight!, value.weight!]), cat([query.bias!, key.bias!, value.bias!]), precision).chunk(3, -1);
             (qh, kh, vh) = (qkv[0], qkv[1], qkv[2]);
         }
         else
         {
-            var keyValue = nn.functional.linear(kv, cat([key.weight!, value.weight!]), cat([key.bias!, value.bias!])).chunk(2, -1);
-            (qh, kh, vh) = (query.forward(q), keyValue[0], keyValue[1]);
+            var keyValue = MatrixProducts.Dense(kv, cat([key.weight!, value.weight!]), cat([key.bias!, value.bias!]), precision).chunk(2, -1);
+            (qh, kh, vh) = (MatrixProducts.Dense(query, q, precision), keyValue[0], keyValue[1]);
         }
         var attended = nn.functional.scaled_dot_product_attention(SplitHeads(qh), SplitHeads(kh), SplitHeads(vh));
         var (batch, _, tokens, headWidth) = (attended.shape[0], attended.shape[1], attended.shape[2], attended.shape[3]);
         var merged = attended.transpose(1, 2).reshape(batch, tokens, heads * headWidth);
-        return output.forward(merged);
+        return MatrixProducts.Dense(output, merged, precision);
     }
 
     private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, -1).transpose(1, 2);

@@ -4,19 +4,22 @@ using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Layers;
 
-/// <summary>A pre-LayerNorm transformer block: x + Attention(LN(x)), then x + MLP(LN(x)).</summary>
+/// <summary>
+/// A pre-LayerNorm transformer block: x + Attention(LN(x)), then x + MLP(LN(x)). The residual stream and the
+/// LayerNorms stay float32 under bf16: adding a bfloat16 branch to it promotes the sum to float32.
+/// </summary>
 public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
 {
     private readonly LayerNorm norm1, norm2;
     private readonly Attention attention;
     private readonly MlpBlock mlp;
 
-    public EncoderBlock(int width, int mlpWidth, int heads, Device? device = null) : base(nameof(EncoderBlock))
+    public EncoderBlock(int width, int mlpWidth, int heads, Device? device = null, Precision precision = Precision.Fp32) : base(nameof(EncoderBlock))
     {
         norm1 = Init.Norm(width, device);
-        attention = new Attention(width, heads, device);
+        attention = new Attention(width, heads, device, precision);
         norm2 = Init.Norm(width, device);
-        mlp = new MlpBlock(width, mlpWidth, device);
+        mlp = new MlpBlock(width, mlpWidth, device, precision);
         RegisterComponents();
     }
 

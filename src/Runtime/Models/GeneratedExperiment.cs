@@ -7,6 +7,13 @@ namespace ViTDsl.Runtime.Models;
 /// <param name="DeclaredIn">The [Experiments] class that declares it.</param>
 /// <param name="Declaration">The evaluated declaration.</param>
 /// <param name="Facts">Compile-time facts.</param>
-/// <param name="CreateModel">Builds the generated module on a device (null: the default CPU).</param>
+/// <param name="BuildModel">Builds the generated module on a device (null: the default CPU) in a precision.</param>
 public sealed record GeneratedExperiment(
-    string Name, string DeclaredIn, Experiment Declaration, PlanFacts Facts, Func<Device?, VitModule> CreateModel);
+    string Name, string DeclaredIn, Experiment Declaration, PlanFacts Facts, Func<Device?, Precision, VitModule> BuildModel)
+{
+    /// <summary>
+    /// The generated module in the declaration's precision, so a variant made with
+    /// <c>with { Declaration = … with { Precision = … } }</c> builds the model it declares.
+    /// </summary>
+    public VitModule CreateModel(Device? device) => BuildModel(device, Declaration.Precision);
+}

@@ -4,12 +4,16 @@ namespace ViTDsl.Runtime.Models;
 
 /// <summary>
 /// What every generated ViT offers beyond <c>forward</c>: the pooled representation and the pre-logits features
-/// (what few-shot probes read), and the shape it was generated from.
+/// (what few-shot probes read), and the shape it was generated from. Whatever the <see cref="Precision"/> of its
+/// products, its parameters, pooled representation, features and logits are float32.
 /// </summary>
-public abstract class VitModule(string name) : nn.Module<Tensor, Tensor>(name)
+public abstract class VitModule(string name, Precision precision = Precision.Fp32) : nn.Module<Tensor, Tensor>(name)
 {
     /// <summary>The evaluated shape this module was generated from.</summary>
     public abstract Vit Shape { get; }
+
+    /// <summary>The number type of its matrix products (the experiment's declared precision).</summary>
+    public Precision Precision { get; } = precision;
 
     /// <summary>Images [batch, C, H, W] → pooled representation [batch, Width].</summary>
     public abstract Tensor Pooled(Tensor images);

@@ -115,6 +115,7 @@ public static class Trainer
             LoadSeconds = loadSeconds,
             TrainSeconds = trainSeconds,
             EvaluateSeconds = evaluating.Elapsed.TotalSeconds,
+            TrainedFlops = TrainingCompute.Of(experiment, (total - startStep) * experiment.Data.Batch).Flops,
         };
         // Final weights before the result: a finished run always has them, for fine-tunes that start from it.
         using (var scope = NewDisposeScope())

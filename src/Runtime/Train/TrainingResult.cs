@@ -15,4 +15,10 @@ public sealed record TrainingResult(
     public double LoadSeconds { get; init; }
     public double TrainSeconds { get; init; }
     public double EvaluateSeconds { get; init; }
+
+    /// <summary>Training FLOPs this call computed: its own steps, not a shared prefix it resumed from.</summary>
+    public double TrainedFlops { get; init; }
+
+    /// <summary>Achieved training GFLOP/s of this call: <see cref="TrainedFlops"/> over <see cref="TrainSeconds"/>.</summary>
+    public double AchievedGflops => TrainSeconds > 0 ? TrainedFlops / TrainSeconds / 1e9 : 0;
 }

@@ -24,6 +24,12 @@ public sealed record TrainingTrial(string Experiment, string Variant, long Param
 /// </summary>
 public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find) : ITrialRunner
 {
+    /// <summary>Metric: training FLOPs the trial's last attempt computed (a branch counts its own steps only).</summary>
+    public const string TrainFlopsMetric = "train/flops";
+
+    /// <summary>Metric: that attempt's achieved training GFLOP/s (its FLOPs over its training time).</summary>
+    public const string AchievedGflopsMetric = "train/achieved_gflops";
+
     public Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
     {
         var spec = trial.Payload.Deserialize<TrainingTrial>(TrainingTrial.Json)
@@ -47,6 +53,9 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
         reporter.Metric(result.Steps, "test/error", result.TestError);
         reporter.Metric(result.Steps, "test/loss", result.TestLoss);
         foreach (var (shots, error) in result.FewShotError) reporter.Metric(result.Steps, $"fewshot/{shots}", error);
+        // How well the trial used the CPU: the sweep's achieved rate is the sum of these FLOPs over its wall time.
+        reporter.Metric(result.Steps, TrainFlopsMetric, result.TrainedFlops);
+        reporter.Metric(result.Steps, AchievedGflopsMetric, result.AchievedGflops);
         return reporter.FlushAsync(cancellationToken);
     }
 

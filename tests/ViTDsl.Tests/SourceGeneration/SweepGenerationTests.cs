@@ -46,7 +46,7 @@ public class SweepGenerationTests
         var derived = Assert.Single(GeneratorHarness.Sweeps(GeneratorHarness.CompileAndLoad(Source)));
         // Independently: three forward passes per image, steps × batch images, the longest trial on this machine.
         var longest = derived.Trials.Max(t => 3 * t.Facts.ForwardGflops * 1e9 * t.Declaration.Steps * t.Declaration.Data.Batch
-                                              / SweepFacts.Machine.SustainedFlopsPerSecond);
+                                              / SweepFacts.Machine(t.Declaration.Precision).SustainedFlopsPerSecond);
         Assert.Equal(300 + 10 * longest, derived.Facts.TrialTimeLimitSeconds, 6);
 
         var declared = Source.Replace("public static Sweep Study => Sweep.From(Baseline)", "public static Sweep Study => (Sweep.From(Baseline)")
