@@ -41,6 +41,6 @@ public static class MatrixProducts
         using var product = Dense(x, layer.weight!, null, precision);
         if (layer.bias is null) return product.to(ScalarType.Float32);
         using var wide = product.to(ScalarType.Float32);
-        return wide + layer.bias;
+        return wide.add(layer.bias, Scalars.One); // a + b without an unowned Scalar (see Scalars)
     }
 }
