@@ -44,7 +44,7 @@ public sealed class GlibcxxCompatPatch : Task
         catch (Exception e)
         {
             Log.LogError($"Could not patch {LibraryPath} for this machine's libstdc++ ({e.Message}). " +
-                         "Install libstdc++ from GCC 13 or newer, or see shared/ENVIRONMENT.md.");
+                         "Install libstdc++ from GCC 13 or newer (README: the build section says what this patch does).");
             return false;
         }
     }

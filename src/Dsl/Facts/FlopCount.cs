@@ -2,7 +2,7 @@ namespace ViTDsl;
 
 /// <summary>
 /// Forward-pass FLOPs of a <see cref="Vit"/> per image, counted as 2 × multiply-accumulates of the matrix products
-/// (the paper's convention, REFERENCE.md §1). Unlike the paper's table, which always assumes a [class] token, this
+/// (the paper's convention, docs/reference.md §1). Unlike the paper's table, which always assumes a [class] token, this
 /// counts the model as declared: T = N tokens with GAP or MAP, plus the MAP head's own attention and MLP.
 /// </summary>
 public static class FlopCount

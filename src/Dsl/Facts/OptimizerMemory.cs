@@ -4,7 +4,7 @@ using System.Linq;
 namespace ViTDsl;
 
 /// <summary>
-/// Bytes of optimizer state, by formula over parameter shapes (REFERENCE.md §4): Adam 8 B/param (6 with a bfloat16
+/// Bytes of optimizer state, by formula over parameter shapes (docs/reference.md §4): Adam 8 B/param (6 with a bfloat16
 /// first moment); modified Adafactor 2 B/param of bfloat16 momentum plus float32 factored statistics (row + column
 /// for factored tensors, a full float32 second moment for the rest; factoring is decided on big_vision's shape of
 /// each parameter, <see cref="ParameterShape.BigVisionDims"/>); SGD 2 B/param of bfloat16 momentum. The runtime

@@ -1,7 +1,7 @@
 namespace ViTDsl;
 
 /// <summary>
-/// Parameter counts of a <see cref="Vit"/>, layer by layer (REFERENCE.md §1). The generator emits these as plan
+/// Parameter counts of a <see cref="Vit"/>, layer by layer (docs/reference.md §1). The generator emits these as plan
 /// constants and tests compare them with the generated module's real parameters, so this is the one formula.
 /// </summary>
 public static class ParameterCount

@@ -4,7 +4,7 @@ using System.Linq;
 namespace ViTDsl;
 
 /// <summary>
-/// How big_vision holds a parameter that TorchSharp stores differently (REFERENCE.md §2). The torch tensor, viewed
+/// How big_vision holds a parameter that TorchSharp stores differently (docs/reference.md §2). The torch tensor, viewed
 /// as <see cref="View"/> (a reshape of its contiguous storage) and then permuted by <see cref="Permutation"/>, is
 /// big_vision's array: both steps are views, so an optimizer can work on big_vision's shape without copying.
 /// Big_vision's shape matters because optax's Adafactor decides which axes to factor from it: a q/k/v kernel is

@@ -32,7 +32,7 @@ public sealed record ParameterShape(string Name, ValueList<long> Dims)
 
 /// <summary>
 /// Every parameter tensor of a <see cref="Vit"/> as the generated TorchSharp module holds it, with big_vision's
-/// shape for each (REFERENCE.md §2: stem (p, p, C, D); position (1, T, D); q/k/v (D, h, D/h) with biases (h, D/h);
+/// shape for each (docs/reference.md §2: stem (p, p, C, D); position (1, T, D); q/k/v (D, h, D/h) with biases (h, D/h);
 /// out (h, D/h, D); MLP (D, M), (M, D); probe (1, 1, D); head (D, K)), so that facts that depend on tensor shapes
 /// (Adafactor's factored statistics, decay groups) are computed before any model exists.
 /// The field layout the generator emits: <c>stem</c> (PatchEmbedding: <c>projection</c> conv), <c>position</c>

@@ -8,7 +8,7 @@ namespace ViTDsl;
 /// sum: gradient buffers persist between steps (zeroed, not freed), so from the second step on the forward pass
 /// builds its activations on top of all the model states.
 /// </summary>
-/// <param name="WeightBytes">Float32 parameters: 4 B each (REFERENCE.md §9; paper §3.4: ViT-G ≈ 2B params ≈ 8 GiB).</param>
+/// <param name="WeightBytes">Float32 parameters: 4 B each (docs/reference.md §9; paper §3.4: ViT-G ≈ 2B params ≈ 8 GiB).</param>
 /// <param name="GradientBytes">Float32 gradients: 4 B per parameter.</param>
 /// <param name="OptimizerStateBytes">Exact optimizer state on big_vision's shapes (<see cref="OptimizerMemory"/>).</param>
 /// <param name="ActivationBytes">Tensors alive at the end of the forward pass (<see cref="ActivationMemory"/>).</param>

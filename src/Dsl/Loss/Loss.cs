@@ -2,7 +2,7 @@ namespace ViTDsl;
 
 /// <summary>
 /// The training loss. A closed union: softmax cross-entropy (one label per image) or the paper's multi-label
-/// sigmoid cross-entropy (JFT-3B, REFERENCE.md §6), which also works for single-label data with one-hot targets.
+/// sigmoid cross-entropy (JFT-3B, docs/reference.md §6), which also works for single-label data with one-hot targets.
 /// </summary>
 public abstract record Loss
 {

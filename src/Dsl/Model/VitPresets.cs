@@ -4,7 +4,7 @@ using System.Linq;
 
 namespace ViTDsl;
 
-// The paper's Table 2 shapes and big_vision's `decode_variant` (REFERENCE.md §1). Method names are the paper's
+// The paper's Table 2 shapes and big_vision's `decode_variant` (docs/reference.md §1). Method names are the paper's
 // names, case included: `s` (small, 6 layers) and `S` differ, as do `g` (giant) and `G` (Giant).
 public sealed partial record Vit
 {

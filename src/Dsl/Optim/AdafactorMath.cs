@@ -5,7 +5,7 @@ using System.Linq;
 namespace ViTDsl;
 
 /// <summary>
-/// The two formulas of the modified Adafactor that both the runtime and the memory facts need (REFERENCE.md §4):
+/// The two formulas of the modified Adafactor that both the runtime and the memory facts need (docs/reference.md §4):
 /// the β2 schedule and the rule choosing which axes of a tensor get factored statistics.
 /// </summary>
 public static class AdafactorMath

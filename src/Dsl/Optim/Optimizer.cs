@@ -1,7 +1,7 @@
 namespace ViTDsl;
 
 /// <summary>
-/// The per-tensor gradient transformation u(g) of the update chain (REFERENCE.md §4). A closed union: Adam, the
+/// The per-tensor gradient transformation u(g) of the update chain (docs/reference.md §4). A closed union: Adam, the
 /// paper's modified Adafactor, or SGD with momentum. Learning rate, weight decay, clipping and schedule are
 /// separate fields of <see cref="Experiment"/>, because big_vision chains them around any optimizer:
 /// clip → optimizer → × lr → + decoupled decay → × schedule.

@@ -1,6 +1,6 @@
 namespace ViTDsl;
 
-/// <summary>Which weight decay a parameter tensor receives (REFERENCE.md §3).</summary>
+/// <summary>Which weight decay a parameter tensor receives (docs/reference.md §3).</summary>
 public enum ParameterGroup
 {
     /// <summary>The classifier's kernel (<c>head.weight</c>): the strong head decay.</summary>

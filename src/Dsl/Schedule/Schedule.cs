@@ -6,7 +6,7 @@ namespace ViTDsl;
 /// A learning-rate schedule as a value: linear warmup, a decay, and a linear cooldown, composed F#-style in time
 /// order, e.g. <c>Schedule.Warmup(10_000) &gt;&gt; Schedule.Rsqrt(timescale: 10_000) &gt;&gt; Schedule.Cooldown(50_000)</c>
 /// (the paper's recipe). <see cref="Multiplier"/> is the factor applied to the base learning rate and to the
-/// decoupled weight decay (REFERENCE.md §3, §5), with exactly big_vision's formula.
+/// decoupled weight decay (docs/reference.md §3, §5), with exactly big_vision's formula.
 /// </summary>
 /// <param name="WarmupSteps">Steps of linear warmup from 0 (0: none).</param>
 /// <param name="Decay">The main phase.</param>
@@ -32,7 +32,7 @@ public sealed record Schedule(long WarmupSteps, Decay Decay, long CooldownSteps)
     public static Schedule Cooldown(long steps) => new(0, new Decay.Constant(), steps);
 
     /// <summary>
-    /// The paper's recipe (REFERENCE.md §6): warmup 10k, rsqrt with timescale 10k, cooldown 50k.
+    /// The paper's recipe (docs/reference.md §6): warmup 10k, rsqrt with timescale 10k, cooldown 50k.
     /// </summary>
     public static Schedule Paper { get; } = Warmup(10_000) >> Rsqrt(timescale: 10_000) >> Cooldown(50_000);
 

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
-/// How a scaling law is fitted (REFERENCE.md §8, after Chinchilla's Approach 3 and Besiroglu et al.'s replication):
+/// How a scaling law is fitted (docs/reference.md §8, after Chinchilla's Approach 3 and Besiroglu et al.'s replication):
 /// Huber loss on log residuals, a grid of starts, tight tolerances and a final-gradient check.
 /// </summary>
 public sealed record FitOptions

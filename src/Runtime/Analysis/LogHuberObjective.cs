@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
-/// The fitting objective of REFERENCE.md §8: the summed Huber loss of log-space residuals
+/// The fitting objective of docs/reference.md §8: the summed Huber loss of log-space residuals
 /// r = log E_pred − log E_obs. Log residuals weigh a 1% miss the same at 50% error and at 5% error, and Huber's
 /// linear tails keep one bad run from dragging the fit. Summed, not averaged, so tolerances do not shrink with n.
 /// </summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Eval;
 
 /// <summary>
-/// Few-shot linear evaluation of frozen features (REFERENCE.md §7): for each shot count and seed, sample k examples
+/// Few-shot linear evaluation of frozen features (docs/reference.md §7): for each shot count and seed, sample k examples
 /// per class from the training pool, fit a <see cref="RidgeProbe"/>, and score it on the test set.
 /// </summary>
 public static class FewShotEvaluator

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Eval;
 
 /// <summary>
-/// How few-shot linear evaluation is run (REFERENCE.md §7): shots per class, seeds, and the ridge λ. The defaults
+/// How few-shot linear evaluation is run (docs/reference.md §7): shots per class, seeds, and the ridge λ. The defaults
 /// are the paper's; <see cref="LambdaGrid"/> turns on λ selection on held-out training examples.
 /// </summary>
 public sealed record FewShotSettings

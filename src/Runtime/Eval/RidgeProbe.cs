@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Eval;
 
 /// <summary>
 /// A linear probe fitted in closed form on frozen features, exactly as big_vision's <c>fewshot_lsr</c>
-/// (REFERENCE.md §7): features whitened with the training mean and std (+1e-5), a constant feature 100 appended as
+/// (docs/reference.md §7): features whitened with the training mean and std (+1e-5), a constant feature 100 appended as
 /// an almost unregularised bias (its penalty is λ/100²), targets 2·onehot − 1, ridge weights, argmax prediction.
 /// </summary>
 public sealed class RidgeProbe : IDisposable

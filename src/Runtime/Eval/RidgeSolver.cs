@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Eval;
 
 /// <summary>
 /// Closed-form ridge regression W = (XᵀX + λI)⁻¹XᵀY, or its dual Xᵀ(XXᵀ + λI)⁻¹Y when there are more features than
-/// examples (REFERENCE.md §7). Both are the same matrix; the dual solves an N×N system instead of a D×D one, which is
+/// examples (docs/reference.md §7). Both are the same matrix; the dual solves an N×N system instead of a D×D one, which is
 /// what makes 1-shot probes on 1664-wide ViT-G features cheap.
 /// </summary>
 public static class RidgeSolver

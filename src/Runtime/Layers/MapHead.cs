@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Layers;
 
 /// <summary>
-/// Multihead attention pooling (big_vision MAPHead, REFERENCE.md §2): a learned probe queries the encoder output;
+/// Multihead attention pooling (big_vision MAPHead, docs/reference.md §2): a learned probe queries the encoder output;
 /// no residual around the attention; then x + MLP(LN(x)); the probe's output is the representation. Its products run
 /// in the model's precision; the representation it returns is float32.
 /// </summary>

@@ -35,7 +35,7 @@ public abstract class VitModule(string name, Precision precision = Precision.Fp3
     public long CountParameters() => parameters().Sum(p => p.numel());
 
     /// <summary>
-    /// The weight-decay groups of this model's parameters (REFERENCE §3): the classifier kernel `head.weight`
+    /// The weight-decay groups of this model's parameters (docs/reference.md §3): the classifier kernel `head.weight`
     /// decays as head, every other kernel as body, biases, norms, embeddings, probe and class token not at all;
     /// each with big_vision's layout (what Adafactor factors).
     /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Optim;
 
 /// <summary>
-/// big_vision's whole update chain (REFERENCE.md §4, <c>optax.make</c>): global-norm clipping → optimizer → × base
+/// big_vision's whole update chain (docs/reference.md §4, <c>optax.make</c>): global-norm clipping → optimizer → × base
 /// learning rate → + decoupled weight decay (head/body/none) → × schedule value, then θ ← θ + Δ, i.e.
 /// θ ← θ − s(t)·(lr·u(g) + wd·θ). The decay is multiplied by the schedule but not by the learning rate again
 /// (unlike torch's AdamW). The schedule value s(t) is a dimensionless factor passed to each <see cref="Step"/>.

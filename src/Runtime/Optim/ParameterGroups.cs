@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Optim;
 public sealed record NamedParameter(string Name, Parameter Value, ParameterGroup Group, ParameterLayout? Layout = null);
 
 /// <summary>
-/// A module's trainable parameters split by weight decay (REFERENCE.md §3): the classifier kernel, the body
+/// A module's trainable parameters split by weight decay (docs/reference.md §3): the classifier kernel, the body
 /// kernels, and everything that does not decay. The split is <see cref="DecayRule"/>, the same rule the Dsl's facts use.
 /// </summary>
 public sealed class ParameterGroups

@@ -2,7 +2,7 @@ using ViTDsl.Runtime.Analysis;
 
 namespace ViTDsl.Tests.Analysis;
 
-/// <summary>Points sampled from the curves reported for the paper (REFERENCE.md §8) fit back to those constants.</summary>
+/// <summary>Points sampled from the curves reported for the paper (docs/reference.md §8) fit back to those constants.</summary>
 public class PaperCurveFitTests
 {
     // Compute spans 1e-3 … 1e4 core-days: the shift d (0.01, 0.52) only shows where C is comparable to it, so the

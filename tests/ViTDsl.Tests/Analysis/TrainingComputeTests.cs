@@ -5,7 +5,7 @@ public class TrainingComputeTests
     [Fact]
     public void Training_compute_is_three_forward_passes_per_image_seen()
     {
-        // REFERENCE.md Table 2: B/16 at 224² is 35.1 forward GFLOPs with a [class] token; training ≈ 3× forward.
+        // docs/reference.md §1 (Table 2): B/16 at 224² is 35.1 forward GFLOPs with a [class] token; training ≈ 3× forward.
         var model = Vit.B(16) with { Pool = new Pool.Token() };
         var compute = TrainingCompute.Of(model, imagesSeen: 1_000_000);
         Assert.Equal(3 * 35.1e9 * 1e6, compute.Flops, 0.01 * 3 * 35.1e9 * 1e6);

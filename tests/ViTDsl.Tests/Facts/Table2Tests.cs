@@ -3,7 +3,7 @@ using ViTDsl.Runtime.Models;
 
 namespace ViTDsl.Tests.Facts;
 
-// Oracle: the paper's Table 2 (REFERENCE.md §1), typed in from the paper, and timm's published totals.
+// Oracle: the paper's Table 2 (docs/reference.md §1), typed in from the paper, and timm's published totals.
 public class Table2Tests
 {
     // name, Mio. params (trunk), GFLOPs at 224 px, as printed in the paper.

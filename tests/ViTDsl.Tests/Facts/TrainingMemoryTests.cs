@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace ViTDsl.Tests.Facts;
 
-// Oracles: the paper's memory arithmetic (§3.4, REFERENCE.md §4 and §9), the module's real parameters, and the
+// Oracles: the paper's memory arithmetic (§3.4, docs/reference.md §4 and §9), the module's real parameters, and the
 // properties any activation count must have. The formula is checked against measured peaks in TrainingMemoryMeasuredTests.
 public class TrainingMemoryTests
 {
@@ -112,7 +112,7 @@ public class TrainingMemoryTests
     [Fact]
     public void The_batch_is_split_over_the_devices_and_the_plan_carries_the_memory()
     {
-        // The paper's ViT-g recipe: 16,384 images on 512 TPUv3 cores is 32 per core (REFERENCE.md §6).
+        // The paper's ViT-g recipe: 16,384 images on 512 TPUv3 cores is 32 per core (docs/reference.md §6).
         var e = Jft(Vit.g(14), new Optimizer.Adafactor(), 16_384, Accelerator.TpuV3Core, devices: 512);
         var facts = PlanFacts.Of(e);
         Assert.Equal(32, facts.Memory.BatchPerDevice);

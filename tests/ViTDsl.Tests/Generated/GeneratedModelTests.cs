@@ -34,7 +34,7 @@ public class GeneratedModelTests
         using var pooled = model.Pooled(images);
         Assert.Equal(new long[] { 2, Table2.Vit_s28Plan.Classes }, logits.shape);
         Assert.Equal(new long[] { 2, Table2.Vit_s28Plan.Width }, pooled.shape);
-        // The classifier kernel starts at zero and, under the paper's sigmoid loss, the bias at −10 (REFERENCE §2):
+        // The classifier kernel starts at zero and, under the paper's sigmoid loss, the bias at −10 (docs/reference.md §2):
         // every logit is exactly −10 whatever the image.
         Assert.Equal(-10f, logits.min().item<float>());
         Assert.Equal(-10f, logits.max().item<float>());

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace ViTDsl.Tests.Layers;
 
-// The MAP head against REFERENCE.md §2 written out with plain tensor ops and explicit loops over heads: a learned
+// The MAP head against docs/reference.md §2 written out with plain tensor ops and explicit loops over heads: a learned
 // probe queries the tokens, no residual around the attention, then x + MLP(LN(x)), output the probe's row.
 [Collection(SerialCollection.Name)] // torch's global generator seeds the layers
 public class MapHeadTests

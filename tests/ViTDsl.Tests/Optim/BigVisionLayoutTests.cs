@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace ViTDsl.Tests.Optim;
 
-// Oracle: REFERENCE.md §2 (big_vision's parameter shapes) and §4 (optax factors when the second-largest dim ≥ 32),
+// Oracle: docs/reference.md §2 (big_vision's parameter shapes) and §4 (optax factors when the second-largest dim ≥ 32),
 // with the byte counts derived by hand.
 public class BigVisionLayoutTests
 {

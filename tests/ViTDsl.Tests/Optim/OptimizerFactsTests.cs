@@ -2,7 +2,7 @@ using FsCheck.Xunit;
 
 namespace ViTDsl.Tests.Optim;
 
-// Oracles: REFERENCE.md §3, §4 and §6 (the paper's numbers) and hand-derived values.
+// Oracles: docs/reference.md §3, §4 and §6 (the paper's numbers) and hand-derived values.
 public class OptimizerFactsTests
 {
     [Fact]
@@ -84,7 +84,7 @@ public class OptimizerFactsTests
     [Fact]
     public void Experiment_defaults_are_the_papers_recipe()
     {
-        // REFERENCE.md §6: modified Adafactor (bf16 momentum 0.9, β2 cap 0.999, decay 0.8, factor ≥ 32, eps 1e-30,
+        // docs/reference.md §6: modified Adafactor (bf16 momentum 0.9, β2 cap 0.999, decay 0.8, factor ≥ 32, eps 1e-30,
         // no update clipping), grad clip 1.0, lr 8e-4, weight decay 0.03·lr body and 3.0·lr head.
         var e = new Experiment(Vit.g(14));
         var a = Assert.IsType<Optimizer.Adafactor>(e.Optimizer);

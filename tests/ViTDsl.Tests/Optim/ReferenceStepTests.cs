@@ -8,7 +8,7 @@ namespace ViTDsl.Tests.Optim;
 /// <summary>
 /// Several steps of the whole chain (clip → optimizer → × lr → + decay → × schedule) on a 64×48 matrix (factored),
 /// a vector, a 3-D tensor (factored over its two largest axes), a 31×40 matrix (just below the factoring
-/// threshold) and attention kernels in big_vision's layout (REFERENCE.md §2, §4): a query kernel of 4 heads of
+/// threshold) and attention kernels in big_vision's layout (docs/reference.md §2, §4): a query kernel of 4 heads of
 /// width 16, (64, 4, 16), whose second-largest dim 16 &lt; 32 keeps a full second moment, and query (96, 2, 48) and
 /// output (2, 48, 96) kernels of 2 heads of width 48, factored over D and the head width, per head. Against the
 /// numpy oracle, which transposes to big_vision's shape itself. The first step (β2 = 0) is included.

@@ -1,4 +1,4 @@
-"""Independent numpy oracle for ViTDsl's optimizer chain (REFERENCE.md §3-4, big_vision/optax semantics).
+"""Independent numpy oracle for ViTDsl's optimizer chain (docs/reference.md §3-4, big_vision/optax semantics).
 
 Reads JSON from the file named by its argument, writes JSON to stdout. Computes in float64; state stored in bfloat16 is rounded from float32
 with round-to-nearest-even, as torch and jax do. Input:

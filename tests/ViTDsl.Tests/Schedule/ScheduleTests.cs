@@ -7,7 +7,7 @@ using Schedule = ViTDsl.Schedule;
 
 public class ScheduleTests
 {
-    // The ViT-g recipe (REFERENCE.md §6): lr 8e-4, warmup 10k, rsqrt timescale 10k, cooldown 50k, 1M steps.
+    // The ViT-g recipe (docs/reference.md §6): lr 8e-4, warmup 10k, rsqrt timescale 10k, cooldown 50k, 1M steps.
     private static readonly ViTDsl.Schedule VitG = Schedule.Warmup(10_000) >> Schedule.Rsqrt(timescale: 10_000) >> Schedule.Cooldown(50_000);
     private const double BaseLr = 8e-4;
 
