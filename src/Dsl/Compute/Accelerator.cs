@@ -49,11 +49,14 @@ public sealed record Accelerator(string Name, double PeakFlopsPerSecond)
     /// <summary>This project's CPU with a memory budget, e.g. <c>Accelerator.Cpu(memoryGiB: 8)</c> on an 8 GiB machine.</summary>
     public static Accelerator Cpu(double memoryGiB) => ThisCpuFp32 with { MemoryGiB = memoryGiB };
 
-    /// <summary>This project's 2-core AMD EPYC in fp32 (ENVIRONMENT.md: 2048² matmul at 165–200 GFLOP/s; midpoint).</summary>
-    public static Accelerator ThisCpuFp32 => new("2-core EPYC (fp32)", 182.5e9);
+    /// <summary>
+    /// A 2-core build-time reference CPU in fp32: 2048² matmul measured at 165–200 GFLOP/s on the project's AMD EPYC
+    /// machines (midpoint). Build-time facts use it; `sweep` measures the CPU it runs on (<c>PrecisionRates</c>).
+    /// </summary>
+    public static Accelerator ThisCpuFp32 => new("2-core CPU (fp32)", 182.5e9);
 
-    /// <summary>This project's 2-core AMD EPYC in bf16 (ENVIRONMENT.md: 2048² matmul at 550–770 GFLOP/s; midpoint).</summary>
-    public static Accelerator ThisCpuBf16 => new("2-core EPYC (bf16)", 660e9);
+    /// <summary>The same reference CPU in bf16 with AVX512-BF16: 2048² matmul measured at 550–770 GFLOP/s (midpoint).</summary>
+    public static Accelerator ThisCpuBf16 => new("2-core CPU (bf16)", 660e9);
 
     /// <summary>FLOP/s this device sustains: peak × utilisation.</summary>
     public double SustainedFlopsPerSecond => PeakFlopsPerSecond * Utilization;
