@@ -16,6 +16,12 @@ public static class PrecisionNotice
     {
         var precisions = declared.ToList();
         if (!precisions.Contains(Precision.Bf16) || CpuFeatures.OfThisMachine().HasNativeBf16) return;
-        if (PrecisionRates.Measure().EmulationNotice(precisions) is { } notice) output.WriteLine("note: " + notice);
+        Write(PrecisionRates.Measure(), precisions, output);
+    }
+
+    /// <summary>Writes the notice from rates already measured (the sweep measures them for its estimate).</summary>
+    public static void Write(PrecisionRates rates, IEnumerable<Precision> declared, TextWriter output)
+    {
+        if (rates.EmulationNotice(declared) is { } notice) output.WriteLine("note: " + notice);
     }
 }

@@ -65,7 +65,7 @@ public static class SweepCommand
                                        $"estimated {TimeSpan.FromSeconds(estimate):h\\:mm\\:ss} at the matmul rates measured now " +
                                        $"({TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} at the build-time rates of an idle machine), " +
                                        $"at most {TimeSpan.FromSeconds(trialLimit):h\\:mm\\:ss} per trial; store {Markup.Escape(store.Path)}");
-                if (rates.EmulationNotice(declarations.Select(d => d.Precision)) is { } notice) Console.Out.WriteLine("note: " + notice);
+                PrecisionNotice.Write(rates, declarations.Select(d => d.Precision), Console.Out);
             }
             var succeededBefore = store.Trials(sweep.Name).Where(t => t.Status == TrialStatus.Succeeded).Select(t => t.Name).ToHashSet();
             var clock = System.Diagnostics.Stopwatch.StartNew();

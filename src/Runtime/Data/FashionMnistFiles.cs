@@ -13,9 +13,7 @@ public static class FashionMnistFiles
 
     /// <summary>The folder the files of <paramref name="set"/> are read from.</summary>
     public static string Directory(DataSet.FashionMnist set) =>
-        set.Directory == DataSet.FashionMnistDirectory && Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } overridden
-            ? overridden
-            : set.Directory;
+        DataDirectory.Resolve(set.Directory, DataSet.FashionMnistDirectory, EnvironmentVariable);
 
     /// <summary>The four paths, train images first.</summary>
     public static string[] Paths(DataSet.FashionMnist set) => Names.Select(n => Path.Combine(Directory(set), n)).ToArray();

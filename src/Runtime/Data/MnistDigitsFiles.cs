@@ -14,9 +14,7 @@ public static class MnistDigitsFiles
 
     /// <summary>The folder the digit files of <paramref name="set"/> are read from.</summary>
     public static string Directory(DataSet.MnistDigits set) =>
-        set.Directory == DataSet.MnistDigitsDirectory && Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } overridden
-            ? overridden
-            : set.Directory;
+        DataDirectory.Resolve(set.Directory, DataSet.MnistDigitsDirectory, EnvironmentVariable);
 
     /// <summary>The file of one digit.</summary>
     public static string PathOf(DataSet.MnistDigits set, int digit) => Path.Combine(Directory(set), $"{digit}.json");

@@ -27,7 +27,7 @@ public class FineTuneStartTests : IDisposable
             if (name == "position")
                 Assert.True(parameter.eq(PositionEmbeddingResampler.Resample(weights.Tensors[name], 8, classToken: false)).all().item<bool>());
             else if (name.StartsWith("head."))
-                Assert.Equal([7L], name == "head.bias" ? parameter.shape : [parameter.shape[0]]); // the new task's 7 classes
+                Assert.Equal(7, parameter.shape[0]); // a head for the new task's 7 classes
             else
                 Assert.True(parameter.eq(weights.Tensors[name]).all().item<bool>(), $"{name} was not copied");
         Assert.Equal(0, parameters["head.weight"].abs().max().item<float>()); // a zero-initialised head, not the upstream's

@@ -20,14 +20,20 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    [Fact]
-    public async Task A_runner_killed_mid_sweep_and_run_again_records_what_an_uninterrupted_run_records()
+    /// <summary>The "plain" and "long" trials of the mixed sweep as a runner command line on a store of its own.</summary>
+    private async Task<(string Store, string[] Command)> PlainAndLongSweep(string store, string runs)
     {
         var sweepFile = _folder.File("sweep.json");
         var sweep = MixedSweep.Definition with { Trials = MixedSweep.Definition.Trials.Where(t => t.Name is "plain" or "long").ToList() };
         await File.WriteAllTextAsync(sweepFile, JsonSerializer.Serialize(sweep, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
-        var storePath = _folder.File("killed.db");
-        string[] command = ["run-sweep", "--store", storePath, "--runs", _folder.File("runs"), "--sweep", sweepFile, "--parallel", "2"];
+        var storePath = _folder.File(store);
+        return (storePath, ["run-sweep", "--store", storePath, "--runs", _folder.File(runs), "--sweep", sweepFile, "--parallel", "2"]);
+    }
+
+    [Fact]
+    public async Task A_runner_killed_mid_sweep_and_run_again_records_what_an_uninterrupted_run_records()
+    {
+        var (storePath, command) = await PlainAndLongSweep("killed.db", "runs");
 
         // Run until one trial has succeeded and the long one has a checkpoint but is not done; then SIGKILL.
         var (runner, output) = Start(command);
@@ -87,11 +93,7 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
     [Fact]
     public async Task Twenty_SIGKILLs_of_the_runner_and_its_workers_at_random_moments_leave_the_store_of_an_uninterrupted_run()
     {
-        var sweepFile = _folder.File("sweep.json");
-        var sweep = MixedSweep.Definition with { Trials = MixedSweep.Definition.Trials.Where(t => t.Name is "plain" or "long").ToList() };
-        await File.WriteAllTextAsync(sweepFile, JsonSerializer.Serialize(sweep, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
-        var storePath = _folder.File("killed-20.db");
-        string[] command = ["run-sweep", "--store", storePath, "--runs", _folder.File("runs-20"), "--sweep", sweepFile, "--parallel", "2"];
+        var (storePath, command) = await PlainAndLongSweep("killed-20.db", "runs-20");
         var random = new Random(20); // fixed: a failure replays with the same kill moments
         var moments = new List<int>();
 
