@@ -58,6 +58,27 @@ public sealed record Accelerator(string Name, double PeakFlopsPerSecond)
     /// <summary>The same reference CPU in bf16 with AVX512-BF16: 2048² matmul measured at 550–770 GFLOP/s (midpoint).</summary>
     public static Accelerator ThisCpuBf16 => new("2-core CPU (bf16)", 660e9);
 
+    private static readonly (string Key, System.Func<Accelerator> Make)[] Presets =
+    [
+        ("tpuv3", () => TpuV3Core), ("tpuv4", () => TpuV4Chip), ("a100-40", () => A100_40), ("a100-80", () => A100_80),
+        ("h100", () => H100_80), ("cpu-fp32", () => ThisCpuFp32), ("cpu-bf16", () => ThisCpuBf16),
+    ];
+
+    /// <summary>The short names <see cref="Named"/> accepts, as command lines write them ("tpuv3", "a100-80", …).</summary>
+    public static System.Collections.Generic.IReadOnlyList<string> PresetNames { get; } = System.Array.ConvertAll(Presets, p => p.Key);
+
+    /// <summary>A preset by its short name, case-insensitive; "cpu:GIB" is this CPU with GIB of memory.</summary>
+    public static Accelerator Named(string name)
+    {
+        var key = (name ?? "").Trim().ToLowerInvariant();
+        foreach (var preset in Presets)
+            if (preset.Key == key) return preset.Make();
+        if (key.StartsWith("cpu:", System.StringComparison.Ordinal) &&
+            double.TryParse(key[4..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var gib) && gib > 0)
+            return Cpu(gib) with { Name = $"CPU {gib:0.##} GiB" };
+        throw new System.ArgumentException($"'{name}' is not a device; use one of {string.Join(", ", PresetNames)} or cpu:GIB (e.g. cpu:64).", nameof(name));
+    }
+
     /// <summary>FLOP/s this device sustains: peak × utilisation.</summary>
     public double SustainedFlopsPerSecond => PeakFlopsPerSecond * Utilization;
 }

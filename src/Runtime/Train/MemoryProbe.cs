@@ -40,7 +40,8 @@ public static class MemoryProbe
         return new(baseline, Status("VmHWM"));
     }
 
-    private static void Step(Experiment experiment, VitModule model, OptimizerChain chain, int batch)
+    /// <summary>One training step on random images and labels: forward, loss, backward, update.</summary>
+    internal static void Step(Experiment experiment, VitModule model, OptimizerChain chain, int batch)
     {
         var m = experiment.Model;
         using var scope = NewDisposeScope();

@@ -1,0 +1,33 @@
+namespace ViTDsl.Runtime.Probe;
+
+/// <summary>The largest batch per device that trains a shape on one device (0: not even one image fits).</summary>
+public sealed record DeviceBatch(string Device, double MemoryGiB, int LargestBatch);
+
+/// <summary>
+/// What the build knows about one shape of the shape study, from the same formulas the generator uses
+/// (<see cref="ParameterCount"/>, <see cref="FlopCount"/>, <see cref="TrainingMemory"/>): its size, its cost per
+/// image, its training memory at the studied batch per device, and the largest batch each device holds.
+/// </summary>
+public sealed record ShapeFacts(
+    string Name, Vit Model, long Parameters, double ForwardGflopsPerImage, TrainingMemory Memory, IReadOnlyList<DeviceBatch> Devices)
+{
+    /// <summary>
+    /// Facts of <paramref name="shape"/> trained with <paramref name="optimizer"/> at <paramref name="batchPerDevice"/>
+    /// images per device in <paramref name="precision"/> (bf16 halves the activations, not the float32 states).
+    /// </summary>
+    public static ShapeFacts Of(ProbeShape shape, Optimizer optimizer, int batchPerDevice, Precision precision, IReadOnlyList<Accelerator> devices)
+    {
+        var experiment = ExperimentOf(shape.Model, optimizer, batchPerDevice);
+        var elementBytes = precision.BytesPerElement();
+        return new(shape.Name, shape.Model, ParameterCount.Total(shape.Model), FlopCount.ForwardGflops(shape.Model),
+            TrainingMemory.Of(experiment, elementBytes),
+            devices.Select(d => new DeviceBatch(d.Name, d.MemoryGiB, TrainingMemory.LargestBatchPerDevice(experiment, d, elementBytes))).ToList());
+    }
+
+    /// <summary>The one-device training experiment the study plans and measures for a shape.</summary>
+    public static Experiment ExperimentOf(Vit model, Optimizer optimizer, int batchPerDevice) => new(model)
+    {
+        Optimizer = optimizer,
+        Data = new ViTDsl.Data(new DataSet.FashionMnist()) { Batch = batchPerDevice },
+    };
+}
