@@ -22,6 +22,9 @@ namespace ViTDsl;
 public static class ActivationMemory
 {
     /// <summary>Activation bytes of a step over <paramref name="batch"/> images.</summary>
+    /// <param name="m">The model.</param>
+    /// <param name="loss">The loss, whose integer targets are kept for the backward pass.</param>
+    /// <param name="batch">Images per step on one device.</param>
     /// <param name="elementBytes">Bytes per activation element: 4 in float32, 2 in bfloat16.</param>
     public static long Bytes(Vit m, Loss loss, int batch, int elementBytes = TrainingMemory.Float32Bytes) =>
         (long)batch * (PerImageElements(m, loss) * elementBytes + PerImageLossIndexBytes(m, loss)) + FixedElements(m) * elementBytes;

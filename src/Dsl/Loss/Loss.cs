@@ -13,7 +13,7 @@ public abstract record Loss
 
     /// <summary>
     /// Independent sigmoid cross-entropy per class, summed over classes and averaged over the batch (big_vision's
-    /// <c>sigmoid_xent</c>); the classifier bias starts at −10 (<see cref="LossSemantics.HeadBiasInit"/>).
+    /// <c>sigmoid_xent</c>); the classifier bias starts at −10 (<see cref="LossSemantics.HeadBiasInit(Loss)"/>).
     /// </summary>
     public sealed record Sigmoid : Loss;
 

@@ -4,6 +4,7 @@ using ViTDsl.Tests.Store;
 namespace ViTDsl.Tests.Cli;
 
 // build/prerequisites.sh, which the test and experiments projects' builds run: silent and idempotent when all is there.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // the prerequisites step is a Linux shell script
 public class PrerequisitesTests : IDisposable
 {
     private static readonly string Script = Path.Combine(RepositoryRoot(), "build", "prerequisites.sh");
