@@ -19,10 +19,15 @@ public sealed class GlibcxxCompatPatch : Task
     [Required] public string LibraryPath { get; set; } = "";
     public string SystemLibStdCxx { get; set; } = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
 
+    /// <summary>Patch whatever this machine's libstdc++ provides: for output that runs elsewhere (a publish folder, a
+    /// .NET tool). Harmless where GCC 13's libstdc++ is present: &lt;iostream&gt; only references the symbol, as a
+    /// version marker, and never calls it; that libstdc++ initialises its streams itself.</summary>
+    public bool ForAnyMachine { get; set; }
+
     public override bool Execute()
     {
         if (!File.Exists(LibraryPath)) return true;
-        if (!File.Exists(SystemLibStdCxx) || Contains(File.ReadAllBytes(SystemLibStdCxx), MissingVersion))
+        if (!ForAnyMachine && (!File.Exists(SystemLibStdCxx) || Contains(File.ReadAllBytes(SystemLibStdCxx), MissingVersion)))
         {
             Log.LogMessage(MessageImportance.Low, $"libstdc++ provides {MissingVersion}; {LibraryPath} needs no patch.");
             return true;
@@ -35,8 +40,9 @@ public sealed class GlibcxxCompatPatch : Task
             {
                 var temp = LibraryPath + ".patching";
                 File.WriteAllBytes(temp, elf);
-                File.Copy(temp, LibraryPath, overwrite: true);
-                File.Delete(temp);
+                // A new file in place of the old one, never a write into it: the copy may be a hard link to the NuGet cache.
+                File.Delete(LibraryPath);
+                File.Move(temp, LibraryPath);
                 Log.LogMessage(MessageImportance.High, $"Patched {LibraryPath}: {MissingVersion} made weak and its symbol rebound ({patched} edits).");
             }
             return true;

@@ -1,5 +1,4 @@
-using ViTDsl.Experiments.Cli;
 using ViTDsl.Generated;
 
-// The ViTDsl command line. Every declared experiment in this assembly reaches it through the generated catalog.
-return CliApp.Run(CliApp.Root(ExperimentCatalog.All, ExperimentCatalog.Sweeps), args);
+// The ViTDsl command line for this repository's declarations (Paper, Fashion): the CLI itself lives in src/Cli.
+return ViTDsl.Cli.Run(args, ExperimentCatalog.All, ExperimentCatalog.Sweeps);

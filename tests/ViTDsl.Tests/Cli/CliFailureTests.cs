@@ -7,7 +7,7 @@ namespace ViTDsl.Tests.Cli;
 // error that names the problem and the fix, and leaves what was recorded as it was.
 public class CliFailureTests : IDisposable
 {
-    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Cli.CliApp).Assembly.Location;
+    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Paper.Table2).Assembly.Location; // vitdsl.dll: this repository's CLI
     private readonly TempFolder dir = new();
 
     [Fact]

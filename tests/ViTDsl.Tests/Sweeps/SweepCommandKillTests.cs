@@ -9,7 +9,7 @@ namespace ViTDsl.Tests.Sweeps;
 public class SweepCommandKillTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("vitdsl-sweep-kill-").FullName;
-    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Cli.SweepCommand).Assembly.Location;
+    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Paper.Table2).Assembly.Location; // vitdsl.dll: this repository's CLI
 
     [Fact]
     public void Killing_the_sweep_and_running_it_again_leaves_the_store_of_an_uninterrupted_sweep()
