@@ -10,7 +10,7 @@ namespace ViTDsl.Tests.Cli;
 // process whose peak step memory matches the plan.
 public class ProbeCommandTests : IDisposable
 {
-    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Cli.CliApp).Assembly.Location;
+    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Paper.Table2).Assembly.Location; // vitdsl.dll: this repository's CLI
     private readonly TempFolder dir = new();
 
     [Fact]
