@@ -17,7 +17,7 @@ namespace ViTDsl.Generators.Evaluation;
 /// declarations, static readonly fields and single-expression helper methods of the compilation are inlined; anything
 /// else becomes a node that reports why it cannot be evaluated, if evaluation reaches it.
 /// </summary>
-internal sealed class DeclarationLowering(Compilation compilation, CancellationToken cancellation)
+internal sealed class DeclarationLowering(Compilation compilation, Dictionary<SyntaxTree, SemanticModel> models, CancellationToken cancellation)
 {
     private readonly List<LocationInfo> sites = [];
     // Declarations and helper methods being inlined, so recursion is caught instead of looping.
@@ -26,13 +26,21 @@ internal sealed class DeclarationLowering(Compilation compilation, CancellationT
     private int scopes;
 
     /// <summary>Lowers one declaration's expression; site 0 is the expression itself.</summary>
-    public static LoweredDeclaration Lower(Compilation compilation, ExpressionSyntax expression, CancellationToken cancellation)
+    /// <param name="models">Semantic models by tree, shared by the declarations of a class: a model caches what it has bound.</param>
+    public static LoweredDeclaration Lower(Compilation compilation, Dictionary<SyntaxTree, SemanticModel> models, ExpressionSyntax expression, CancellationToken cancellation)
     {
-        var lowering = new DeclarationLowering(compilation, cancellation);
+        var lowering = new DeclarationLowering(compilation, models, cancellation);
         lowering.Site(expression);
-        var operation = compilation.GetSemanticModel(expression.SyntaxTree).GetOperation(expression, cancellation);
+        var operation = lowering.OperationOf(expression);
         var root = operation is null ? new IrInvalid(0) : lowering.Lower(operation);
         return new LoweredDeclaration(root, lowering.sites.ToEquatableArray(), operation is null ? default : MemberSites(operation));
+    }
+
+    private IOperation? OperationOf(ExpressionSyntax expression)
+    {
+        if (!models.TryGetValue(expression.SyntaxTree, out var model))
+            models[expression.SyntaxTree] = model = compilation.GetSemanticModel(expression.SyntaxTree);
+        return model.GetOperation(expression, cancellation);
     }
 
     private int Site(SyntaxNode node)
@@ -141,7 +149,7 @@ internal sealed class DeclarationLowering(Compilation compilation, CancellationT
             var scope = ++scopes;
             parameters = new(SymbolEqualityComparer.Default);
             var bindings = method.Parameters.Select((p, i) => new IrBinding(parameters[p] = $"{p.Name}#{scope}", values[i])).ToEquatableArray();
-            var operation = compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellation) ?? throw new InvalidCodeException();
+            var operation = OperationOf(body) ?? throw new InvalidCodeException();
             return new IrLet(site, bindings, Lower(operation));
         }
         finally
@@ -195,7 +203,7 @@ internal sealed class DeclarationLowering(Compilation compilation, CancellationT
         try
         {
             parameters = new(SymbolEqualityComparer.Default);
-            var operation = compilation.GetSemanticModel(expression.SyntaxTree).GetOperation(expression, cancellation) ?? throw new InvalidCodeException();
+            var operation = OperationOf(expression) ?? throw new InvalidCodeException();
             return Lower(operation);
         }
         finally

@@ -27,6 +27,7 @@ internal static class ExperimentClassReader
         var diagnostics = new List<DiagnosticInfo>();
         var declarations = new List<DeclarationSource>();
         var compilation = context.SemanticModel.Compilation;
+        var models = new Dictionary<SyntaxTree, SemanticModel> { [context.SemanticModel.SyntaxTree] = context.SemanticModel };
         var experimentType = compilation.GetTypeByMetadataName(typeof(Experiment).FullName!);
         var sweepType = compilation.GetTypeByMetadataName(typeof(Sweep).FullName!);
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
@@ -44,7 +45,7 @@ internal static class ExperimentClassReader
                 diagnostics.Add(new DiagnosticInfo(Diagnostics.NotAnExpression.Id, property.Name, "", identifier));
                 continue;
             }
-            var lowered = DeclarationLowering.Lower(compilation, expression, cancellation);
+            var lowered = DeclarationLowering.Lower(compilation, models, expression, cancellation);
             declarations.Add(new DeclarationSource(new DeclarationKey(ns, type.Name, property.Name), isSweep,
                 property.DeclaredAccessibility == Accessibility.Public, identifier, lowered));
         }
