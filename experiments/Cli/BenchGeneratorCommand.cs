@@ -35,8 +35,9 @@ public static partial class BenchCommands
                 foreach (var (label, g) in generators)
                 {
                     var files = GeneratorBench.GeneratedLines(g, folder);
-                    writer.WriteLine($"{label}: {files.Sum(f => f.Lines)} generated lines in {files.Count} files");
-                    foreach (var (name, count) in files) writer.WriteLine($"  {count,7}  {name}");
+                    writer.WriteLine($"{label}: {files.Sum(f => f.Lines)} generated lines, {files.Sum(f => f.Characters)} characters, " +
+                                     $"longest line {files.Max(f => f.Longest)} characters, in {files.Count} files");
+                    foreach (var f in files) writer.WriteLine($"  {f.Lines,7} lines {f.Characters,9} chars  {f.Name}");
                 }
                 return;
             }
@@ -44,11 +45,13 @@ public static partial class BenchCommands
                 .Concat(Counts(parsed.GetValue(trials)!).Select(t => (100, t))).ToList();
             writer.WriteLine($"{"declarations",12} {"trials",7} {"generator",9} {"first build cpu ms",19} {"unrelated edit cpu ms",22} {"one edited cpu ms",18}");
             var results = new Dictionary<(int, int, string), GeneratorTimes>();
-            foreach (var (_, g) in generators) GeneratorBench.Measure(g, 10, 8, 1); // warm-up: JIT and first-use costs out of the numbers
+            // Warm-up: JIT compilation (and its re-compilation of hot code) out of the numbers.
+            foreach (var (_, g) in generators) GeneratorBench.Measure(g, 100, 100, 3);
             foreach (var (n, t) in cases)
                 foreach (var (label, g) in generators)
                 {
                     var times = GeneratorBench.Measure(g, n, t, parsed.GetValue(rounds));
+                    GC.Collect(); // the next case starts without this one's garbage
                     results[(n, t, label)] = times;
                     writer.WriteLine($"{I(n),12} {I(t),7} {label,9} {Ms(times.First),19} {Ms(times.UnrelatedEdit),22} {Ms(times.OneEdited),18}");
                 }
@@ -147,15 +150,17 @@ public static class GeneratorBench
         return new GeneratorTimes(Median(first), Median(unrelated), Median(one));
     }
 
-    /// <summary>Lines of generated code for the [Experiments] files under a folder (each file name with its count).</summary>
-    public static IReadOnlyList<(string Name, int Lines)> GeneratedLines(IIncrementalGenerator generator, string folder)
+    /// <summary>Generated code for the [Experiments] files under a folder: each file's lines, characters and longest line.</summary>
+    public static IReadOnlyList<(string Name, int Lines, int Characters, int Longest)> GeneratedLines(IIncrementalGenerator generator, string folder)
     {
         var sources = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Where(f => File.ReadAllText(f).Contains("[Experiments]", StringComparison.Ordinal)).Select(File.ReadAllText).ToArray();
         var driver = CSharpGeneratorDriver.Create([generator.AsSourceGenerator()], parseOptions: Parse).RunGenerators(Compile(sources));
         return driver.GetRunResult().GeneratedTrees
-            .Select(t => (Path.GetFileName(t.FilePath), t.GetText().Lines.Count)).OrderBy(f => f.Item1, StringComparer.Ordinal).ToList();
+            .Select(t => t.GetText())
+            .Zip(driver.GetRunResult().GeneratedTrees, (text, tree) => (Path.GetFileName(tree.FilePath), text.Lines.Count, text.Length, text.Lines.Max(l => l.Span.Length)))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal).ToList();
     }
 
     private static CSharpCompilation Compile(params string[] sources) => CSharpCompilation.Create("Bench",

@@ -25,6 +25,32 @@ public static class SourceText
     /// </summary>
     public static string Pretty(object? value) => Write(value, pretty: true, indent: 0);
 
+    /// <summary>
+    /// <paramref name="value"/> as <c>baseline with { … }</c> naming only the members that differ from
+    /// <paramref name="baseline"/> (nested records the same way, e.g. <c>Model = Baseline.Model with { Width = 64 }</c>),
+    /// laid out as <see cref="Pretty"/>: a sweep's trials printed against its baseline.
+    /// </summary>
+    /// <param name="baselineExpression">C# that evaluates to <paramref name="baseline"/> where the text is used.</param>
+    public static string PrettyChanges(string baselineExpression, object? baseline, object? value) => Changes(baselineExpression, baseline, value, 0);
+
+    private static string Changes(string expression, object? baseline, object? value, int indent)
+    {
+        if (Equals(baseline, value)) return expression;
+        if (baseline is null || value is null || baseline.GetType() != value.GetType()
+            || IsValueList(value.GetType()) || value.GetType().GetMethod("<Clone>$") is null)
+            return Write(value, pretty: true, indent);
+        var changes = value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is { IsPublic: true } && !Equals(p.GetValue(baseline), p.GetValue(value)))
+            .OrderBy(p => p.MetadataToken)
+            .Select(p => $"{p.Name} = {Changes($"{expression}.{p.Name}", p.GetValue(baseline), p.GetValue(value), indent + 1)}")
+            .ToList();
+        var flat = $"{expression} with {{ {string.Join(", ", changes)} }}";
+        if (indent * 4 + flat.Length <= LineWidth && flat.IndexOf('\n') < 0) return flat;
+        var outer = new string(' ', indent * 4);
+        var inner = new string(' ', indent * 4 + 4);
+        return $"{expression} with\n{outer}{{\n{string.Concat(changes.Select(c => inner + c + ",\n"))}{outer}}}";
+    }
+
     private static string Write(object? value, bool pretty, int indent) => value switch
     {
         null => "null",

@@ -54,7 +54,8 @@ internal static class PlanEmitter
         public const int BatchPerDevice = {{I(f.Memory.BatchPerDevice)}}, LargestBatchPerDevice = {{I(f.LargestBatchPerDevice)}};
 
         /// <summary>All facts as one value.</summary>
-        public static global::ViTDsl.PlanFacts Facts { get; } = {{SourceText.Print(f)}};
+        public static global::ViTDsl.PlanFacts Facts { get; } =
+            {{Layout.Indent(SourceText.Pretty(f), 12)}};
 
 """);
         var model = withModel ? assembly.ModelType(declaration.Shape) : "";

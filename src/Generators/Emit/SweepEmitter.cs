@@ -12,6 +12,9 @@ namespace ViTDsl.Generators.Emit;
 /// </summary>
 internal static class SweepEmitter
 {
+    /// <summary>The sweep class's member holding its baseline, which trials are printed against.</summary>
+    public const string BaselineMember = "Baseline";
+
     public static void Emit(StringBuilder code, ClassOutput owner, DeclarationOutput sweep, AssemblyOutput assembly, bool withModels)
     {
         var trials = sweep.Experiments;
@@ -41,7 +44,12 @@ internal static class SweepEmitter
         public const double TrialTimeLimitSeconds = {{SourceText.Print(facts.TrialTimeLimitSeconds)}};
 
         /// <summary>All sweep facts as one value.</summary>
-        public static global::ViTDsl.SweepFacts Facts { get; } = {{SourceText.Print(facts)}};
+        public static global::ViTDsl.SweepFacts Facts { get; } =
+            {{Layout.Indent(SourceText.Pretty(facts), 12)}};
+
+        /// <summary>The sweep's baseline: each trial below is it with its axes' values.</summary>
+        public static global::ViTDsl.Experiment {{BaselineMember}} { get; } =
+            {{Layout.Indent(sweep.BaselineSource!, 12)}};
 
         /// <summary>The trial names, in the sweep's order (the last axis varies fastest).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<string> TrialNames { get; } = new[]
@@ -62,7 +70,7 @@ internal static class SweepEmitter
                 code.AppendLine($"                    {SourceText.Print(name + "/" + trial.Name)},");
                 code.AppendLine("                    DeclaredIn,");
                 code.AppendLine($"                    {Layout.Indent(trial.ValueSource, 20)},");
-                code.AppendLine($"                    {SourceText.Print(trial.Facts)},");
+                code.AppendLine($"                    {Layout.Indent(SourceText.Pretty(trial.Facts), 20)},");
                 code.AppendLine($"                    (device, precision) => new {assembly.ModelType(trial.Shape)}(device, precision)),");
             }
             code.AppendLine("            };");

@@ -26,7 +26,7 @@ internal static class DeclarationEvaluation
             if (value is Sweep sweep)
             {
                 var trials = sweep.Trials().Select(t => Checked(t.Name, t.Experiment, problems, trial: t.Name)).ToList();
-                return (problems.Count > 0 ? Result() : Result(trials.Select(t => t!), sweep.TrialTimeLimitSeconds)) with { IsSweep = true };
+                return (problems.Count > 0 ? Result() : Result(trials.Select(t => t!), sweep.TrialTimeLimitSeconds)) with { IsSweep = true, SweepBaseline = sweep.Baseline };
             }
             return Result();
         }
@@ -46,11 +46,16 @@ internal static class DeclarationEvaluation
             var experiments = evaluated.Experiments.Select(e =>
             {
                 cancellation.ThrowIfCancellationRequested();
-                return new ExperimentDeclaration(e.Name, e.Value, SourceText.Pretty(e.Value), PlanFacts.Of(e.Value), e.Value.BuiltModel());
+                var source = evaluated.SweepBaseline is { } baseline
+                    ? SourceText.PrettyChanges(Emit.SweepEmitter.BaselineMember, baseline, e.Value) : SourceText.Pretty(e.Value);
+                return new ExperimentDeclaration(e.Name, e.Value, source, PlanFacts.Of(e.Value), e.Value.BuiltModel());
             }).ToEquatableArray();
             var sweepFacts = evaluated.IsSweep && experiments.Length > 0
                 ? SweepFacts.Of(experiments.Select(e => e.Value).ToList(), evaluated.TrialTimeLimitSeconds) : null;
-            return new DeclarationOutput(evaluated.Key, evaluated.IsSweep, experiments, sweepFacts, evaluated.Problems);
+            return new DeclarationOutput(evaluated.Key, evaluated.IsSweep, experiments, sweepFacts, evaluated.Problems)
+            {
+                BaselineSource = evaluated.SweepBaseline is { } b ? SourceText.Pretty(b) : null,
+            };
         }
         catch (OperationCanceledException) { throw; }
         catch (Exception e)

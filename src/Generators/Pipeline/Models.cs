@@ -39,7 +39,11 @@ internal sealed record NamedExperiment(string Name, Experiment Value);
 /// by a site of the lowered tree or by the member a Dsl rule names.
 /// </summary>
 internal sealed record Evaluated(
-    DeclarationKey Key, bool IsSweep, EquatableArray<NamedExperiment> Experiments, double? TrialTimeLimitSeconds, EquatableArray<Problem> Problems);
+    DeclarationKey Key, bool IsSweep, EquatableArray<NamedExperiment> Experiments, double? TrialTimeLimitSeconds, EquatableArray<Problem> Problems)
+{
+    /// <summary>A sweep's baseline, against which its trials are printed.</summary>
+    public Experiment? SweepBaseline { get; init; }
+}
 
 /// <summary>A problem found while evaluating, checking or computing facts; its location is resolved in the diagnostics step.</summary>
 internal sealed record Problem(string Id, string Argument0, string Argument1, int Site = -1, string? Member = null, bool ArgumentIsSiteText = false);
@@ -48,6 +52,9 @@ internal sealed record Problem(string Id, string Argument0, string Argument1, in
 internal sealed record DeclarationOutput(
     DeclarationKey Key, bool IsSweep, EquatableArray<ExperimentDeclaration> Experiments, SweepFacts? SweepFacts, EquatableArray<Problem> Problems)
 {
+    /// <summary>A sweep's baseline as C#; its trials' <see cref="ExperimentDeclaration.ValueSource"/> are 'Baseline with { … }'.</summary>
+    public string? BaselineSource { get; init; }
+
     public bool Succeeded => Problems.Length == 0 && Experiments.Length > 0;
 }
 
