@@ -11,7 +11,11 @@ namespace ViTDsl;
 /// </summary>
 public static class Cli
 {
-    /// <summary>Parses and runs <paramref name="args"/>; returns the process's exit code (<see cref="ExitCodes"/>).</summary>
-    public static int Run(string[] args, IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps) =>
-        CliApp.Run(CliApp.Root(experiments, sweeps), args);
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>; returns the process's exit code (<see cref="ExitCodes"/>).
+    /// <paramref name="benchmarks"/> adds a project's own commands under <c>vitdsl bench</c>.
+    /// </summary>
+    public static int Run(string[] args, IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps,
+        IEnumerable<System.CommandLine.Command>? benchmarks = null) =>
+        CliApp.Run(CliApp.Root(experiments, sweeps, benchmarks), args);
 }

@@ -1,5 +1,5 @@
+using System.Collections.Immutable;
 using System.Linq;
-using System.Text;
 using Microsoft.CodeAnalysis;
 using ViTDsl.Generators.Emit;
 using ViTDsl.Generators.Pipeline;
@@ -7,15 +7,29 @@ using ViTDsl.Generators.Pipeline;
 namespace ViTDsl.Generators;
 
 /// <summary>
-/// For every static Experiment property of an [Experiments] class: evaluates the declaration with the Dsl's
-/// semantics, reports invalid ones as build errors, and emits a typed TorchSharp model (<c>NameModel</c>), a plan
-/// of compile-time facts (<c>NamePlan</c>) and a catalog of all experiments in the assembly.
+/// For every static Experiment and Sweep property of an [Experiments] class: evaluates the declaration with the Dsl's
+/// semantics, reports invalid ones as build errors, and emits for the public ones a plan of compile-time facts
+/// (<c>NamePlan</c>, <c>NameSweep</c>), one typed TorchSharp model per distinct shape and a catalog of the assembly's
+/// experiments.
 /// </summary>
+/// <remarks>
+/// The pipeline is incremental per declaration. The cheap step (<see cref="ReadStep"/>) re-runs on every edit: it
+/// lowers each declaration to equatable data, inlining what it references. Evaluation, sweep expansion and facts
+/// (<see cref="EvaluationStep"/>, <see cref="FactsStep"/>) take only that data, so they re-run only for a declaration
+/// whose expression or references changed. Locations travel apart, to the diagnostics step.
+/// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class ExperimentsGenerator : IIncrementalGenerator
 {
     public const string ReadStep = "ExperimentClasses";
-    public const string CatalogStep = "ExperimentCatalog";
+    public const string DeclarationsStep = "Declarations";
+    public const string InputsStep = "DeclarationInputs";
+    public const string EvaluationStep = "Evaluation";
+    public const string FactsStep = "Facts";
+    public const string ProblemsStep = "Problems";
+    public const string DiagnosticsStep = "Diagnostics";
+    public const string OutlineStep = "Outlines";
+    public const string EmitStep = "Emit";
     private const string RuntimeModuleType = "ViTDsl.Runtime.Models.VitModule";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -26,38 +40,38 @@ public sealed class ExperimentsGenerator : IIncrementalGenerator
                 ExperimentClassReader.Read)
             .WithTrackingName(ReadStep);
 
+        var declarations = classes.SelectMany(static (owner, _) => owner.Declarations).WithTrackingName(DeclarationsStep);
+        var outputs = declarations
+            .Select(static (declaration, _) => declaration.Input).WithTrackingName(InputsStep)
+            .Select(DeclarationEvaluation.Evaluate).WithTrackingName(EvaluationStep)
+            .Select(DeclarationEvaluation.Facts).WithTrackingName(FactsStep);
+
+        var diagnostics = outputs
+            .Select(static (output, _) => new DeclarationProblems(output.Key, output.Problems)).WithTrackingName(ProblemsStep)
+            .Collect()
+            .Combine(classes.Collect())
+            .Select(static (input, _) => DiagnosticCollector.Collect(input.Right, input.Left)).WithTrackingName(DiagnosticsStep);
+        context.RegisterSourceOutput(diagnostics, static (output, found) =>
+        {
+            foreach (var diagnostic in found) output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+
         // Models need ViTDsl.Runtime; without it (a Dsl-only project) the plans are still emitted.
         var hasRuntime = context.CompilationProvider
             .Select(static (compilation, _) => compilation.GetTypeByMetadataName(RuntimeModuleType) is not null);
-
-        context.RegisterSourceOutput(classes.Combine(hasRuntime), static (output, input) => EmitClass(output, input.Left, input.Right));
-        var catalog = classes.Collect().Combine(hasRuntime).WithTrackingName(CatalogStep);
-        context.RegisterSourceOutput(catalog, static (output, input) =>
-        {
-            if (input.Right) output.AddSource("ExperimentCatalog.g.cs", CatalogEmitter.Emit(input.Left));
-        });
+        var outlines = classes.Select(static (owner, _) => ExperimentClassReader.Outline(owner)).WithTrackingName(OutlineStep);
+        var emit = outputs.Collect().Combine(outlines.Collect()).Combine(hasRuntime).WithTrackingName(EmitStep);
+        context.RegisterSourceOutput(emit, static (output, input) => Emit(output, input.Left.Right, input.Left.Left, input.Right));
     }
 
-    private static void EmitClass(SourceProductionContext output, ExperimentClass owner, bool withModels)
+    private static void Emit(SourceProductionContext output, ImmutableArray<ClassOutline> classes, ImmutableArray<DeclarationOutput> results, bool withModels)
     {
-        foreach (var diagnostic in owner.Diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        if (owner.Declarations.Length == 0 && owner.Sweeps.Length == 0) return;
-
-        var code = new StringBuilder();
-        code.AppendLine("// <auto-generated/> by ViTDsl.Generators from the declarations in " + owner.ClassName + ".");
-        code.AppendLine("#nullable enable");
-        if (owner.Namespace.Length > 0) code.AppendLine($"namespace {owner.Namespace};");
-        code.AppendLine();
-        code.AppendLine($"static partial class {owner.ClassName}");
-        code.AppendLine("{");
-        foreach (var declaration in owner.Declarations)
-        {
-            PlanEmitter.Emit(code, owner, declaration, withModels);
-            if (withModels) ModelEmitter.Emit(code, declaration.Name + "Model", declaration.Value.BuiltModel());
-        }
-        foreach (var sweep in owner.Sweeps) SweepEmitter.Emit(code, owner, sweep, withModels);
-        code.AppendLine("}");
-        var hint = (owner.Namespace.Length > 0 ? owner.Namespace + "." : "") + owner.ClassName + ".g.cs";
-        output.AddSource(hint, code.ToString());
+        var assembly = AssemblyOutput.Of(classes, results);
+        foreach (var owner in assembly.Classes)
+            if (ClassEmitter.Emit(owner, assembly, withModels) is { } code)
+                output.AddSource(owner.Outline.Namespace.Length > 0 ? $"{owner.Outline.Namespace}.{owner.Outline.ClassName}.g.cs" : owner.Outline.ClassName + ".g.cs", code);
+        if (!withModels) return;
+        output.AddSource("ViTDsl.Generated.Models.g.cs", ShapeModelsEmitter.Emit(assembly));
+        output.AddSource("ExperimentCatalog.g.cs", CatalogEmitter.Emit(assembly));
     }
 }

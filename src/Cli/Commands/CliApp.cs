@@ -12,7 +12,7 @@ public static class CliApp
     /// <summary><c>--verbose</c>, on every command: print the stack trace of a failure after its one-line message.</summary>
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "On failure, print the stack trace too.", Recursive = true };
 
-    public static RootCommand Root(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
+    public static RootCommand Root(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps, IEnumerable<Command>? benchmarks = null)
     {
         var root = new RootCommand("ViTDsl: declare Vision Transformer scaling experiments in C#, train them, fit scaling laws.");
         root.Options.Add(Verbose);
@@ -28,6 +28,7 @@ public static class CliApp
         bench.Subcommands.Add(BenchTrainingCommand.Create());
         bench.Subcommands.Add(BenchCommands.Data());
         bench.Subcommands.Add(BenchCommands.Optimizers());
+        foreach (var extra in benchmarks ?? []) bench.Subcommands.Add(extra);
         root.Subcommands.Add(bench);
         return root;
     }

@@ -10,9 +10,15 @@ public static class WorkerEntryCommand
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
     {
         var command = new Command("worker", "Run trials for a sweep runner over stdin/stdout (started by `vitdsl sweep`).") { Hidden = true };
-        var byName = experiments.Concat(sweeps.SelectMany(s => s.Trials)).ToDictionary(e => e.Name);
+        // Names resolve as on the command line (qualified, or short when unique); a duplicate short name fails only the trial that uses it.
         command.SetAction((_, cancellation) =>
-            WorkerHost.RunStdioAsync(new TrainingTrialRunner(name => byName.GetValueOrDefault(name)), cancellation));
+            WorkerHost.RunStdioAsync(new TrainingTrialRunner(name => Find(name, experiments, sweeps)), cancellation));
         return command;
+    }
+
+    private static GeneratedExperiment Find(string name, IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
+    {
+        try { return CatalogLookup.Experiment(name, experiments, sweeps); }
+        catch (UsageException e) { throw new InvalidOperationException(e.Message); }
     }
 }

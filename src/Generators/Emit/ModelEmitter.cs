@@ -58,7 +58,8 @@ internal static class ModelEmitter
         }
 
         /// <summary>The shape this module was generated from.</summary>
-        public static global::ViTDsl.Vit Declared { get; } = {{SourceText.Print(m)}};
+        public static global::ViTDsl.Vit Declared { get; } =
+            {{Layout.Indent(SourceText.Pretty(m), 12)}};
 
         /// <inheritdoc/>
         public override global::ViTDsl.Vit Shape => Declared;

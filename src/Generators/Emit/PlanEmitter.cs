@@ -7,7 +7,7 @@ namespace ViTDsl.Generators.Emit;
 /// <summary>Emits the plan of one declaration: its compile-time facts as constants and the evaluated declaration.</summary>
 internal static class PlanEmitter
 {
-    public static void Emit(StringBuilder code, ExperimentClass owner, ExperimentDeclaration declaration, bool withModel)
+    public static void Emit(StringBuilder code, ClassOutput owner, ExperimentDeclaration declaration, AssemblyOutput assembly, bool withModel)
     {
         string I(long v) => v.ToString(CultureInfo.InvariantCulture);
         var m = declaration.Value.Model;
@@ -18,7 +18,7 @@ internal static class PlanEmitter
     public static class {{declaration.Name}}Plan
     {
         public const string Name = "{{declaration.Name}}";
-        public const string DeclaredIn = "{{owner.ClassName}}";
+        public const string DeclaredIn = "{{owner.Outline.ClassName}}";
         public const string Variant = {{SourceText.Print(m.Variant)}};
         public const int Patch = {{I(m.Patch)}}, Width = {{I(m.Width)}}, Depth = {{I(m.Depth)}}, Mlp = {{I(m.Mlp)}}, Heads = {{I(m.Heads)}};
         public const int Image = {{I(m.Image)}}, Channels = {{I(m.Channels)}}, Classes = {{I(m.Classifier.Classes)}};
@@ -37,7 +37,8 @@ internal static class PlanEmitter
         public const int TokensPerImage = {{I(f.TokensPerImage)}};
 
         /// <summary>The declaration as the generator evaluated it.</summary>
-        public static global::ViTDsl.Experiment Declaration { get; } = {{declaration.ValueSource}};
+        public static global::ViTDsl.Experiment Declaration { get; } =
+            {{Layout.Indent(declaration.ValueSource, 12)}};
 
         /// <summary>Bytes of optimizer state for the declared optimizer (the Dsl's memory formula).</summary>
         public const long OptimizerStateBytes = {{I(f.OptimizerStateBytes)}}L;
@@ -53,18 +54,20 @@ internal static class PlanEmitter
         public const int BatchPerDevice = {{I(f.Memory.BatchPerDevice)}}, LargestBatchPerDevice = {{I(f.LargestBatchPerDevice)}};
 
         /// <summary>All facts as one value.</summary>
-        public static global::ViTDsl.PlanFacts Facts { get; } = {{SourceText.Print(f)}};
+        public static global::ViTDsl.PlanFacts Facts { get; } =
+            {{Layout.Indent(SourceText.Pretty(f), 12)}};
 
 """);
+        var model = withModel ? assembly.ModelType(declaration.Shape) : "";
         if (withModel)
             code.Append($$"""
 
-        /// <summary>A new, initialised <see cref="{{declaration.Name}}Model"/> with the declared precision.</summary>
-        public static {{declaration.Name}}Model CreateModel(global::TorchSharp.torch.Device? device = null) => new(device, Declaration.Precision);
+        /// <summary>A new, initialised model of the declared shape (<see cref="{{model}}"/>) with the declared precision.</summary>
+        public static {{model}} CreateModel(global::TorchSharp.torch.Device? device = null) => new(device, Declaration.Precision);
 
         /// <summary>This experiment as a catalog entry.</summary>
         public static global::ViTDsl.Runtime.Models.GeneratedExperiment Entry { get; } =
-            new(Name, DeclaredIn, Declaration, Facts, (device, precision) => new {{declaration.Name}}Model(device, precision));
+            new(Name, DeclaredIn, Declaration, Facts, (device, precision) => new {{model}}(device, precision));
 
 """);
         code.AppendLine("    }");

@@ -7,25 +7,29 @@ using ViTDsl.Generators.Pipeline;
 namespace ViTDsl.Generators.Emit;
 
 /// <summary>
-/// Emits a sweep expanded at build time: one typed model per distinct shape among its trials, and the trials with
+/// Emits a sweep expanded at build time: the trials with
 /// their stable names, evaluated declarations and facts.
 /// </summary>
 internal static class SweepEmitter
 {
-    public static void Emit(StringBuilder code, ExperimentClass owner, SweepDeclaration sweep, bool withModels)
+    /// <summary>The sweep class's member holding its baseline, which trials are printed against.</summary>
+    public const string BaselineMember = "Baseline";
+
+    public static void Emit(StringBuilder code, ClassOutput owner, DeclarationOutput sweep, AssemblyOutput assembly, bool withModels)
     {
-        var shapes = sweep.Trials.Select(t => t.Value.BuiltModel()).Distinct().ToList();
-        var facts = SweepFacts.Of(sweep.Trials.Select(t => t.Value).ToList(), sweep.TrialTimeLimitSeconds);
-        var modelOf = shapes.Select((shape, i) => (shape, name: $"{sweep.Name}Model{i}")).ToDictionary(x => x.shape, x => x.name);
+        var trials = sweep.Experiments;
+        var shapes = trials.Select(t => t.Shape).Distinct().Count();
+        var facts = sweep.SweepFacts!;
+        var name = sweep.Key.Name;
 
         code.Append($$"""
 
-    /// <summary>The {{sweep.Trials.Length.ToString(CultureInfo.InvariantCulture)}} trials of <see cref="{{sweep.Name}}"/>, expanded at build time ({{shapes.Count.ToString(CultureInfo.InvariantCulture)}} distinct models).</summary>
-    public static class {{sweep.Name}}Sweep
+    /// <summary>The {{trials.Length.ToString(CultureInfo.InvariantCulture)}} trials of <see cref="{{name}}"/>, expanded at build time ({{shapes.ToString(CultureInfo.InvariantCulture)}} distinct models).</summary>
+    public static class {{name}}Sweep
     {
-        public const string Name = "{{sweep.Name}}";
-        public const string DeclaredIn = "{{owner.ClassName}}";
-        public const int TrialCount = {{sweep.Trials.Length.ToString(CultureInfo.InvariantCulture)}};
+        public const string Name = "{{name}}";
+        public const string DeclaredIn = "{{owner.Outline.ClassName}}";
+        public const int TrialCount = {{trials.Length.ToString(CultureInfo.InvariantCulture)}};
 
         /// <summary>Training compute as the paper counts it: every trial from scratch (FLOPs).</summary>
         public const double TrainingFlops = {{SourceText.Print(facts.TrainingFlops)}};
@@ -40,12 +44,17 @@ internal static class SweepEmitter
         public const double TrialTimeLimitSeconds = {{SourceText.Print(facts.TrialTimeLimitSeconds)}};
 
         /// <summary>All sweep facts as one value.</summary>
-        public static global::ViTDsl.SweepFacts Facts { get; } = {{SourceText.Print(facts)}};
+        public static global::ViTDsl.SweepFacts Facts { get; } =
+            {{Layout.Indent(SourceText.Pretty(facts), 12)}};
+
+        /// <summary>The sweep's baseline: each trial below is it with its axes' values.</summary>
+        public static global::ViTDsl.Experiment {{BaselineMember}} { get; } =
+            {{Layout.Indent(sweep.BaselineSource!, 12)}};
 
         /// <summary>The trial names, in the sweep's order (the last axis varies fastest).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<string> TrialNames { get; } = new[]
         {
-{{string.Join("\n", sweep.Trials.Select(t => $"            {SourceText.Print(t.Name)},"))}}
+{{string.Join("\n", trials.Select(t => $"            {SourceText.Print(t.Name)},"))}}
         };
 
 """);
@@ -55,16 +64,20 @@ internal static class SweepEmitter
             code.AppendLine("        public static global::System.Collections.Generic.IReadOnlyList<global::ViTDsl.Runtime.Models.GeneratedExperiment> Trials { get; } =");
             code.AppendLine("            new global::ViTDsl.Runtime.Models.GeneratedExperiment[]");
             code.AppendLine("            {");
-            foreach (var trial in sweep.Trials)
-                code.AppendLine($"                new({SourceText.Print(sweep.Name + "/" + trial.Name)}, DeclaredIn, {trial.ValueSource}, " +
-                                $"{SourceText.Print(trial.Facts)}, (device, precision) => new {modelOf[trial.Value.BuiltModel()]}(device, precision)),");
+            foreach (var trial in trials)
+            {
+                code.AppendLine("                new(");
+                code.AppendLine($"                    {SourceText.Print(name + "/" + trial.Name)},");
+                code.AppendLine("                    DeclaredIn,");
+                code.AppendLine($"                    {Layout.Indent(trial.ValueSource, 20)},");
+                code.AppendLine($"                    {Layout.Indent(SourceText.Pretty(trial.Facts), 20)},");
+                code.AppendLine($"                    (device, precision) => new {assembly.ModelType(trial.Shape)}(device, precision)),");
+            }
             code.AppendLine("            };");
             code.AppendLine();
             code.AppendLine("        /// <summary>This sweep as a catalog entry.</summary>");
             code.AppendLine("        public static global::ViTDsl.Runtime.Models.GeneratedSweep Entry { get; } = new(Name, DeclaredIn, Trials, Facts);");
         }
         code.AppendLine("    }");
-        if (withModels)
-            foreach (var shape in shapes) ModelEmitter.Emit(code, modelOf[shape], shape);
     }
 }

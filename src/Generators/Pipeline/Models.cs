@@ -1,51 +1,77 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
+using ViTDsl.Generators.Evaluation;
 
 namespace ViTDsl.Generators.Pipeline;
 
 // The pipeline's models hold no ISymbol, SyntaxNode or Compilation: only values with structural equality, so an edit
-// that leaves a declaration's value unchanged leaves every later step cached.
+// that leaves a declaration's inputs unchanged leaves every later step cached.
 
-/// <summary>One [Experiments] class and what its declarations evaluated to.</summary>
-internal sealed record ExperimentClass(
-    string Namespace,
-    string ClassName,
-    EquatableArray<ExperimentDeclaration> Declarations,
-    EquatableArray<SweepDeclaration> Sweeps,
-    EquatableArray<DiagnosticInfo> Diagnostics);
-
-/// <summary>One sweep evaluated at build time: its trials, each a full declaration with its own facts.</summary>
-internal sealed record SweepDeclaration(string Name, EquatableArray<ExperimentDeclaration> Trials, double? TrialTimeLimitSeconds = null);
-
-/// <summary>One declaration evaluated at build time: its value (a Dsl record), how to rebuild it in C#, and its facts.</summary>
-internal sealed record ExperimentDeclaration(string Name, Experiment Value, string ValueSource, PlanFacts Facts)
+/// <summary>A declaration's identity: the class that declares it and its property name.</summary>
+internal sealed record DeclarationKey(string Namespace, string ClassName, string Name)
 {
-    public string FullName(ExperimentClass owner) => owner.ClassName + "." + Name;
+    public string ClassFullName => (Namespace.Length > 0 ? Namespace + "." : "") + ClassName;
 }
+
+/// <summary>One [Experiments] class as read by the cheap step: its diagnostics and its lowered declarations.</summary>
+internal sealed record ExperimentClass(
+    string Namespace, string ClassName, EquatableArray<DiagnosticInfo> Diagnostics, EquatableArray<DeclarationSource> Declarations);
+
+/// <summary>A declaration lowered to data (<see cref="LoweredDeclaration"/>), with where it is declared.</summary>
+internal sealed record DeclarationSource(DeclarationKey Key, bool IsSweep, bool IsPublic, LocationInfo Identifier, LoweredDeclaration Lowered)
+{
+    public DeclarationInput Input => new(Key, Lowered.Root);
+}
+
+/// <summary>What an evaluation depends on, and nothing else: no locations, so moving code keeps it cached.</summary>
+internal sealed record DeclarationInput(DeclarationKey Key, Ir Root);
+
+/// <summary>The location-free outline of a class, for the emit step: which declarations it has, public or not.</summary>
+internal sealed record ClassOutline(string Namespace, string ClassName, EquatableArray<DeclarationOutline> Declarations);
+
+internal sealed record DeclarationOutline(string Name, bool IsSweep, bool IsPublic);
+
+/// <summary>An experiment (or trial) as evaluated and checked, before its facts.</summary>
+internal sealed record NamedExperiment(string Name, Experiment Value);
+
+/// <summary>
+/// What evaluating a declaration gave: an experiment (one entry), a sweep's trials, or problems. A problem is located
+/// by a site of the lowered tree or by the member a Dsl rule names.
+/// </summary>
+internal sealed record Evaluated(
+    DeclarationKey Key, bool IsSweep, EquatableArray<NamedExperiment> Experiments, double? TrialTimeLimitSeconds, EquatableArray<Problem> Problems)
+{
+    /// <summary>A sweep's baseline, against which its trials are printed.</summary>
+    public Experiment? SweepBaseline { get; init; }
+}
+
+/// <summary>A problem found while evaluating, checking or computing facts; its location is resolved in the diagnostics step.</summary>
+internal sealed record Problem(string Id, string Argument0, string Argument1, int Site = -1, string? Member = null, bool ArgumentIsSiteText = false);
+
+/// <summary>A declaration with its facts: what the emitter writes.</summary>
+internal sealed record DeclarationOutput(
+    DeclarationKey Key, bool IsSweep, EquatableArray<ExperimentDeclaration> Experiments, SweepFacts? SweepFacts, EquatableArray<Problem> Problems)
+{
+    /// <summary>A sweep's baseline as C#; its trials' <see cref="ExperimentDeclaration.ValueSource"/> are 'Baseline with { … }'.</summary>
+    public string? BaselineSource { get; init; }
+
+    public bool Succeeded => Problems.Length == 0 && Experiments.Length > 0;
+}
+
+/// <summary>One experiment (or sweep trial) evaluated at build time: its value, how to rebuild it in C#, its facts and model shape.</summary>
+internal sealed record ExperimentDeclaration(string Name, Experiment Value, string ValueSource, PlanFacts Facts, Vit Shape);
 
 /// <summary>A diagnostic kept as plain data until the output step.</summary>
 internal sealed record DiagnosticInfo(string Id, string Argument0, string Argument1, LocationInfo? Location)
 {
-    public Diagnostic ToDiagnostic()
-    {
-        var descriptor = Id switch
-        {
-            "VIT001" => Generators.Diagnostics.NotEvaluable,
-            "VIT005" => Generators.Diagnostics.ClassNotStaticPartial,
-            "VIT006" => Generators.Diagnostics.EvaluationFailed,
-            "VIT007" => Generators.Diagnostics.NotAnExpression,
-            _ => Generators.Diagnostics.ForRule(Id),
-        };
-        return Diagnostic.Create(descriptor, Location?.ToLocation(), Argument0, Argument1);
-    }
-
-    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, SyntaxNode? at, string argument0, string argument1 = "") =>
-        new(descriptor.Id, argument0, argument1, at is null ? null : LocationInfo.From(at.GetLocation()));
+    public Diagnostic ToDiagnostic() => Diagnostic.Create(Generators.Diagnostics.ById(Id), Location?.ToLocation(), Argument0, Argument1);
 }
 
-internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan Lines)
+/// <summary>A location as plain data, with the text of the code there (for messages that quote it).</summary>
+internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan Lines, string Text)
 {
     public Location ToLocation() => Location.Create(FilePath, Span, Lines);
     public static LocationInfo From(Location location) =>
-        new(location.SourceTree?.FilePath ?? "", location.SourceSpan, location.GetLineSpan().Span);
+        new(location.SourceTree?.FilePath ?? "", location.SourceSpan, location.GetLineSpan().Span,
+            location.SourceTree?.GetText().ToString(location.SourceSpan) ?? "");
 }

@@ -108,7 +108,11 @@ public class DiagnosticTests
         var (_, output) = GeneratorHarness.Run(Declarations(
             "public static Experiment Bad => new(Vit.B(16) with { Heads = 7 });\n    public static Experiment Good => new(Vit.Ti(16));"));
         var generated = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
-        Assert.Contains("class GoodModel", generated);
-        Assert.DoesNotContain("class BadModel", generated);
+        var good = Vit.Ti(16);
+        Assert.Contains("class GoodPlan", generated);
+        Assert.DoesNotContain("class BadPlan", generated);
+        // The only model is Good's, named after its shape (the record's values, not the generator's code).
+        Assert.Equal([$"Vit_p16_w{good.Width}_d{good.Depth}_m{good.Mlp}_h{good.Heads}_{good.Pool.GetType().Name}"],
+            System.Text.RegularExpressions.Regex.Matches(generated, @"public sealed class (\w+) :").Select(m => m.Groups[1].Value));
     }
 }
