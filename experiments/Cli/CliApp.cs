@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Create(experiments, sweeps));
         root.Subcommands.Add(SweepCommand.Create(sweeps));
         root.Subcommands.Add(WorkerEntryCommand.Create(experiments, sweeps));
+        root.Subcommands.Add(SlurmTaskCommand.Create());
         root.Subcommands.Add(AnalysisCommands.Fit());
         root.Subcommands.Add(AnalysisCommands.Report());
         var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");

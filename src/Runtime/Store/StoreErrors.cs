@@ -35,7 +35,7 @@ internal static class StoreErrors
         "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.", e)
     { StorePath = path };
 
-    public static Exception Translate(SqliteException e, string path, StoreOptions options) =>
+    public static StoreException Translate(SqliteException e, string path, StoreOptions options) =>
         (e.SqliteErrorCode & 0xFF) switch
         {
             // SQLite reports a damaged header field or schema text as a plain error; this code's own queries never
