@@ -28,33 +28,39 @@ public sealed partial class SweepRunner
             throw new ArgumentException($"Sweep '{sweep}' has no trial '{missing}' in the store '{store.Path}': the task list and the store disagree; submit the sweep again.");
         var mine = trialNames.Select(n => stored[n]).ToList();
         var tracker = new ProgressTracker(sweep, mine, mine.Count(Unfinished), options.MaxAttempts, progress);
-        var skipped = 0;
+        // The task holds its whole share (a lineage) from the start, so another submission's task cannot start a
+        // shorter branch before this one has written the shared prefix.
+        var leases = new Dictionary<string, RunnerLease>();
         foreach (var name in trialNames)
+            if (await TakeTrialAsync(stored[name], tracker, cancellationToken).ConfigureAwait(false) is { } lease) leases[name] = lease;
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewAllAsync(leases, abort);
+        var skipped = trialNames.Count - leases.Count;
+        try
         {
-            if (cancellationToken.IsCancellationRequested) break;
-            var lease = await TakeTrialAsync(stored[name], tracker, cancellationToken).ConfigureAwait(false);
-            if (lease is null) { skipped++; continue; }
-            try
+            foreach (var name in trialNames.Where(leases.ContainsKey).ToList())
             {
+                if (abort.IsCancellationRequested) break;
                 if (store.RecoverInterrupted(stored[name].Id))
                     tracker.Report($"{name}: its last attempt's runner stopped before it finished; resuming from its last recorded checkpoint");
                 var trial = store.Trials(sweep).Single(t => t.Name == name);
-                if (!Unfinished(trial)) { skipped++; continue; }
-                using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var renewing = RenewAsync(lease, abort);
-                using (var payload = JsonDocument.Parse(trial.SpecJson))
+                if (!Unfinished(trial)) { skipped++; }
+                else
                 {
-                    try { await RunTrialAsync(sweep, trial, payload.RootElement.Clone(), tracker, abort.Token).ConfigureAwait(false); }
-                    finally { await abort.CancelAsync().ConfigureAwait(false); }
+                    using var payload = JsonDocument.Parse(trial.SpecJson);
+                    await RunTrialAsync(sweep, trial, payload.RootElement.Clone(), tracker, abort.Token).ConfigureAwait(false);
                 }
-                if (await renewing.ConfigureAwait(false) is { } lost) throw lost;
-            }
-            finally
-            {
-                try { store.ReleaseLease(lease); }
-                catch (StoreException) { } // the store itself failed: that error is the one to report; the lease goes stale
+                Release(leases, name);
             }
         }
+        finally
+        {
+            await abort.CancelAsync().ConfigureAwait(false); // stops the renewals
+            List<string> left;
+            lock (leases) left = [.. leases.Keys];
+            foreach (var name in left) Release(leases, name);
+        }
+        if (await renewing.ConfigureAwait(false) is { } lost) throw lost;
         var final = store.Trials(sweep).Where(t => trialNames.Contains(t.Name)).ToList();
         var summary = new SweepSummary(
             final.Count(t => t.Status == TrialStatus.Succeeded),
@@ -63,6 +69,37 @@ public sealed partial class SweepRunner
             cancellationToken.IsCancellationRequested && final.Any(Unfinished));
         tracker.Report(summary.Cancelled ? "cancelled" : "done");
         return summary;
+    }
+
+    private void Release(Dictionary<string, RunnerLease> leases, string trial)
+    {
+        RunnerLease? lease;
+        lock (leases) { if (!leases.Remove(trial, out lease)) return; }
+        try { store.ReleaseLease(lease); }
+        catch (StoreException) { } // the store itself failed: that error is the one to report; the lease goes stale
+    }
+
+    // Renews the leases still held until the task ends; a lease another runner took over stops this task's work.
+    private async Task<SweepLeaseLostException?> RenewAllAsync(Dictionary<string, RunnerLease> leases, CancellationTokenSource abort)
+    {
+        using var timer = new PeriodicTimer(options.LeaseStaleAfter / 4);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(abort.Token).ConfigureAwait(false))
+            {
+                List<RunnerLease> held;
+                lock (leases) held = [.. leases.Values];
+                var lost = held.FirstOrDefault(l => !store.RenewLease(l));
+                if (lost is null) continue;
+                await abort.CancelAsync().ConfigureAwait(false);
+                return new SweepLeaseLostException(
+                    $"This runner lost trial '{lost.Trial}' of sweep '{lost.Sweep}' to another runner after not renewing its lease for " +
+                    $"{options.LeaseStaleAfter.TotalSeconds:0} s (was it suspended?); its workers were stopped. Nothing recorded is lost.")
+                { StorePath = store.Path };
+            }
+        }
+        catch (OperationCanceledException) { }
+        return null;
     }
 
     private bool Unfinished(TrialRecord t) => t.Status != TrialStatus.Succeeded && (t.Status != TrialStatus.Failed || t.Failures < options.MaxAttempts);

@@ -101,7 +101,7 @@ public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions o
                 var holder = store.Lease(lease.Sweep);
                 await abort.CancelAsync().ConfigureAwait(false);
                 return new SweepLeaseLostException(
-                    $"This runner lost {(lease.Trial is null ? "" : $"trial '{lease.Trial}' of ")}sweep '{lease.Sweep}' to {holder?.Holder.ToString() ?? "another runner"} after not renewing its lease for " +
+                    $"This runner lost sweep '{lease.Sweep}' to {holder?.Holder.ToString() ?? "another runner"} after not renewing its lease for " +
                     $"{options.LeaseStaleAfter.TotalSeconds:0} s (was it suspended?); its workers were stopped. Nothing recorded is lost.")
                 { StorePath = store.Path };
             }
