@@ -28,6 +28,7 @@ public sealed record SlurmArray(string Sweep, IReadOnlyList<IReadOnlyList<string
     {
         Directory.CreateDirectory(folder);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        stamp += $"-{Environment.ProcessId}"; // two submitters at once write side by side
         var list = Path.Combine(folder, $"tasks-{stamp}.txt");
         File.WriteAllLines(list, Tasks.Select(t => string.Join('\t', t)));
         var script = Path.Combine(folder, $"array-{stamp}.sh");
