@@ -49,6 +49,7 @@ public static class SlurmSweep
             var array = SlurmArray.Of(definition.Name, pending.Select(t => (t, lineageOf[t])));
             var script = array.Write(folder, task);
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            var submitted = DateTimeOffset.UtcNow;
             var job = slurm.Submit(script, SbatchOptions(definition.Name, array.Tasks.Count, folder, options),
                 new Dictionary<string, string> { [SlurmArray.StoreVariable] = storeLocation });
             output.WriteLine($"submitted Slurm job {job}: {pending.Count} trial(s) of {definition.Name} in {array.Tasks.Count} array task(s); " +
@@ -59,7 +60,7 @@ public static class SlurmSweep
                 return null;
             }
             await FollowAsync(slurm, job, store, definition.Name, maxAttempts, output, cancellationToken).ConfigureAwait(false);
-            output.WriteLine($"job {job} left the queue after {clock.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"job {job} left the queue after {clock.Elapsed.TotalSeconds:F1} s; {StartDelays(store, definition.Name, array, submitted)}");
         }
         var final = store.Trials(definition.Name);
         return new SweepSummary(
@@ -80,6 +81,18 @@ public static class SlurmSweep
         return definition.Trials.Select(t => stored[t.Name])
             .Where(t => t.Status != TrialStatus.Succeeded && !(t.Status == TrialStatus.Failed && t.Failures >= maxAttempts) && !held.Contains(t.Name))
             .Select(t => t.Name).ToList();
+    }
+
+    // Submission to start, per task: from sbatch to the first attempt of the task's first trial (the scheduler's delay,
+    // the task's start-up and its store connection; the worker's own start-up is the attempt's start time).
+    private static string StartDelays(ResultsStore store, string sweep, SlurmArray array, DateTimeOffset submitted)
+    {
+        var byName = store.Trials(sweep).ToDictionary(t => t.Name);
+        var delays = array.Tasks
+            .Select(task => store.Attempts(byName[task[0]].Id).Where(a => a.StartedUtc >= submitted).Select(a => (a.StartedUtc - submitted).TotalSeconds).DefaultIfEmpty(double.NaN).Min())
+            .Where(d => !double.IsNaN(d)).Order().ToList();
+        return delays.Count == 0 ? "no task started a trial"
+            : $"submission to first attempt: {delays[0]:F1}–{delays[^1]:F1} s over {delays.Count} task(s)";
     }
 
     private static List<string> SbatchOptions(string sweep, int tasks, string folder, Options options)
