@@ -28,6 +28,7 @@ public static class CliApp
         bench.Subcommands.Add(BenchTrainingCommand.Create());
         bench.Subcommands.Add(BenchCommands.Data());
         bench.Subcommands.Add(BenchCommands.Optimizers());
+        bench.Subcommands.Add(BenchCommands.Store());
         root.Subcommands.Add(bench);
         return root;
     }

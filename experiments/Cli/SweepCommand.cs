@@ -142,7 +142,7 @@ public static class SweepCommand
         var options = new AnalysisOptions { ComputeUnit = Accelerator.ThisCpuFp32 };
         try
         {
-            var (_, files) = ScalingReport.Write(runs, folder, options, null, $"{store} (sweep {sweep})");
+            var (_, files) = ScalingReport.Write(runs, folder, options, null, $"{PostgresUrl.Redact(store)} (sweep {sweep})");
             return files.FirstOrDefault(f => f.EndsWith(".md")) ?? folder;
         }
         catch (ArgumentException e)
