@@ -7,6 +7,11 @@ public static class SweepStatusView
 {
     public static int Print(string storeLocation, string sweep, int maxAttempts, TextWriter output)
     {
+        if (!PostgresUrl.IsUrl(storeLocation) && !File.Exists(storeLocation))
+        {
+            output.WriteLine($"{sweep}: not started (there is no store at {Path.GetFullPath(storeLocation)}; pass --store or --runs if it is elsewhere).");
+            return ExitCodes.Success;
+        }
         using var store = ResultsStore.Open(storeLocation);
         var trials = store.Trials(sweep);
         if (trials.Count == 0)

@@ -83,6 +83,11 @@ public sealed partial class SlurmSweepTests : IDisposable
         Assert.Equal(4, trials.Count);
         Assert.All(trials, t => Assert.Equal((TrialStatus.Succeeded, 1), (t.Status, t.Attempts))); // one attempt each: nobody ran one twice
         Assert.Empty(store.TrialLeases("SmokeSweep")); // every task gave its leases back
+
+        var status = new RunningCommand(["dotnet", Vitdsl, "sweep", "SmokeSweep", "--status", "--store", _store.Url]);
+        status.ExitsWith(0);
+        Assert.Contains("SmokeSweep: 4 trials: 4 succeeded, 0 running, 0 to run, 0 failed", status.Output);
+        Assert.Equal(4, status.Output.Split('\n').Count(line => line.Contains("succeeded         1         0")));
     }
 
     private HashSet<string> TrialsRunning()
