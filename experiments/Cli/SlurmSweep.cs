@@ -44,7 +44,11 @@ public static class SlurmSweep
         for (var round = 1; round <= Rounds; round++)
         {
             var pending = ToSubmit(store, definition, maxAttempts, output);
-            if (pending.Count == 0) break;
+            if (pending.Count == 0)
+            {
+                if (round == 1) output.WriteLine($"nothing to submit: no trial of {definition.Name} is waiting to run");
+                break;
+            }
             if (round > 1) output.WriteLine($"{pending.Count} trial(s) left unfinished by their tasks (cancelled, preempted or node lost): submitting them once more");
             var array = SlurmArray.Of(definition.Name, pending.Select(t => (t, lineageOf[t])));
             var script = array.Write(folder, task);
@@ -62,24 +66,50 @@ public static class SlurmSweep
             await FollowAsync(slurm, job, store, definition.Name, maxAttempts, output, cancellationToken).ConfigureAwait(false);
             output.WriteLine($"job {job} left the queue after {clock.Elapsed.TotalSeconds:F1} s; {StartDelays(store, definition.Name, array, submitted)}");
         }
+        if (options.Wait) await AwaitOtherRunnersAsync(store, definition.Name, maxAttempts, output, cancellationToken).ConfigureAwait(false);
         var final = store.Trials(definition.Name);
         return new SweepSummary(
             final.Count(t => t.Status == TrialStatus.Succeeded),
             final.Count(t => t.Status == TrialStatus.Failed && t.Failures >= maxAttempts),
             0,
-            final.Any(t => t.Status != TrialStatus.Succeeded && !(t.Status == TrialStatus.Failed && t.Failures >= maxAttempts)));
+            final.Any(t => Unfinished(t, maxAttempts)));
     }
+
+    // Trials another submission's tasks are running were not submitted here: wait for them too, so the outcome (and
+    // the report) covers the whole sweep.
+    private static async Task AwaitOtherRunnersAsync(ResultsStore store, string sweep, int maxAttempts, TextWriter output, CancellationToken cancellationToken)
+    {
+        var announced = false;
+        while (HeldElsewhere(store, sweep, maxAttempts) is { Count: > 0 } held)
+        {
+            if (!announced) output.WriteLine($"waiting for {held.Count} trial(s) that other tasks are running ({string.Join(", ", held)})");
+            announced = true;
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static List<string> HeldElsewhere(ResultsStore store, string sweep, int maxAttempts)
+    {
+        var unfinished = store.Trials(sweep).Where(t => Unfinished(t, maxAttempts)).Select(t => t.Name).ToHashSet();
+        return LiveLeases(store, sweep).Where(unfinished.Contains).ToList();
+    }
+
+    private static bool Unfinished(TrialRecord t, int maxAttempts) => t.Status != TrialStatus.Succeeded && !(t.Status == TrialStatus.Failed && t.Failures >= maxAttempts);
+
+    // The trials whose lease a live runner holds (renewed lately; on this host, its process still runs).
+    private static HashSet<string> LiveLeases(ResultsStore store, string sweep) =>
+        store.TrialLeases(sweep).Values
+            .Where(l => DateTimeOffset.UtcNow - l.Renewed < SweepRunnerOptions.DefaultLeaseStaleAfter && l.Holder.IsAliveSeenFrom(RunnerIdentity.Current))
+            .Select(l => l.Trial!).ToHashSet();
 
     // Unfinished trials in the sweep's order, less those another live runner holds (another submission's tasks).
     private static List<string> ToSubmit(ResultsStore store, SweepDefinition definition, int maxAttempts, TextWriter output)
     {
         var stored = store.Trials(definition.Name).ToDictionary(t => t.Name);
-        var stale = SweepRunnerOptions.DefaultLeaseStaleAfter;
-        var held = store.TrialLeases(definition.Name).Values
-            .Where(l => DateTimeOffset.UtcNow - l.Renewed < stale && l.Holder.IsAliveSeenFrom(RunnerIdentity.Current)).Select(l => l.Trial!).ToHashSet();
+        var held = LiveLeases(store, definition.Name);
         if (held.Count > 0) output.WriteLine($"{held.Count} trial(s) are being run by other tasks now: not submitting them ({string.Join(", ", held)})");
         return definition.Trials.Select(t => stored[t.Name])
-            .Where(t => t.Status != TrialStatus.Succeeded && !(t.Status == TrialStatus.Failed && t.Failures >= maxAttempts) && !held.Contains(t.Name))
+            .Where(t => Unfinished(t, maxAttempts) && !held.Contains(t.Name))
             .Select(t => t.Name).ToList();
     }
 

@@ -2,10 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace ViTDsl.Runtime.Store;
 
-/// <summary>A results store cannot be used; the message names the file and what to do.</summary>
+/// <summary>A results store cannot be used; the message names the store (file or URL) and what to do.</summary>
 public class StoreException(string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>The database file.</summary>
+    /// <summary>The database file, or the PostgreSQL URL without its password.</summary>
     public required string StorePath { get; init; }
 }
 
