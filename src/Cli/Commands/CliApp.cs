@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Create(experiments, sweeps));
         root.Subcommands.Add(SweepCommand.Create(sweeps));
         root.Subcommands.Add(WorkerEntryCommand.Create(experiments, sweeps));
+        root.Subcommands.Add(SlurmTaskCommand.Create());
         root.Subcommands.Add(AnalysisCommands.Fit());
         root.Subcommands.Add(AnalysisCommands.Report());
         root.Subcommands.Add(ProbeCommand.Create());
@@ -28,6 +29,7 @@ public static class CliApp
         bench.Subcommands.Add(BenchTrainingCommand.Create());
         bench.Subcommands.Add(BenchCommands.Data());
         bench.Subcommands.Add(BenchCommands.Optimizers());
+        bench.Subcommands.Add(BenchCommands.Store());
         foreach (var extra in benchmarks ?? []) bench.Subcommands.Add(extra);
         root.Subcommands.Add(bench);
         return root;

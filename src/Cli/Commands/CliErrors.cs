@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ViTDsl.Runtime.Cluster;
 using ViTDsl.Runtime.Store;
 
 namespace ViTDsl.Experiments.Cli;
@@ -13,7 +14,8 @@ public static class CliErrors
     public static (int Code, string Line) Describe(Exception e) => e switch
     {
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
-        UsageException => (ExitCodes.UsageError, $"error: {e.Message}"),
+        UsageException or UnknownPartitionException => (ExitCodes.UsageError, $"error: {e.Message}"),
+        ClusterException => (ExitCodes.Failure, $"error: {e.Message}"),
         OperationCanceledException => (ExitCodes.Interrupted, "stopped: everything up to here is kept; run the same command again to resume."),
         FileNotFoundException or DirectoryNotFoundException => (ExitCodes.DataMissing, $"error: {e.Message}"),
         StoreException or InvalidDataException => (ExitCodes.Failure, $"error: {e.Message}"),

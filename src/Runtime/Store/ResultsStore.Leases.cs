@@ -1,40 +1,65 @@
+using System.Data.Common;
 using System.Globalization;
 
 namespace ViTDsl.Runtime.Store;
 
-// One runner per sweep: a lease row per sweep, taken in one write transaction so two runners cannot both win.
+// Who runs what: a lease row per sweep (a local runner runs the whole sweep) or per trial (a cluster task runs a few
+// trials of it), taken in one locked transaction so two runners cannot both win. A sweep's lease and its trials'
+// leases exclude each other: a local runner and cluster tasks never run the same sweep at once.
 public sealed partial class ResultsStore
 {
+    private const string LeaseColumns = "token, holder_pid, host, process_start, since_utc, renewed_utc";
+
     /// <summary>
     /// Takes the lease of <paramref name="sweep"/> for <paramref name="self"/> (default: this process). A lease held by
     /// a runner that died (its pid is gone from this host) or that stopped renewing it for <paramref name="staleAfter"/>
     /// is taken over and returned as <paramref name="takenOver"/>.
     /// </summary>
-    /// <exception cref="SweepLeaseHeldException">A live runner holds it; the message names it (pid, host, since).</exception>
+    /// <exception cref="SweepLeaseHeldException">A live runner holds it, or one of its trials; the message names it (pid, host, since).</exception>
     public RunnerLease AcquireLease(string sweep, TimeSpan staleAfter, out RunnerLease? takenOver, RunnerIdentity? self = null)
     {
         self ??= RunnerIdentity.Current;
         RunnerLease? previous = null;
         var lease = Guard(() =>
         {
-            using var tx = _connection.BeginTransaction(); // BEGIN IMMEDIATE: the write lock first, then the look
-            Execute("INSERT INTO sweeps(name, created_utc) VALUES($n, $u) ON CONFLICT(name) DO NOTHING", tx, ("$n", sweep), ("$u", Now()));
-            var sweepId = (long)Scalar("SELECT id FROM sweeps WHERE name = $n", tx, ("$n", sweep))!;
-            previous = ReadLease(sweep, sweepId, tx);
+            using var tx = Begin();
+            _backend.LockLeases(this, tx);
+            var sweepId = EnsureSweepRow(sweep, tx);
             var now = DateTimeOffset.UtcNow;
-            if (previous is not null && now - previous.Renewed < staleAfter && previous.Holder.IsAliveSeenFrom(self))
-                throw new SweepLeaseHeldException(
-                    $"Sweep '{sweep}' is already being run by {previous.Holder} (since {previous.Since:yyyy-MM-dd HH:mm:ss} UTC, " +
-                    $"last renewed {(now - previous.Renewed).TotalSeconds:0} s ago) on the store '{Path}'. Wait for it to finish or " +
-                    $"stop it (kill {previous.Holder.Pid}); the lease of a runner that died is taken over automatically.")
-                { StorePath = Path, Held = previous };
+            foreach (var trialLease in ReadTrialLeases(sweepId, tx))
+                if (IsLive(trialLease, now, staleAfter, self)) throw Held(trialLease, now, $"Trial '{trialLease.Trial}' of sweep '{sweep}'");
+            previous = ReadLease(sweep, sweepId, tx);
+            if (previous is not null && IsLive(previous, now, staleAfter, self)) throw Held(previous, now, $"Sweep '{sweep}'");
             var taken = new RunnerLease(sweep, Guid.NewGuid().ToString("N"), self, now, now);
-            Execute("INSERT INTO runner_leases(sweep_id, token, holder_pid, host, process_start, since_utc, renewed_utc) " +
-                    "VALUES($s, $k, $p, $h, $ps, $u, $u) ON CONFLICT(sweep_id) DO UPDATE SET token = excluded.token, " +
-                    "holder_pid = excluded.holder_pid, host = excluded.host, process_start = excluded.process_start, " +
-                    "since_utc = excluded.since_utc, renewed_utc = excluded.renewed_utc", tx,
-                ("$s", sweepId), ("$k", taken.Token), ("$p", self.Pid), ("$h", self.Host),
-                ("$ps", RunnerIdentity.Format(self.ProcessStart)), ("$u", RunnerIdentity.Format(now)));
+            Write("runner_leases", "sweep_id", sweepId, taken, tx);
+            tx.Commit();
+            return taken;
+        });
+        takenOver = previous;
+        return lease;
+    }
+
+    /// <summary>
+    /// Takes the lease of one trial (for a runner that runs only some trials of a sweep, e.g. one cluster task),
+    /// on the same terms as <see cref="AcquireLease"/>: a dead or stale holder's lease is taken over.
+    /// </summary>
+    /// <exception cref="SweepLeaseHeldException">A live runner holds the trial, or the whole sweep.</exception>
+    public RunnerLease AcquireTrialLease(TrialRecord trial, TimeSpan staleAfter, out RunnerLease? takenOver, RunnerIdentity? self = null)
+    {
+        self ??= RunnerIdentity.Current;
+        RunnerLease? previous = null;
+        var lease = Guard(() =>
+        {
+            using var tx = Begin();
+            _backend.LockLeases(this, tx);
+            var sweepId = EnsureSweepRow(trial.Sweep, tx);
+            var now = DateTimeOffset.UtcNow;
+            var sweepLease = ReadLease(trial.Sweep, sweepId, tx);
+            if (sweepLease is not null && IsLive(sweepLease, now, staleAfter, self)) throw Held(sweepLease, now, $"Sweep '{trial.Sweep}'");
+            previous = ReadTrialLeases(sweepId, tx, trial.Id).SingleOrDefault();
+            if (previous is not null && IsLive(previous, now, staleAfter, self)) throw Held(previous, now, $"Trial '{trial.Name}' of sweep '{trial.Sweep}'");
+            var taken = new RunnerLease(trial.Sweep, Guid.NewGuid().ToString("N"), self, now, now) { Trial = trial.Name };
+            Write("trial_leases", "trial_id", trial.Id, taken, tx);
             tx.Commit();
             return taken;
         });
@@ -44,28 +69,74 @@ public sealed partial class ResultsStore
 
     /// <summary>Marks the lease as still held now; false when another runner has taken it over meanwhile.</summary>
     public bool RenewLease(RunnerLease lease) => Guard(() => Execute(
-        "UPDATE runner_leases SET renewed_utc = $u WHERE token = $k", null,
-        ("$u", RunnerIdentity.Format(DateTimeOffset.UtcNow)), ("$k", lease.Token)) == 1);
+        $"UPDATE {TableOf(lease)} SET renewed_utc = @u WHERE token = @k", null,
+        ("@u", RunnerIdentity.Format(DateTimeOffset.UtcNow)), ("@k", lease.Token)) == 1);
 
     /// <summary>Gives the lease up (if still held), so the next runner needs no take-over.</summary>
-    public void ReleaseLease(RunnerLease lease) => Guard(() => Execute("DELETE FROM runner_leases WHERE token = $k", null, ("$k", lease.Token)));
+    public void ReleaseLease(RunnerLease lease) => Guard(() => Execute($"DELETE FROM {TableOf(lease)} WHERE token = @k", null, ("@k", lease.Token)));
 
     /// <summary>The lease of a sweep, or null when no runner holds it.</summary>
     public RunnerLease? Lease(string sweep) => Guard(() =>
     {
-        var id = Scalar("SELECT id FROM sweeps WHERE name = $n", null, ("$n", sweep));
-        return id is null ? null : ReadLease(sweep, (long)id, null);
+        var id = Scalar("SELECT id FROM sweeps WHERE name = @n", null, ("@n", sweep));
+        return id is null ? null : ReadLease(sweep, Convert.ToInt64(id, CultureInfo.InvariantCulture), null);
     });
 
-    private RunnerLease? ReadLease(string sweep, long sweepId, Microsoft.Data.Sqlite.SqliteTransaction? tx)
+    /// <summary>The leases held on trials of a sweep (live or not), by trial name.</summary>
+    public IReadOnlyDictionary<string, RunnerLease> TrialLeases(string sweep) => Guard(() =>
     {
-        using var command = Command("SELECT token, holder_pid, host, process_start, since_utc, renewed_utc FROM runner_leases WHERE sweep_id = $s",
-            tx, ("$s", sweepId));
+        var id = Scalar("SELECT id FROM sweeps WHERE name = @n", null, ("@n", sweep));
+        return id is null ? new Dictionary<string, RunnerLease>()
+            : ReadTrialLeases(Convert.ToInt64(id, CultureInfo.InvariantCulture), null).ToDictionary(l => l.Trial!);
+    });
+
+    private static string TableOf(RunnerLease lease) => lease.Trial is null ? "runner_leases" : "trial_leases";
+
+    private long EnsureSweepRow(string sweep, DbTransaction tx)
+    {
+        Execute("INSERT INTO sweeps(name, created_utc) VALUES(@n, @u) ON CONFLICT(name) DO NOTHING", tx, ("@n", sweep), ("@u", Now()));
+        return Convert.ToInt64(Scalar("SELECT id FROM sweeps WHERE name = @n", tx, ("@n", sweep)), CultureInfo.InvariantCulture);
+    }
+
+    private static bool IsLive(RunnerLease lease, DateTimeOffset now, TimeSpan staleAfter, RunnerIdentity self) =>
+        now - lease.Renewed < staleAfter && lease.Holder.IsAliveSeenFrom(self);
+
+    private SweepLeaseHeldException Held(RunnerLease held, DateTimeOffset now, string what) => new(
+        $"{what} is already being run by {held.Holder} (since {held.Since:yyyy-MM-dd HH:mm:ss} UTC, " +
+        $"last renewed {(now - held.Renewed).TotalSeconds:0} s ago) on the store '{Path}'. Wait for it to finish or " +
+        $"stop it (kill {held.Holder.Pid}); the lease of a runner that died is taken over automatically.")
+    { StorePath = Path, Held = held };
+
+    private void Write(string table, string keyColumn, long key, RunnerLease lease, DbTransaction tx) => Execute(
+        $"INSERT INTO {table}({keyColumn}, {LeaseColumns}) VALUES(@s, @k, @p, @h, @ps, @u, @u) ON CONFLICT({keyColumn}) DO UPDATE SET " +
+        "token = excluded.token, holder_pid = excluded.holder_pid, host = excluded.host, process_start = excluded.process_start, " +
+        "since_utc = excluded.since_utc, renewed_utc = excluded.renewed_utc", tx,
+        ("@s", key), ("@k", lease.Token), ("@p", lease.Holder.Pid), ("@h", lease.Holder.Host),
+        ("@ps", RunnerIdentity.Format(lease.Holder.ProcessStart)), ("@u", RunnerIdentity.Format(lease.Since)));
+
+    private RunnerLease? ReadLease(string sweep, long sweepId, DbTransaction? tx)
+    {
+        using var command = Command($"SELECT {LeaseColumns} FROM runner_leases WHERE sweep_id = @s", tx, ("@s", sweepId));
         using var r = command.ExecuteReader();
-        if (!r.Read()) return null;
+        return r.Read() ? ReadLeaseRow(r, sweep, null) : null;
+    }
+
+    private List<RunnerLease> ReadTrialLeases(long sweepId, DbTransaction? tx, long? trialId = null)
+    {
+        using var command = Command(
+            $"SELECT {LeaseColumns}, t.name, s.name FROM trial_leases l JOIN trials t ON t.id = l.trial_id JOIN sweeps s ON s.id = t.sweep_id " +
+            "WHERE t.sweep_id = @s AND (@t < 0 OR t.id = @t) ORDER BY t.id", tx, ("@s", sweepId), ("@t", trialId ?? -1L));
+        using var r = command.ExecuteReader();
+        var leases = new List<RunnerLease>();
+        while (r.Read()) leases.Add(ReadLeaseRow(r, r.GetString(7), r.GetString(6)));
+        return leases;
+    }
+
+    private static RunnerLease ReadLeaseRow(DbDataReader r, string sweep, string? trial)
+    {
         static DateTimeOffset Time(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
         return new RunnerLease(sweep, r.GetString(0),
-            new RunnerIdentity(r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : Time(r.GetString(3))),
-            Time(r.GetString(4)), Time(r.GetString(5)));
+            new RunnerIdentity(Int32(r, 1), r.GetString(2), r.IsDBNull(3) ? null : Time(r.GetString(3))),
+            Time(r.GetString(4)), Time(r.GetString(5))) { Trial = trial };
     }
 }

@@ -12,26 +12,27 @@ public sealed partial class ResultsStore
         if (metrics.Count == 0 && checkpoints.Count == 0) return;
         Guard(() =>
         {
-            using var tx = _connection.BeginTransaction();
+            using var tx = Begin();
             using (var insert = Command(
-                "INSERT INTO metrics(trial_id, name, step, value, attempt, crc) VALUES($t, $n, $s, $v, $a, $c) " +
+                "INSERT INTO metrics(trial_id, name, step, value, attempt, crc) VALUES(@t, @n, @s, @v, @a, @c) " +
                 "ON CONFLICT(trial_id, name, step) DO UPDATE SET value = excluded.value, attempt = excluded.attempt, crc = excluded.crc",
-                tx, ("$t", attempt.TrialId), ("$a", attempt.Attempt), ("$n", ""), ("$s", 0L), ("$v", 0.0), ("$c", 0L)))
+                tx, ("@t", attempt.TrialId), ("@a", attempt.Attempt)))
             {
+                var (name, step, value, crc) = (Add(insert, "@n", ""), Add(insert, "@s", 0L), Add(insert, "@v", 0.0), Add(insert, "@c", 0L));
                 foreach (var m in metrics)
                 {
-                    double? stored = double.IsNaN(m.Value) ? null : m.Value;
-                    insert.Parameters["$n"].Value = m.Name;
-                    insert.Parameters["$s"].Value = m.Step;
-                    insert.Parameters["$v"].Value = stored is { } v ? v : DBNull.Value;
-                    insert.Parameters["$c"].Value = MetricChecksum.Of(attempt.TrialId, m.Name, m.Step, stored);
+                    double? stored = double.IsNaN(m.Value) ? null : m.Value; // NULL stands for NaN, in both databases
+                    name.Value = m.Name;
+                    step.Value = m.Step;
+                    value.Value = stored is { } v ? v : DBNull.Value;
+                    crc.Value = MetricChecksum.Of(attempt.TrialId, m.Name, m.Step, stored);
                     insert.ExecuteNonQuery();
                 }
             }
             foreach (var c in checkpoints)
-                Execute("INSERT INTO checkpoints(trial_id, step, path, sha256, attempt) VALUES($t, $s, $p, $h, $a) " +
+                Execute("INSERT INTO checkpoints(trial_id, step, path, sha256, attempt) VALUES(@t, @s, @p, @h, @a) " +
                         "ON CONFLICT(trial_id, step) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, attempt = excluded.attempt",
-                    tx, ("$t", attempt.TrialId), ("$s", c.Step), ("$p", c.Path), ("$h", c.Sha256), ("$a", attempt.Attempt));
+                    tx, ("@t", attempt.TrialId), ("@s", c.Step), ("@p", c.Path), ("@h", c.Sha256), ("@a", attempt.Attempt));
             tx.Commit();
         });
     }
@@ -42,11 +43,11 @@ public sealed partial class ResultsStore
         if (lines.Count == 0) return;
         Guard(() =>
         {
-            using var tx = _connection.BeginTransaction();
+            using var tx = Begin();
             var utc = Now();
             foreach (var line in lines)
-                Execute("INSERT INTO logs(trial_id, attempt, source, utc, text) VALUES($t, $a, $s, $u, $x)", tx,
-                    ("$t", attempt.TrialId), ("$a", attempt.Attempt), ("$s", source.ToString().ToLowerInvariant()), ("$u", utc), ("$x", line));
+                Execute("INSERT INTO logs(trial_id, attempt, source, utc, text) VALUES(@t, @a, @s, @u, @x)", tx,
+                    ("@t", attempt.TrialId), ("@a", attempt.Attempt), ("@s", source.ToString().ToLowerInvariant()), ("@u", utc), ("@x", line));
             tx.Commit();
         });
     }
@@ -54,7 +55,7 @@ public sealed partial class ResultsStore
     /// <summary>The metrics of a trial, ordered by name then step.</summary>
     /// <exception cref="StoreCorruptException">A stored metric does not match its checksum (the file was damaged).</exception>
     public IReadOnlyList<MetricRecord> Metrics(long trialId) => Guard(() => Query(
-        "SELECT step, name, value, crc FROM metrics WHERE trial_id = $t ORDER BY name, step",
+        "SELECT step, name, value, crc FROM metrics WHERE trial_id = @t ORDER BY name, step",
         r =>
         {
             var (step, name, value) = (r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? (double?)null : r.GetDouble(2));
@@ -64,36 +65,36 @@ public sealed partial class ResultsStore
                     "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.")
                 { StorePath = Path };
             return new MetricRecord(step, name, value ?? double.NaN);
-        }, ("$t", trialId)));
+        }, ("@t", trialId)));
 
     /// <summary>The recorded checkpoints of a trial, by step.</summary>
     public IReadOnlyList<CheckpointRecord> Checkpoints(long trialId) => Guard(() => QueryCheckpoints(trialId));
 
     private List<CheckpointRecord> QueryCheckpoints(long trialId) => Query(
-        "SELECT step, path, sha256 FROM checkpoints WHERE trial_id = $t ORDER BY step",
-        r => new CheckpointRecord(r.GetInt64(0), r.GetString(1), r.GetString(2)), ("$t", trialId));
+        "SELECT step, path, sha256 FROM checkpoints WHERE trial_id = @t ORDER BY step",
+        r => new CheckpointRecord(r.GetInt64(0), r.GetString(1), r.GetString(2)), ("@t", trialId));
 
     /// <summary>The log of a trial, every attempt, in the order written.</summary>
     public IReadOnlyList<LogLine> Logs(long trialId) => Guard(() => Query(
-        "SELECT attempt, source, text FROM logs WHERE trial_id = $t ORDER BY id",
-        r => new LogLine(r.GetInt32(0), Enum.TryParse<LogSource>(r.GetString(1), ignoreCase: true, out var source) ? source
-            : throw new InvalidDataException($"unknown log source '{r.GetString(1)}'"), r.GetString(2)), ("$t", trialId)));
+        "SELECT attempt, source, text FROM logs WHERE trial_id = @t ORDER BY id",
+        r => new LogLine(Int32(r, 0), Enum.TryParse<LogSource>(r.GetString(1), ignoreCase: true, out var source) ? source
+            : throw new InvalidDataException($"unknown log source '{r.GetString(1)}'"), r.GetString(2)), ("@t", trialId)));
 
     /// <summary>Stores (or replaces) the fit of a sweep for a target, e.g. a scaling law fitted to its error.</summary>
     public void RecordFit(string sweep, string target, string json) => Guard(() =>
     {
         var changed = Execute(
-            "INSERT INTO fits(sweep_id, target, json, updated_utc) SELECT id, $t, $j, $u FROM sweeps WHERE name = $s " +
+            "INSERT INTO fits(sweep_id, target, json, updated_utc) SELECT id, @t, @j, @u FROM sweeps WHERE name = @s " +
             "ON CONFLICT(sweep_id, target) DO UPDATE SET json = excluded.json, updated_utc = excluded.updated_utc",
-            null, ("$s", sweep), ("$t", target), ("$j", json), ("$u", Now()));
+            null, ("@s", sweep), ("@t", target), ("@j", json), ("@u", Now()));
         if (changed == 0) throw new StoreException($"The results store '{Path}' has no sweep '{sweep}' to attach a fit to. Run the sweep first.") { StorePath = Path };
     });
 
     /// <summary>The fits of a sweep, by target.</summary>
     public IReadOnlyDictionary<string, string> Fits(string sweep) => Guard(() => Query(
-        "SELECT f.target, f.json FROM fits f JOIN sweeps s ON s.id = f.sweep_id WHERE s.name = $s ORDER BY f.target",
-        r => (r.GetString(0), r.GetString(1)), ("$s", sweep)).ToDictionary(p => p.Item1, p => p.Item2));
+        "SELECT f.target, f.json FROM fits f JOIN sweeps s ON s.id = f.sweep_id WHERE s.name = @s ORDER BY f.target",
+        r => (r.GetString(0), r.GetString(1)), ("@s", sweep)).ToDictionary(p => p.Item1, p => p.Item2));
 
-    /// <summary>Runs SQLite's integrity check; returns "ok" or the problems found.</summary>
-    public string IntegrityCheck() => Guard(() => string.Join("; ", Query("PRAGMA integrity_check", r => r.GetString(0))));
+    /// <summary>Runs the database's integrity check (SQLite's; PostgreSQL checks itself); returns "ok" or the problems found.</summary>
+    public string IntegrityCheck() => Guard(() => _backend.IntegrityCheck(this));
 }

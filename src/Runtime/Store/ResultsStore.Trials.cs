@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace ViTDsl.Runtime.Store;
 
@@ -18,17 +18,17 @@ public sealed partial class ResultsStore
     /// <exception cref="StoreException">A stored trial of the same name has a different spec.</exception>
     public IReadOnlyList<TrialRecord> EnsureSweep(string sweep, IEnumerable<(string Name, string SpecJson)> trials) => Guard(() =>
     {
-        using (var tx = _connection.BeginTransaction())
+        using (var tx = Begin())
         {
-            Execute("INSERT INTO sweeps(name, created_utc) VALUES($n, $u) ON CONFLICT(name) DO NOTHING", tx, ("$n", sweep), ("$u", Now()));
-            var sweepId = (long)Scalar("SELECT id FROM sweeps WHERE name = $n", tx, ("$n", sweep))!;
+            Execute("INSERT INTO sweeps(name, created_utc) VALUES(@n, @u) ON CONFLICT(name) DO NOTHING", tx, ("@n", sweep), ("@u", Now()));
+            var sweepId = (long)Scalar("SELECT id FROM sweeps WHERE name = @n", tx, ("@n", sweep))!;
             foreach (var (name, spec) in trials)
             {
-                var stored = Scalar("SELECT spec_json FROM trials WHERE sweep_id = $s AND name = $n", tx, ("$s", sweepId), ("$n", name)) as string;
-                if (stored is null)
-                    Execute("INSERT INTO trials(sweep_id, name, spec_json, updated_utc) VALUES($s, $n, $j, $u)", tx,
-                        ("$s", sweepId), ("$n", name), ("$j", spec), ("$u", Now()));
-                else if (stored != spec)
+                // Insert first, then compare: runners on several hosts may add the same sweep at once.
+                Execute("INSERT INTO trials(sweep_id, name, spec_json, updated_utc) VALUES(@s, @n, @j, @u) ON CONFLICT(sweep_id, name) DO NOTHING", tx,
+                    ("@s", sweepId), ("@n", name), ("@j", spec), ("@u", Now()));
+                var stored = (string)Scalar("SELECT spec_json FROM trials WHERE sweep_id = @s AND name = @n", tx, ("@s", sweepId), ("@n", name))!;
+                if (stored != spec)
                     throw new StoreException(
                         $"Trial '{name}' of sweep '{sweep}' is already in the results store '{Path}' with a different spec " +
                         $"(stored {stored}, now {spec}). Give the changed sweep a new name, or delete the old results.")
@@ -46,14 +46,14 @@ public sealed partial class ResultsStore
     public IReadOnlyList<string> Sweeps() => Guard(() => Query("SELECT name FROM sweeps ORDER BY id", r => r.GetString(0)));
 
     private List<TrialRecord> QueryTrials(string sweep) => Query(
-        $"SELECT {TrialColumns} FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = $s ORDER BY t.id",
-        ReadTrial, ("$s", sweep));
+        $"SELECT {TrialColumns} FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = @s ORDER BY t.id",
+        ReadTrial, ("@s", sweep));
 
-    private static TrialRecord ReadTrial(SqliteDataReader r) => new(
+    private static TrialRecord ReadTrial(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), ParseStatus(r.GetString(4)),
-        r.GetInt32(5), r.GetInt32(6), r.IsDBNull(7) ? null : r.GetString(7), ReadTimings(r, 8));
+        Int32(r, 5), Int32(r, 6), r.IsDBNull(7) ? null : r.GetString(7), ReadTimings(r, 8));
 
-    private static TrialTimings? ReadTimings(SqliteDataReader r, int first) => r.IsDBNull(first) ? null : new(
+    private static TrialTimings? ReadTimings(DbDataReader r, int first) => r.IsDBNull(first) ? null : new(
         r.GetDouble(first), r.GetDouble(first + 1), r.GetDouble(first + 2), r.GetDouble(first + 3), r.GetDouble(first + 4));
 
     private static TrialStatus ParseStatus(string s) => s switch
@@ -85,14 +85,29 @@ public sealed partial class ResultsStore
     /// </summary>
     public int RecoverInterrupted(string sweep) => Guard(() =>
     {
-        using var tx = _connection.BeginTransaction();
-        const string OfSweep = "trial_id IN (SELECT t.id FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = $s)";
-        Execute($"UPDATE attempts SET status = 'interrupted', finished_utc = $u, error = 'the runner stopped before this attempt finished' " +
-                $"WHERE status = 'running' AND {OfSweep}", tx, ("$s", sweep), ("$u", Now()));
-        var reset = Execute("UPDATE trials SET status = 'pending', updated_utc = $u WHERE status = 'running' " +
-                            "AND sweep_id = (SELECT id FROM sweeps WHERE name = $s)", tx, ("$s", sweep), ("$u", Now()));
+        using var tx = Begin();
+        const string OfSweep = "trial_id IN (SELECT t.id FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = @s)";
+        Execute($"UPDATE attempts SET status = 'interrupted', finished_utc = @u, error = 'the runner stopped before this attempt finished' " +
+                $"WHERE status = 'running' AND {OfSweep}", tx, ("@s", sweep), ("@u", Now()));
+        var reset = Execute("UPDATE trials SET status = 'pending', updated_utc = @u WHERE status = 'running' " +
+                            "AND sweep_id = (SELECT id FROM sweeps WHERE name = @s)", tx, ("@s", sweep), ("@u", Now()));
         tx.Commit();
         return reset;
+    });
+
+    /// <summary>
+    /// Marks the attempt of one trial that was left running (its runner died: a cluster task cancelled, preempted or
+    /// lost with its node) as interrupted and the trial as pending again; true when there was one. Call only while
+    /// holding the trial's lease (<see cref="AcquireTrialLease"/>).
+    /// </summary>
+    public bool RecoverInterrupted(long trialId) => Guard(() =>
+    {
+        using var tx = Begin();
+        Execute("UPDATE attempts SET status = 'interrupted', finished_utc = @u, error = 'the runner stopped before this attempt finished' " +
+                "WHERE status = 'running' AND trial_id = @t", tx, ("@t", trialId), ("@u", Now()));
+        var reset = Execute("UPDATE trials SET status = 'pending', updated_utc = @u WHERE status = 'running' AND id = @t", tx, ("@t", trialId), ("@u", Now()));
+        tx.Commit();
+        return reset == 1;
     });
 
     /// <summary>
@@ -101,13 +116,13 @@ public sealed partial class ResultsStore
     /// </summary>
     public AttemptHandle BeginAttempt(long trialId) => Guard(() =>
     {
-        using var tx = _connection.BeginTransaction();
-        var name = (string)Scalar("SELECT name FROM trials WHERE id = $t", tx, ("$t", trialId))!;
-        var attempt = Convert.ToInt32(Scalar("UPDATE trials SET attempts = attempts + 1, status = 'running', updated_utc = $u " +
-                                             "WHERE id = $t RETURNING attempts", tx, ("$t", trialId), ("$u", Now())), CultureInfo.InvariantCulture);
-        Execute("INSERT INTO attempts(trial_id, attempt, status, started_utc) VALUES($t, $a, 'running', $u)", tx,
-            ("$t", trialId), ("$a", attempt), ("$u", Now()));
-        var lastStep = Scalar("SELECT max(step) FROM metrics WHERE trial_id = $t", tx, ("$t", trialId));
+        using var tx = Begin();
+        var name = (string)Scalar("SELECT name FROM trials WHERE id = @t", tx, ("@t", trialId))!;
+        var attempt = Convert.ToInt32(Scalar("UPDATE trials SET attempts = attempts + 1, status = 'running', updated_utc = @u " +
+                                             "WHERE id = @t RETURNING attempts", tx, ("@t", trialId), ("@u", Now())), CultureInfo.InvariantCulture);
+        Execute("INSERT INTO attempts(trial_id, attempt, status, started_utc) VALUES(@t, @a, 'running', @u)", tx,
+            ("@t", trialId), ("@a", attempt), ("@u", Now()));
+        var lastStep = Scalar("SELECT max(step) FROM metrics WHERE trial_id = @t", tx, ("@t", trialId));
         tx.Commit();
         var resume = new ResumeState(lastStep is null ? null : Convert.ToInt64(lastStep, CultureInfo.InvariantCulture), QueryCheckpoints(trialId));
         return new AttemptHandle(trialId, name, attempt, resume);
@@ -115,8 +130,8 @@ public sealed partial class ResultsStore
 
     /// <summary>Notes the process id of the worker running an attempt (to find orphans, and for the record).</summary>
     public void SetWorkerPid(AttemptHandle attempt, int pid) => Guard(() => Execute(
-        "UPDATE attempts SET worker_pid = $p WHERE trial_id = $t AND attempt = $a",
-        null, ("$p", pid), ("$t", attempt.TrialId), ("$a", attempt.Attempt)));
+        "UPDATE attempts SET worker_pid = @p WHERE trial_id = @t AND attempt = @a",
+        null, ("@p", pid), ("@t", attempt.TrialId), ("@a", attempt.Attempt)));
 
     /// <summary>
     /// Ends an attempt. Succeeded: the trial succeeds with these timings. Failed or timed out: the trial is failed (the
@@ -127,23 +142,23 @@ public sealed partial class ResultsStore
         if (outcome == AttemptOutcome.Running) throw new ArgumentException("An attempt completes as succeeded, failed or interrupted.", nameof(outcome));
         Guard(() =>
         {
-            using var tx = _connection.BeginTransaction();
+            using var tx = Begin();
             var t = timings ?? TrialTimings.Zero;
             (string, object?)[] common =
             [
-                ("$t", attempt.TrialId), ("$a", attempt.Attempt), ("$o", Name(outcome)), ("$e", error), ("$u", Now()),
-                ("$s0", t.StartSeconds), ("$s1", t.LoadSeconds), ("$s2", t.TrainSeconds), ("$s3", t.RecordSeconds), ("$s4", t.WallSeconds),
+                ("@t", attempt.TrialId), ("@a", attempt.Attempt), ("@o", Name(outcome)), ("@e", error), ("@u", Now()),
+                ("@s0", t.StartSeconds), ("@s1", t.LoadSeconds), ("@s2", t.TrainSeconds), ("@s3", t.RecordSeconds), ("@s4", t.WallSeconds),
             ];
-            Execute("UPDATE attempts SET status = $o, error = $e, finished_utc = $u, start_seconds = $s0, load_seconds = $s1, " +
-                    "train_seconds = $s2, record_seconds = $s3, wall_seconds = $s4 WHERE trial_id = $t AND attempt = $a", tx, common);
+            Execute("UPDATE attempts SET status = @o, error = @e, finished_utc = @u, start_seconds = @s0, load_seconds = @s1, " +
+                    "train_seconds = @s2, record_seconds = @s3, wall_seconds = @s4 WHERE trial_id = @t AND attempt = @a", tx, common);
             var trialUpdate = outcome switch
             {
-                AttemptOutcome.Succeeded => "status = 'succeeded', error = NULL, start_seconds = $s0, load_seconds = $s1, " +
-                                            "train_seconds = $s2, record_seconds = $s3, wall_seconds = $s4",
-                AttemptOutcome.Failed or AttemptOutcome.TimedOut => "status = 'failed', failures = failures + 1, error = $e",
+                AttemptOutcome.Succeeded => "status = 'succeeded', error = NULL, start_seconds = @s0, load_seconds = @s1, " +
+                                            "train_seconds = @s2, record_seconds = @s3, wall_seconds = @s4",
+                AttemptOutcome.Failed or AttemptOutcome.TimedOut => "status = 'failed', failures = failures + 1, error = @e",
                 _ => "status = 'pending'",
             };
-            Execute($"UPDATE trials SET {trialUpdate}, updated_utc = $u WHERE id = $t", tx, common);
+            Execute($"UPDATE trials SET {trialUpdate}, updated_utc = @u WHERE id = @t", tx, common);
             tx.Commit();
         });
     }
@@ -151,10 +166,10 @@ public sealed partial class ResultsStore
     /// <summary>The attempts of a trial, oldest first.</summary>
     public IReadOnlyList<AttemptRecord> Attempts(long trialId) => Guard(() => Query(
         "SELECT attempt, status, worker_pid, error, start_seconds, load_seconds, train_seconds, record_seconds, wall_seconds, " +
-        "started_utc, finished_utc FROM attempts WHERE trial_id = $t ORDER BY attempt",
-        r => new AttemptRecord(r.GetInt32(0), ParseOutcome(r.GetString(1)), r.IsDBNull(2) ? null : r.GetInt32(2),
+        "started_utc, finished_utc FROM attempts WHERE trial_id = @t ORDER BY attempt",
+        r => new AttemptRecord(Int32(r, 0), ParseOutcome(r.GetString(1)), r.IsDBNull(2) ? null : Int32(r, 2),
             r.IsDBNull(3) ? null : r.GetString(3), ReadTimings(r, 4),
             DateTimeOffset.Parse(r.GetString(9), CultureInfo.InvariantCulture),
             r.IsDBNull(10) ? null : DateTimeOffset.Parse(r.GetString(10), CultureInfo.InvariantCulture)),
-        ("$t", trialId)));
+        ("@t", trialId)));
 }

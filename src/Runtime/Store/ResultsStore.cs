@@ -1,68 +1,59 @@
+using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 
 namespace ViTDsl.Runtime.Store;
 
 /// <summary>
-/// The results of sweeps in one embedded SQLite file: sweeps, trials (status, attempts, spec, timings), attempts,
-/// metrics, checkpoints, logs and fits. Every write is one committed transaction before the method returns, so a
-/// record the runner has reported survives the runner being killed. WAL mode lets readers (a notebook, the CLI)
-/// query while a sweep writes. One instance is safe to use from several threads; several processes may open the
-/// same file (writes wait up to <see cref="StoreOptions.BusyTimeout"/> for each other).
+/// The results of sweeps: sweeps, trials (status, attempts, spec, timings), attempts, metrics, checkpoints, logs and
+/// fits. Two databases hold them with the same tables and the same statements (<see cref="StoreSchema"/>): an
+/// embedded SQLite file (the default, for one machine) or a PostgreSQL server (<c>postgres://…</c>, for a cluster
+/// whose nodes all write to it). Every write is one committed transaction before the method returns, so a record
+/// the runner has reported survives the runner being killed. Readers (a notebook, the CLI) may query while a sweep
+/// writes. One instance is safe to use from several threads; several processes (on several hosts, with PostgreSQL)
+/// may open the same store (SQLite writes wait up to <see cref="StoreOptions.BusyTimeout"/> for each other).
 /// </summary>
 public sealed partial class ResultsStore : IDisposable
 {
-    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
-    private readonly SqliteConnection _connection;
+    private readonly StoreBackend _backend;
+    private readonly DbConnection _connection;
     private readonly Lock _gate = new();
 
-    /// <summary>The database file.</summary>
+    /// <summary>The database file, or the PostgreSQL URL without its password.</summary>
     public string Path { get; }
 
     /// <summary>The options it was opened with.</summary>
     public StoreOptions Options { get; }
 
-    private ResultsStore(string path, StoreOptions options, SqliteConnection connection)
+    /// <summary>True when the store is a PostgreSQL database (shared by the nodes of a cluster).</summary>
+    public bool IsShared => _backend is PostgresBackend;
+
+    private ResultsStore(StoreBackend backend, StoreOptions options)
     {
-        Path = path;
+        _backend = backend;
+        _connection = backend.Connection;
+        Path = backend.Location;
         Options = options;
-        _connection = connection;
     }
 
     /// <summary>
-    /// Opens the store at <paramref name="path"/>, creating the file (and its folder) if needed.
+    /// Opens the store at <paramref name="location"/>: a PostgreSQL URL (<c>postgres://user:password@host:port/database</c>,
+    /// see <see cref="PostgresUrl"/>), or else an SQLite file path, creating the file (and its folder) if needed.
     /// </summary>
     /// <exception cref="StoreCorruptException">The file is not SQLite or is malformed.</exception>
     /// <exception cref="StoreLockedException">Another connection held it locked past the busy timeout.</exception>
     /// <exception cref="StoreSchemaException">A newer ViTDsl wrote it, or it is another program's database.</exception>
-    public static ResultsStore Open(string path, StoreOptions? options = null)
+    /// <exception cref="StoreException">The PostgreSQL server cannot be reached or refuses the login.</exception>
+    public static ResultsStore Open(string location, StoreOptions? options = null)
     {
         options ??= new StoreOptions();
-        path = System.IO.Path.GetFullPath(path);
-        var folder = System.IO.Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        if (!LooksLikeSqlite(path)) throw StoreErrors.NotSqlite(path);
-
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false, // a pooled connection would keep the file open (and locked on Windows) after Dispose
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-        }.ToString();
-        var connection = new SqliteConnection(connectionString);
-        var store = new ResultsStore(path, options, connection);
+        var backend = PostgresUrl.IsUrl(location) ? (StoreBackend)PostgresBackend.Create(location, options) : SqliteBackend.Create(location, options);
+        var store = new ResultsStore(backend, options);
         try
         {
             store.Guard(() =>
             {
-                connection.Open();
-                connection.CreateFunction(MetricChecksum.SqlFunction, (long t, string n, long s, double? v) => MetricChecksum.Of(t, n, s, v), isDeterministic: true);
-                store.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
-                store.Execute("PRAGMA foreign_keys = ON");
-                store.Execute("PRAGMA journal_mode = WAL");
-                store.Execute($"PRAGMA synchronous = {(options.SyncEveryCommit ? "FULL" : "NORMAL")}");
-                store.MigrateSchema();
+                backend.Open(store);
+                backend.Migrate(store);
                 return 0;
             });
             return store;
@@ -74,60 +65,14 @@ public sealed partial class ResultsStore : IDisposable
         }
     }
 
-    // An existing non-empty file must start with the SQLite header; SQLite itself would only notice at the first
-    // query, with a less helpful message. An empty or absent file becomes a new store.
-    private static bool LooksLikeSqlite(string path)
-    {
-        if (!File.Exists(path)) return true;
-        using var file = File.OpenRead(path);
-        if (file.Length == 0) return true;
-        var header = new byte[SqliteHeader.Length];
-        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
-            && header.AsSpan().SequenceEqual(SqliteHeader);
-    }
-
-    private void MigrateSchema()
-    {
-        var version = Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
-        if (version > StoreSchema.Version)
-            throw new StoreSchemaException(
-                $"The results store '{Path}' has schema version {version}, newer than this ViTDsl build reads " +
-                $"(up to {StoreSchema.Version}); if no newer ViTDsl wrote it, its header is damaged. Use a newer ViTDsl, or move it aside to start a new store.")
-            { StorePath = Path };
-        if (version == StoreSchema.Version) return;
-        if (version < 0)
-            throw new StoreCorruptException(
-                $"The results store '{Path}' is damaged (its schema version reads {version}). " +
-                "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.")
-            { StorePath = Path };
-
-        using var tx = _connection.BeginTransaction();
-        if (version == 0)
-        {
-            var foreign = Scalar("SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'", tx) as string;
-            if (!string.IsNullOrEmpty(foreign))
-                throw new StoreSchemaException(
-                    $"'{Path}' is an SQLite database but not a ViTDsl results store (it has tables {foreign}). " +
-                    "Pass another store path, or move the file aside.")
-                { StorePath = Path };
-            Execute(StoreSchema.Create, tx);
-        }
-        else
-        {
-            for (var from = version; from < StoreSchema.Version; from++) Execute(StoreSchema.Migrations[from], tx);
-        }
-        Execute($"PRAGMA user_version = {StoreSchema.Version}", tx);
-        tx.Commit();
-    }
-
     /// <summary>Closes the database.</summary>
     public void Dispose()
     {
         lock (_gate) _connection.Dispose();
     }
 
-    // Every public operation runs here: one at a time on the shared connection, with SQLite's errors turned into
-    // messages that name the file and the fix.
+    // Every public operation runs here: one at a time on the shared connection, with the database's errors turned
+    // into messages that name the store and the fix.
     private T Guard<T>(Func<T> operation)
     {
         lock (_gate)
@@ -136,43 +81,55 @@ public sealed partial class ResultsStore : IDisposable
             {
                 return operation();
             }
-            catch (SqliteException e)
+            catch (DbException e)
             {
-                throw StoreErrors.Translate(e, Path, Options);
+                throw _backend.Translate(e);
             }
             // A damaged row: an unknown status, a malformed date, a text where a number belongs, a NULL in a NOT NULL column.
             catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or OverflowException or InvalidOperationException)
             {
-                throw StoreErrors.Unreadable(Path, e); // a value SQLite returned intact but that no ViTDsl wrote
+                throw StoreErrors.Unreadable(Path, e); // a value the database returned intact but that no ViTDsl wrote
             }
         }
     }
 
     private void Guard(Action operation) => Guard(() => { operation(); return 0; });
 
-    private SqliteCommand Command(string sql, SqliteTransaction? tx, params (string Name, object? Value)[] parameters)
+    // A write transaction. SQLite takes its write lock at BEGIN (IMMEDIATE); PostgreSQL locks the rows it writes.
+    private DbTransaction Begin() => _backend.BeginWrite();
+
+    internal DbCommand Command(string sql, DbTransaction? tx, params (string Name, object? Value)[] parameters)
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = tx;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        foreach (var (name, value) in parameters) Add(command, name, value);
         return command;
     }
 
-    private int Execute(string sql, SqliteTransaction? tx = null, params (string, object?)[] parameters)
+    private static DbParameter Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    internal int Execute(string sql, DbTransaction? tx = null, params (string, object?)[] parameters)
     {
         using var command = Command(sql, tx, parameters);
         return command.ExecuteNonQuery();
     }
 
-    private object? Scalar(string sql, SqliteTransaction? tx = null, params (string, object?)[] parameters)
+    internal object? Scalar(string sql, DbTransaction? tx = null, params (string, object?)[] parameters)
     {
         using var command = Command(sql, tx, parameters);
         var value = command.ExecuteScalar();
         return value is DBNull ? null : value;
     }
 
-    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string, object?)[] parameters)
+    internal List<T> Query<T>(string sql, Func<DbDataReader, T> read, params (string, object?)[] parameters)
     {
         using var command = Command(sql, null, parameters);
         using var reader = command.ExecuteReader();
@@ -180,6 +137,9 @@ public sealed partial class ResultsStore : IDisposable
         while (reader.Read()) rows.Add(read(reader));
         return rows;
     }
+
+    // Integer columns are 64-bit in PostgreSQL (BIGINT) and of any width in SQLite: read them as 64-bit, then narrow.
+    private static int Int32(DbDataReader r, int ordinal) => checked((int)r.GetInt64(ordinal));
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 }

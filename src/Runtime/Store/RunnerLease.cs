@@ -50,10 +50,15 @@ public sealed record RunnerIdentity(int Pid, string Host, DateTimeOffset? Proces
 }
 
 /// <summary>
-/// The right to run one sweep of a store: held by one runner at a time, renewed while it runs, released when it ends.
+/// The right to run one sweep of a store (or one trial of it): held by one runner at a time, renewed while it runs,
+/// released when it ends.
 /// </summary>
 /// <param name="Token">Tells this holding apart from any other, even by the same process.</param>
-public sealed record RunnerLease(string Sweep, string Token, RunnerIdentity Holder, DateTimeOffset Since, DateTimeOffset Renewed);
+public sealed record RunnerLease(string Sweep, string Token, RunnerIdentity Holder, DateTimeOffset Since, DateTimeOffset Renewed)
+{
+    /// <summary>The trial this lease is for; null: the whole sweep.</summary>
+    public string? Trial { get; init; }
+}
 
 /// <summary>Another runner that is alive holds the sweep: this one must not run it too.</summary>
 public sealed class SweepLeaseHeldException(string message) : StoreException(message)

@@ -2,10 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace ViTDsl.Runtime.Store;
 
-/// <summary>A results store cannot be used; the message names the file and what to do.</summary>
+/// <summary>A results store cannot be used; the message names the store (file or URL) and what to do.</summary>
 public class StoreException(string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>The database file.</summary>
+    /// <summary>The database file, or the PostgreSQL URL without its password.</summary>
     public required string StorePath { get; init; }
 }
 
@@ -35,7 +35,7 @@ internal static class StoreErrors
         "Move it aside or delete it to start over (its sweeps' trials will run again), or pass another store path.", e)
     { StorePath = path };
 
-    public static Exception Translate(SqliteException e, string path, StoreOptions options) =>
+    public static StoreException Translate(SqliteException e, string path, StoreOptions options) =>
         (e.SqliteErrorCode & 0xFF) switch
         {
             // SQLite reports a damaged header field or schema text as a plain error; this code's own queries never

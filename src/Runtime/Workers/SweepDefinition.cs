@@ -20,8 +20,14 @@ public sealed record SweepRunnerOptions
     /// <summary>How many workers run at once.</summary>
     public int Parallelism { get; init; } = 1;
 
+    /// <summary>The default of <see cref="MaxAttempts"/>: one retry.</summary>
+    public const int DefaultMaxAttempts = 2;
+
+    /// <summary>The default of <see cref="LeaseStaleAfter"/>.</summary>
+    public static readonly TimeSpan DefaultLeaseStaleAfter = TimeSpan.FromSeconds(60);
+
     /// <summary>How many failed attempts a trial gets before it stays failed (2: one retry).</summary>
-    public int MaxAttempts { get; init; } = 2;
+    public int MaxAttempts { get; init; } = DefaultMaxAttempts;
 
     /// <summary>How long a cancelled worker (or one that hung up) may take to exit before it is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
@@ -43,7 +49,7 @@ public sealed record SweepRunnerOptions
     /// How long a runner's lease on a sweep lasts without renewal (it renews four times as often): a runner on
     /// another host that stopped renewing for this long is presumed dead and its sweep taken over.
     /// </summary>
-    public TimeSpan LeaseStaleAfter { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan LeaseStaleAfter { get; init; } = DefaultLeaseStaleAfter;
 }
 
 /// <summary>What a sweep run did.</summary>

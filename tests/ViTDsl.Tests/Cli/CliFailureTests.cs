@@ -59,6 +59,8 @@ public class CliFailureTests : IDisposable
     [InlineData("--trial-timeout must be a positive number of seconds", "sweep", "SmokeSweep", "--trial-timeout", "0")]
     [InlineData("Unknown metric 'top5'", "fit", "--metric", "top5")]
     [InlineData("--wrkers", "sweep", "SmokeSweep", "--wrkers", "2")]
+    [InlineData("--partition applies only with --on slurm", "sweep", "SmokeSweep", "--partition", "debug")]
+    [InlineData("--cpus-per-task must be at least 1", "sweep", "SmokeSweep", "--on", "slurm", "--cpus-per-task", "0")]
     public void A_usage_error_exits_2_before_any_work_naming_the_problem(string problem, params string[] args)
     {
         var (code, error) = Run([.. args, "--runs", dir.File("runs")]);
@@ -69,7 +71,7 @@ public class CliFailureTests : IDisposable
         Assert.False(Directory.Exists(dir.File("runs")), "a usage error starts nothing");
     }
 
-    private static (int Code, string[] Error) Run(string[] args, params (string Name, string Value)[] environment)
+    internal static (int Code, string[] Error) Run(string[] args, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Vitdsl);

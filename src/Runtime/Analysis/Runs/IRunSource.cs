@@ -18,6 +18,7 @@ public static class RunSources
 
     public static IRunSource Open(string path)
     {
+        if (Store.PostgresUrl.IsUrl(path)) return new StoreRunSource(path); // a cluster's shared store
         if (Directory.Exists(path)) path = Path.Combine(path, StoreFileName);
         if (!File.Exists(path))
             throw new FileNotFoundException($"No run file at '{path}'. Pass a results store written by `vitdsl sweep` (runs/results.db) or a CSV written by CsvRunSource.Write.", path);

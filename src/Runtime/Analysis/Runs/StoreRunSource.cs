@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// </summary>
 public sealed class StoreRunSource(string path, string? sweep = null) : IRunSource
 {
-    public string Description => sweep is null ? path : $"{path} (sweep {sweep})";
+    public string Description => sweep is null ? Store.PostgresUrl.Redact(path) : $"{Store.PostgresUrl.Redact(path)} (sweep {sweep})"; // never a password in a report
 
     public IReadOnlyList<RunRecord> ReadRuns()
     {

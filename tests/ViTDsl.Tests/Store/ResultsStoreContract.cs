@@ -1,36 +1,23 @@
-using Microsoft.Data.Sqlite;
 using ViTDsl.Runtime.Store;
 
 namespace ViTDsl.Tests.Store;
 
-public sealed class ResultsStoreTests : IDisposable
+/// <summary>
+/// What a results store records and how (the store contract), run against every database it can use: each test
+/// gets a fresh, empty store from <typeparamref name="TStore"/>.
+/// </summary>
+public abstract class ResultsStoreContract<TStore> : IDisposable where TStore : IStoreUnderTest, new()
 {
-    private readonly TempFolder _folder = new();
+    protected readonly TStore Store = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => Store.Dispose();
 
     private static long Trial(ResultsStore store, string name = "t") => store.EnsureSweep("s", [(name, "{\"lr\":0.1}")]).Single(t => t.Name == name).Id;
 
     [Fact]
-    public void A_new_store_is_in_WAL_mode_at_the_current_schema_version()
-    {
-        var path = _folder.File("new/results.db"); // the folder does not exist yet
-        using (ResultsStore.Open(path)) { }
-        using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
-        raw.Open();
-        using var command = raw.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode";
-        Assert.Equal("wal", command.ExecuteScalar());
-        command.CommandText = "PRAGMA user_version";
-        Assert.Equal(2L, command.ExecuteScalar());
-        command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
-        Assert.Equal("attempts,checkpoints,fits,logs,metrics,runner_leases,sweeps,trials", command.ExecuteScalar());
-    }
-
-    [Fact]
     public void Re_recording_a_metric_replaces_it_and_never_duplicates()
     {
-        using var store = ResultsStore.Open(_folder.File("r.db"));
+        using var store = Store.Open();
         var trial = Trial(store);
         var first = store.BeginAttempt(trial);
         store.RecordProgress(first, [new(1, "loss", 3.0), new(2, "loss", 2.0), new(3, "loss", 1.5)], [new(2, "/c/2", "aa")]);
@@ -49,7 +36,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void Attempts_move_a_trial_through_its_statuses()
     {
-        using var store = ResultsStore.Open(_folder.File("a.db"));
+        using var store = Store.Open();
         var trial = Trial(store);
         var one = store.BeginAttempt(trial);
         Assert.Equal(TrialStatus.Running, store.Trials("s").Single().Status);
@@ -68,13 +55,12 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void A_runner_that_died_leaves_running_attempts_that_recovery_marks_interrupted()
     {
-        var path = _folder.File("d.db");
-        using (var dying = ResultsStore.Open(path))
+        using (var dying = Store.Open())
         {
             var trial = Trial(dying);
             dying.BeginAttempt(trial); // and never completes it
         }
-        using var store = ResultsStore.Open(path);
+        using var store = Store.Open();
         Assert.Equal(1, store.RecoverInterrupted("s"));
         var t = store.Trials("s").Single();
         Assert.Equal((TrialStatus.Pending, 0), (t.Status, t.Failures));
@@ -84,7 +70,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void A_trial_whose_spec_changed_under_the_same_name_is_refused()
     {
-        using var store = ResultsStore.Open(_folder.File("spec.db"));
+        using var store = Store.Open();
         store.EnsureSweep("s", [("t", "{\"lr\":0.1}")]);
         Assert.Single(store.EnsureSweep("s", [("t", "{\"lr\":0.1}")])); // same spec: fine, same trial
         var e = Assert.Throws<StoreException>(() => store.EnsureSweep("s", [("t", "{\"lr\":0.2}")]));
@@ -95,7 +81,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void Logs_are_kept_per_attempt_in_order_and_fits_are_replaced_by_target()
     {
-        using var store = ResultsStore.Open(_folder.File("l.db"));
+        using var store = Store.Open();
         var trial = Trial(store);
         var one = store.BeginAttempt(trial);
         store.RecordLog(one, LogSource.Worker, ["a", "b"]);
@@ -111,4 +97,32 @@ public sealed class ResultsStoreTests : IDisposable
         Assert.Equal("{\"a\":2}", store.Fits("s")["error"]);
         Assert.Contains("no sweep 'nope'", Assert.Throws<StoreException>(() => store.RecordFit("nope", "error", "{}")).Message);
     }
+
+    [Fact]
+    public void Recovering_one_trial_leaves_the_running_attempts_of_the_others_alone()
+    {
+        using var store = Store.Open();
+        var a = Trial(store, "a");
+        var b = Trial(store, "b");
+        store.BeginAttempt(a);
+        store.BeginAttempt(b);
+        Assert.True(store.RecoverInterrupted(a));
+        Assert.False(store.RecoverInterrupted(a)); // nothing left to recover
+        Assert.Equal([TrialStatus.Pending, TrialStatus.Running], store.Trials("s").OrderBy(t => t.Name).Select(t => t.Status));
+        Assert.Equal(AttemptOutcome.Interrupted, store.Attempts(a).Single().Outcome);
+        Assert.Equal(AttemptOutcome.Running, store.Attempts(b).Single().Outcome);
+    }
+
+    [Fact]
+    public void A_new_store_is_at_the_current_schema_version_and_reopening_it_changes_nothing()
+    {
+        using (var first = Store.Open()) Trial(first);
+        using var again = Store.Open();
+        Assert.Equal(["t"], again.Trials("s").Select(t => t.Name));
+        Assert.Equal(3, Store.SchemaVersion());
+    }
 }
+
+public sealed class ResultsStoreContractOnSqlite : ResultsStoreContract<SqliteStoreUnderTest>;
+
+public sealed class ResultsStoreContractOnPostgres : ResultsStoreContract<PostgresStoreUnderTest>;

@@ -2,25 +2,24 @@ using ViTDsl.Runtime.Store;
 
 namespace ViTDsl.Tests.Store;
 
-public sealed class StoreConcurrencyTests : IDisposable
+public abstract class StoreConcurrencyContract<TStore> : IDisposable where TStore : IStoreUnderTest, new()
 {
-    private readonly TempFolder _folder = new();
+    private readonly TStore _store = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => _store.Dispose();
 
     [Fact]
     public async Task Four_connections_write_at_once_while_a_reader_reads_and_nothing_is_lost()
     {
-        var path = _folder.File("c.db");
         const int writers = 4, batches = 40, perBatch = 25;
-        using (var setup = ResultsStore.Open(path))
+        using (var setup = _store.Open())
             setup.EnsureSweep("s", Enumerable.Range(0, writers).Select(i => ($"t{i}", "{}")));
 
         var fast = new StoreOptions { SyncEveryCommit = false };
         using var go = new ManualResetEventSlim();
         var writing = Enumerable.Range(0, writers).Select(w => Task.Run(() =>
         {
-            using var store = ResultsStore.Open(path, fast); // its own connection, as a separate process would have
+            using var store = _store.Open(fast); // its own connection, as a separate process would have
             var attempt = store.BeginAttempt(store.Trials("s").Single(t => t.Name == $"t{w}").Id);
             go.Wait();
             for (var b = 0; b < batches; b++)
@@ -30,7 +29,7 @@ public sealed class StoreConcurrencyTests : IDisposable
         })).ToList();
 
         var seen = new List<int>();
-        using (var reader = ResultsStore.Open(path, fast))
+        using (var reader = _store.Open(fast))
         {
             var trials = reader.Trials("s");
             go.Set();
@@ -39,7 +38,7 @@ public sealed class StoreConcurrencyTests : IDisposable
         }
         await Task.WhenAll(writing);
 
-        using var check = ResultsStore.Open(path);
+        using var check = _store.Open();
         Assert.Equal("ok", check.IntegrityCheck());
         foreach (var trial in check.Trials("s"))
         {
@@ -51,3 +50,7 @@ public sealed class StoreConcurrencyTests : IDisposable
         Assert.All(seen, n => Assert.Equal(0, n % perBatch)); // a reader sees whole transactions only
     }
 }
+
+public sealed class StoreConcurrencyContractOnSqlite : StoreConcurrencyContract<SqliteStoreUnderTest>;
+
+public sealed class StoreConcurrencyContractOnPostgres : StoreConcurrencyContract<PostgresStoreUnderTest>;

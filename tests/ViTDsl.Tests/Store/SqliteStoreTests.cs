@@ -1,0 +1,57 @@
+using Microsoft.Data.Sqlite;
+using ViTDsl.Runtime.Store;
+
+namespace ViTDsl.Tests.Store;
+
+/// <summary>What only the SQLite store does: its file, WAL mode, its schema version in <c>user_version</c>.</summary>
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_new_store_is_in_WAL_mode_at_the_current_schema_version()
+    {
+        var path = _folder.File("new/results.db"); // the folder does not exist yet
+        using (ResultsStore.Open(path)) { }
+        using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
+        raw.Open();
+        using var command = raw.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", command.ExecuteScalar());
+        command.CommandText = "PRAGMA user_version";
+        Assert.Equal(3L, command.ExecuteScalar());
+        command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
+        Assert.Equal("attempts,checkpoints,fits,logs,metrics,runner_leases,sweeps,trial_leases,trials", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void A_version_1_store_is_migrated_keeping_its_attempts_and_can_record_timed_out_attempts()
+    {
+        var path = _folder.File("v1.db");
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Store", "StoreSchemaV1.sql")) + """
+                PRAGMA user_version = 1;
+                INSERT INTO sweeps(id, name, created_utc) VALUES(1, 's', '2026-01-01T00:00:00Z');
+                INSERT INTO trials(id, sweep_id, name, spec_json, status, attempts, failures, updated_utc) VALUES(1, 1, 't', '{}', 'failed', 1, 1, '2026-01-01T00:00:00Z');
+                INSERT INTO attempts(trial_id, attempt, status, worker_pid, error, started_utc) VALUES(1, 1, 'failed', 42, 'boom', '2026-01-01T00:00:00Z');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var store = ResultsStore.Open(path);
+        var trial = store.Trials("s").Single();
+        Assert.Equal(AttemptOutcome.Failed, store.Attempts(trial.Id).Single().Outcome);
+        Assert.Equal((42, "boom"), (store.Attempts(trial.Id).Single().WorkerPid, store.Attempts(trial.Id).Single().Error));
+        var attempt = store.BeginAttempt(trial.Id);
+        store.CompleteAttempt(attempt, AttemptOutcome.TimedOut, "timed out: test", null);
+        Assert.Equal([AttemptOutcome.Failed, AttemptOutcome.TimedOut], store.Attempts(trial.Id).Select(a => a.Outcome));
+        Assert.Equal((TrialStatus.Failed, 2), (store.Trials("s").Single().Status, store.Trials("s").Single().Failures));
+        Assert.NotNull(store.AcquireLease("s", TimeSpan.FromMinutes(1), out _));
+        Assert.Equal("ok", store.IntegrityCheck());
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using ViTDsl.Runtime.Store;
+
+namespace ViTDsl.Tests.Store;
+
+/// <summary>A fresh, empty results store for one test, on one of the databases a store can use.</summary>
+public interface IStoreUnderTest : IDisposable
+{
+    /// <summary>A new connection to the test's store.</summary>
+    ResultsStore Open(StoreOptions? options = null);
+
+    /// <summary>The schema version as the database holds it, read without ViTDsl.</summary>
+    long SchemaVersion();
+}
+
+/// <summary>An SQLite file in a temporary folder.</summary>
+public sealed class SqliteStoreUnderTest : IStoreUnderTest
+{
+    private readonly TempFolder _folder = new();
+    private string Path => _folder.File("results.db");
+
+    public ResultsStore Open(StoreOptions? options = null) => ResultsStore.Open(Path, options);
+
+    public long SchemaVersion()
+    {
+        using var raw = new SqliteConnection($"Data Source={Path};Pooling=False");
+        raw.Open();
+        using var command = raw.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+/// <summary>
+/// A schema of its own in the test cluster's PostgreSQL database (<see cref="TestCluster"/>), dropped afterwards.
+/// </summary>
+public sealed class PostgresStoreUnderTest : IStoreUnderTest
+{
+    private readonly string _schema = $"test_{Guid.NewGuid():N}";
+
+    public PostgresStoreUnderTest() => TestCluster.EnsurePostgres();
+
+    /// <summary>The store's URL, as a user would pass it.</summary>
+    public string Url => $"{TestCluster.PostgresUrl}?search_path={_schema}";
+
+    public ResultsStore Open(StoreOptions? options = null) => ResultsStore.Open(Url, options);
+
+    public long SchemaVersion() => Convert.ToInt64(Sql($"SELECT version FROM {_schema}.vitdsl_schema"));
+
+    private static object? Sql(string sql)
+    {
+        using var connection = new NpgsqlConnection(PostgresUrl.Parse(TestCluster.PostgresUrl).ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose() => Sql($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+}
