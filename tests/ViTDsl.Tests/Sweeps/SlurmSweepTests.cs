@@ -12,7 +12,7 @@ namespace ViTDsl.Tests.Sweeps;
 [Collection(SerialCollection.Name)] // whole sweeps on every core, under time limits
 public sealed partial class SlurmSweepTests : IDisposable
 {
-    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Cli.SweepCommand).Assembly.Location;
+    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Paper.Table2).Assembly.Location; // vitdsl.dll: this repository's CLI
     private readonly string _root = Directory.CreateTempSubdirectory("vitdsl-slurm-").FullName;
     private readonly PostgresStoreUnderTest _store;
 
