@@ -27,6 +27,7 @@ public static class CliApp
         bench.Subcommands.Add(BenchTrainingCommand.Create());
         bench.Subcommands.Add(BenchCommands.Data());
         bench.Subcommands.Add(BenchCommands.Optimizers());
+        bench.Subcommands.Add(BenchCoverageCommand.Create());
         root.Subcommands.Add(bench);
         return root;
     }

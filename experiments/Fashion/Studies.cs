@@ -52,6 +52,15 @@ public static partial class Studies
         * TrainImages(10_000, 60_000)
         * Steps(200, 400, 800);
 
+    /// <summary>
+    /// Learning curves for <c>fit --curve</c>: the main study's three models on all 60k images, one 800-step run each,
+    /// evaluated at 24 log-spaced steps (the 700 before the cooldown make each model's curve). About a third of the main job.
+    /// </summary>
+    public static Sweep FashionCurves => Sweep.From(MainBase with { Evaluations = new Evaluations(Points: 24), Data = MainBase.Data with { TrainImages = 60_000 } })
+        * Models(Patch7Vit("fashion7-ti", width: 32, depth: 2, heads: 2), Patch7Vit("fashion7-s", width: 64, depth: 3, heads: 4),
+                 Patch7Vit("fashion7-m", width: 96, depth: 4, heads: 4))
+        * Steps(800);
+
     /// <summary>A Fashion-MNIST ViT with 7×7 patches (4×4 = 16 tokens), MLP 4× width.</summary>
     public static Vit Patch7Vit(string variant, int width, int depth, int heads) => FashionVit(variant, width, depth, heads) with { Patch = 7 };
 

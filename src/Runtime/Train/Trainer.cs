@@ -47,6 +47,7 @@ public static class Trainer
         var loadSeconds = clock.Elapsed.TotalSeconds;
 
         long total = experiment.Steps, shared = Lineage.SharedSteps(experiment);
+        var evaluateAt = new HashSet<long>((options.Evaluations ?? experiment.Evaluations).PeriodicSteps(total));
         observer.Started(generated.Name, step, total);
         using var metrics = MetricsFile.Open(layout.Metrics);
         using var batches = data.Batches(position);
@@ -83,7 +84,7 @@ public static class Trainer
                 observer.Stepped(step, lastLoss, rate);
                 (windowImages, window) = (0, Stopwatch.StartNew());
             }
-            if (options.EvaluateEvery > 0 && step % options.EvaluateEvery == 0 && step < total)
+            if (evaluateAt.Contains(step))
             {
                 var periodic = Evaluation.Run(model, experiment, data, options, withFewShot: false);
                 metrics.Append([new MetricRecord(step, "test/error", periodic.TestError), new MetricRecord(step, "test/loss", periodic.TestLoss)]);

@@ -12,6 +12,9 @@ public sealed class StoreRunSource(string path, string? sweep = null) : IRunSour
 {
     public string Description => sweep is null ? path : $"{path} (sweep {sweep})";
 
+    /// <summary>The same trials' learning curves (their evaluations during training).</summary>
+    public StoreCurveSource Curves() => new(path, sweep);
+
     public IReadOnlyList<RunRecord> ReadRuns()
     {
         using var store = ResultsStore.Open(path);
