@@ -172,7 +172,7 @@ public static class AnalysisCommands
         foreach (var c in curves)
         {
             output.WriteLine($"{c.Curve.Label}: {c.Points.Count} evaluations from {c.Curve.Runs.Count} run(s), x = {LearningCurves.AxisLabel(axis, options.ComputeUnit).ToLowerInvariant()}");
-            WriteLaws(output, c.Laws, c.Selected, c.Notes);
+            WriteLaws(output, c.Laws, c.Selected, c.Notes, "last evaluations");
         }
         if (curves.Count > 0) output.WriteLine($"note: {CurveAnalysis.IntervalCaveat}");
         return ExitCodes.Success;
@@ -184,7 +184,8 @@ public static class AnalysisCommands
         WriteLaws(output, a.Laws, a.Selected, a.Notes);
     }
 
-    private static void WriteLaws(TextWriter output, IReadOnlyList<LawAnalysis> laws, LawForm? selected, IReadOnlyList<string> notes)
+    private static void WriteLaws(TextWriter output, IReadOnlyList<LawAnalysis> laws, LawForm? selected, IReadOnlyList<string> notes,
+        string heldOut = "most expensive runs")
     {
         foreach (var l in laws)
         {
@@ -193,7 +194,7 @@ public static class AnalysisCommands
                 foreach (int i in l.Fit.Law.FreeIndices)
                     output.WriteLine($"    {ScalingLaw.Names[i]} = {l.Fit.Law.Values[i]:G4}  {b.Level:P0} {b.Method} CI [{b.Parameter(i).Lower:G4}, {b.Parameter(i).Upper:G4}]");
             if (l.Extrapolation is { } e)
-                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} most expensive runs: mean |log error| {e.MeanAbsLogError:P1}, RMS {e.RmsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
+                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} {heldOut}: mean |log error| {e.MeanAbsLogError:P1}, RMS {e.RmsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
         }
         if (selected is { } chosen) output.WriteLine($"  backtesting selects {chosen} (the simplest form within the tolerance of the best held-out RMS log error)");
         foreach (var n in notes) output.WriteLine($"  note: {n}");

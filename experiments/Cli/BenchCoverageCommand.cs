@@ -50,14 +50,16 @@ public static class BenchCoverageCommand
                     rows.AddRange(rates.Select(r => new { form = f.ToString(), r.Quantity, r.Level, r.Rate, r.Held, r.Sets, r.StandardError }));
                     continue;
                 }
-                writer.WriteLine($"{f}: truth {setup.Truth}, {setup.Sets} sets of {setup.Points} points, {setup.Noise:P0} log noise, {seconds:F1} s ({1e3 * seconds / setup.Sets:F0} ms per fit)");
+                writer.WriteLine($"{f}: truth {setup.Truth}, {setup.Sets} sets of {setup.Points} points, {Percent(setup.Noise, "F0")} log noise, {seconds:F1} s ({1e3 * seconds / setup.Sets:F0} ms per fit)");
                 foreach (var level in rates.GroupBy(r => r.Level))
-                    writer.WriteLine($"  {level.Key:P0}: " + string.Join(", ", level.Select(r =>
-                        $"{r.Quantity} {r.Rate.ToString("P1", CultureInfo.InvariantCulture)}{(Math.Abs(r.Rate - r.Level) > 0.03 ? " (outside ±3)" : "")}")));
+                    writer.WriteLine($"  {Percent(level.Key, "F0")}: " + string.Join(", ", level.Select(r =>
+                        $"{r.Quantity} {Percent(r.Rate, "F1")}{(Math.Abs(r.Rate - r.Level) > 0.03 ? " (outside ±3)" : "")}")));
             }
             if (parsed.GetValue(json)) writer.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static string Percent(double fraction, string format) => (100 * fraction).ToString(format, CultureInfo.InvariantCulture) + "%";
 }

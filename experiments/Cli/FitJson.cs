@@ -6,7 +6,12 @@ namespace ViTDsl.Experiments.Cli;
 /// <summary>The JSON shape of <c>vitdsl fit --json</c>: plain data, stable names, for scripts and notebooks.</summary>
 internal static class FitJson
 {
-    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    /// <summary>An unidentified constant's interval can be unbounded: infinities are written as the strings "Infinity"/"-Infinity".</summary>
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public sealed record Point(double Compute, double Error);
     public sealed record HeldOut(double Compute, double Observed, double Predicted, double RelativeError);

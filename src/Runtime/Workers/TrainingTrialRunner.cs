@@ -39,6 +39,9 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
     /// <summary>Metric: that attempt's achieved training GFLOP/s (its FLOPs over its training time).</summary>
     public const string AchievedGflopsMetric = "train/achieved_gflops";
 
+    /// <summary>Metric: seconds that attempt spent in periodic evaluations (the learning curve's cost), apart from training.</summary>
+    public const string PeriodicEvaluateSecondsMetric = "train/periodic_evaluate_seconds";
+
     public Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
     {
         var spec = trial.Payload.Deserialize<TrainingTrial>(TrainingTrial.Json)
@@ -65,6 +68,7 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
         // How well the trial used the CPU: the sweep's achieved rate is the sum of these FLOPs over its wall time.
         reporter.Metric(result.Steps, TrainFlopsMetric, result.TrainedFlops);
         reporter.Metric(result.Steps, AchievedGflopsMetric, result.AchievedGflops);
+        reporter.Metric(result.Steps, PeriodicEvaluateSecondsMetric, result.PeriodicEvaluateSeconds);
         return reporter.FlushAsync(cancellationToken);
     }
 
