@@ -28,7 +28,7 @@ public sealed class StoreCurveSource(string path, string? sweep = null)
             }
         var curves = trials
             .GroupBy(t => t.Spec.Lineage is { } l && t.Spec.SharedSteps > 0 ? l : "trial:" + t.Spec.Experiment)
-            .Select(Pool).Where(c => c.Points.Count > 0).ToList();
+            .Select(Pool).Where(c => c.Points.Count >= 2).ToList(); // a final evaluation alone is no curve (stores before Evaluations)
         // A variant trained on two data sets (or with two recipes) makes two curves: name them apart.
         return curves.GroupBy(c => c.Variant).SelectMany(g => g.Count() == 1 ? g.ToList()
             : g.Select(c => c with { Label = $"{c.Variant} · {c.Runs[^1]}" })).OrderBy(c => c.Parameters).ThenBy(c => c.Label).ToList();
