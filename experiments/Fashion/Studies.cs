@@ -52,6 +52,20 @@ public static partial class Studies
         * TrainImages(10_000, 60_000)
         * Steps(200, 400, 800);
 
+    /// <summary>
+    /// Learning curves for <c>fit --curve</c>: the main study's two smaller models on all 60k images, one 600-step run
+    /// each at batch 128 (about 77k images, 1.3 epochs; minutes on two cores), evaluated at 24 log-spaced steps; those
+    /// before the cooldown at step 540 make each model's curve.
+    /// </summary>
+    public static Sweep FashionCurves => Sweep.From(MainBase with
+        {
+            Evaluations = new Evaluations(Points: 24),
+            Data = MainBase.Data with { Batch = 128, TrainImages = 60_000 },
+            Schedule = Schedule.Warmup(20) >> Schedule.Rsqrt(timescale: 100) >> Schedule.Cooldown(60),
+        })
+        * Models(Patch7Vit("fashion7-ti", width: 32, depth: 2, heads: 2), Patch7Vit("fashion7-s", width: 64, depth: 3, heads: 4))
+        * Steps(600);
+
     /// <summary>A Fashion-MNIST ViT with 7×7 patches (4×4 = 16 tokens), MLP 4× width.</summary>
     public static Vit Patch7Vit(string variant, int width, int depth, int heads) => FashionVit(variant, width, depth, heads) with { Patch = 7 };
 

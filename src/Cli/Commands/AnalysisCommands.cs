@@ -88,14 +88,28 @@ public static class AnalysisCommands
             Description = "Fit an (x, error) table instead of recorded runs: a CSV whose header names two columns, x then error " +
                           "(a paper's appendix table, another framework's logs). Every point is fitted as given; no frontier is taken.",
         };
+        var curve = new Option<bool>("--curve")
+        {
+            Description = "Fit learning curves instead of the frontier: each model's test error versus --x, from the evaluations its runs " +
+                          "recorded during training (Experiment.Evaluations); --holdout counts its last evaluations held out.",
+        };
+        var x = new Option<string>("--x") { Description = "Axis of --curve: images (images seen), steps, or compute (device-days of --unit).", DefaultValueFactory = _ => "images" };
+        x.AcceptOnlyFromAmong("images", "steps", "compute");
         var command = new Command("fit", "Fit E = a(C + d)^-b + c (and the nested power laws) to the Pareto frontier of recorded runs, with bootstrap intervals and the extrapolation error on the most expensive runs.");
         shared.AddTo(command);
         metric.Validators.Add(Shared.ValidateMetric);
         command.Options.Add(metric);
         command.Options.Add(json);
         command.Options.Add(points);
+        command.Options.Add(curve);
+        command.Options.Add(x);
+        command.Validators.Add(c =>
+        {
+            if (c.GetValue(curve) && c.GetValue(points) is not null) c.AddError("--curve and --points exclude each other: --points fits a table, --curve the runs' learning curves.");
+        });
         command.SetAction(r =>
         {
+            if (r.GetValue(curve)) return FitCurves(r, shared, LearningCurve.ParseAxis(r.GetValue(x)!), r.GetValue(json));
             if (r.GetValue(points) is { } table)
             {
                 var fitted = ScalingAnalysis.AnalysePoints(PointTable.Read(table), table, shared.Options(r));
@@ -133,11 +147,35 @@ public static class AnalysisCommands
         {
             var source = RunSources.Open(r.GetValue(shared.Runs)!);
             var chosen = r.GetValue(metrics) is { Length: > 0 } names ? names.Select(RunMetric.Parse).ToList() : null;
-            var (_, files) = ScalingReport.Write(source.ReadRuns(), r.GetValue(output)!.FullName, shared.Options(r), chosen, source.Description);
+            var curves = source is StoreRunSource store ? store.Curves().ReadCurves() : null;
+            var (_, files) = ScalingReport.Write(source.ReadRuns(), r.GetValue(output)!.FullName, shared.Options(r), chosen, source.Description, curves);
             foreach (var f in files) r.InvocationConfiguration.Output.WriteLine(f);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static int FitCurves(ParseResult r, Shared shared, CurveAxis axis, bool json)
+    {
+        var path = r.GetValue(shared.Runs)!;
+        if (RunSources.Open(path) is not StoreRunSource store)
+            throw new UsageException($"--curve reads the evaluations recorded during training, which only a results store holds; '{path}' is not one. Pass a runs folder or its results.db.");
+        var options = shared.Options(r);
+        var curves = LearningCurves.Analyse(store.Curves().ReadCurves(), axis, options);
+        var output = r.InvocationConfiguration.Output;
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(curves.Select(c => FitJson.Of(c, options.ComputeUnit)).ToList(), FitJson.Options));
+            return ExitCodes.Success;
+        }
+        if (curves.Count == 0) output.WriteLine($"{path}: no learning curves (no succeeded trial recorded evaluations during training; see Experiment.Evaluations).");
+        foreach (var c in curves)
+        {
+            output.WriteLine($"{c.Curve.Label}: {c.Points.Count} evaluations from {c.Curve.Runs.Count} run(s), x = {LearningCurves.AxisLabel(axis, options.ComputeUnit).ToLowerInvariant()}");
+            WriteLaws(output, c.Laws, c.Selected, c.Notes, "last evaluations");
+        }
+        if (curves.Count > 0) output.WriteLine($"note: {CurveAnalysis.IntervalCaveat}");
+        return ExitCodes.Success;
     }
 
     private static void WriteText(TextWriter output, MetricAnalysis a)
@@ -146,7 +184,8 @@ public static class AnalysisCommands
         WriteLaws(output, a.Laws, a.Selected, a.Notes);
     }
 
-    private static void WriteLaws(TextWriter output, IReadOnlyList<LawAnalysis> laws, LawForm? selected, IReadOnlyList<string> notes)
+    private static void WriteLaws(TextWriter output, IReadOnlyList<LawAnalysis> laws, LawForm? selected, IReadOnlyList<string> notes,
+        string heldOut = "most expensive runs")
     {
         foreach (var l in laws)
         {
@@ -155,7 +194,7 @@ public static class AnalysisCommands
                 foreach (int i in l.Fit.Law.FreeIndices)
                     output.WriteLine($"    {ScalingLaw.Names[i]} = {l.Fit.Law.Values[i]:G4}  {b.Level:P0} {b.Method} CI [{b.Parameter(i).Lower:G4}, {b.Parameter(i).Upper:G4}]");
             if (l.Extrapolation is { } e)
-                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} most expensive runs: mean |log error| {e.MeanAbsLogError:P1}, RMS {e.RmsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
+                output.WriteLine($"    extrapolation to the {e.HeldOut.Count} {heldOut}: mean |log error| {e.MeanAbsLogError:P1}, RMS {e.RmsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
         }
         if (selected is { } chosen) output.WriteLine($"  backtesting selects {chosen} (the simplest form within the tolerance of the best held-out RMS log error)");
         foreach (var n in notes) output.WriteLine($"  note: {n}");

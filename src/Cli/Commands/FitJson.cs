@@ -6,7 +6,12 @@ namespace ViTDsl.Experiments.Cli;
 /// <summary>The JSON shape of <c>vitdsl fit --json</c>: plain data, stable names, for scripts and notebooks.</summary>
 internal static class FitJson
 {
-    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    /// <summary>An unidentified constant's interval can be unbounded: infinities are written as the strings "Infinity"/"-Infinity".</summary>
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public sealed record Point(double Compute, double Error);
     public sealed record HeldOut(double Compute, double Observed, double Predicted, double RelativeError);
@@ -20,6 +25,14 @@ internal static class FitJson
 
     /// <summary>The shape of <c>fit --points</c>: the table's points as given.</summary>
     public sealed record PointsResult(string Source, IReadOnlyList<Point> Points, IReadOnlyList<LawJson> Laws, string? Selected, IReadOnlyList<string> Notes);
+
+    /// <summary>The shape of <c>fit --curve</c>: one per model, its evaluations on the chosen axis.</summary>
+    public sealed record CurveResult(string Model, string Axis, IReadOnlyList<string> Runs, IReadOnlyList<Point> Points, IReadOnlyList<LawJson> Laws,
+        string? Selected, IReadOnlyList<string> Notes, string IntervalNote);
+
+    public static CurveResult Of(CurveAnalysis a, Accelerator unit) => new(
+        a.Curve.Label, LearningCurves.AxisLabel(a.Axis, unit), a.Curve.Runs, a.Points.Select(p => new Point(p.Compute, p.Error)).ToList(),
+        a.Laws.Select(Law).ToList(), a.Selected?.ToString(), a.Notes, CurveAnalysis.IntervalCaveat);
 
     public static Result Of(MetricAnalysis a) => new(
         a.Metric.Slug, a.ComputeUnit.Name + "-days", a.Runs.Count,

@@ -138,11 +138,12 @@ public static class SweepCommand
 
     private static string? WriteReport(string store, string sweep, string folder, bool quiet)
     {
-        var runs = new StoreRunSource(store, sweep).ReadRuns();
+        var source = new StoreRunSource(store, sweep);
+        var runs = source.ReadRuns();
         var options = new AnalysisOptions { ComputeUnit = Accelerator.ThisCpuFp32 };
         try
         {
-            var (_, files) = ScalingReport.Write(runs, folder, options, null, $"{PostgresUrl.Redact(store)} (sweep {sweep})");
+            var (_, files) = ScalingReport.Write(runs, folder, options, null, $"{PostgresUrl.Redact(store)} (sweep {sweep})", source.Curves().ReadCurves());
             return files.FirstOrDefault(f => f.EndsWith(".md")) ?? folder;
         }
         catch (ArgumentException e)

@@ -56,4 +56,10 @@ public sealed record Experiment(Vit Model)
     /// TPUs multiply in bfloat16 by default).
     /// </summary>
     public Precision Precision { get; init; } = Precision.Fp32;
+
+    /// <summary>
+    /// When the run measures test error during training (its learning curve, for <c>fit --curve</c>): 12 evaluations
+    /// log-spaced over the last two decades of steps by default. They do not change the training numbers.
+    /// </summary>
+    public Evaluations Evaluations { get; init; } = Evaluations.Default;
 }

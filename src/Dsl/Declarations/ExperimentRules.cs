@@ -12,5 +12,6 @@ public static class ExperimentRules
             .Concat(OptimizerRules.Check(experiment))
             .Concat(FineTuneRules.Check(experiment))
             .Concat(MemoryRules.Check(experiment))
+            .Concat(EvaluationRules.Check(experiment.Evaluations))
             .ToList();
 }

@@ -13,7 +13,7 @@ public static class ScalingReport
     /// <returns>The analyses and the paths written (report.md first).</returns>
     public static (IReadOnlyList<MetricAnalysis> Analyses, IReadOnlyList<string> Files) Write(
         IReadOnlyList<RunRecord> runs, string directory, AnalysisOptions? options = null, IReadOnlyList<RunMetric>? metrics = null,
-        string source = "")
+        string source = "", IReadOnlyList<LearningCurve>? curves = null, CurveAxis axis = CurveAxis.Images)
     {
         if (runs.Count == 0) throw new ArgumentException("No runs to report on; record some runs first.", nameof(runs));
         options ??= new AnalysisOptions();
@@ -27,9 +27,11 @@ public static class ScalingReport
             figures.Add(ImagesSeenFigure.Create(runs, a.Metric));
         }
         if (runs.Any(r => r.FewShotError.Count > 0)) figures.Add(FewShotFigure.Create(runs));
+        var fitted = curves is { Count: > 0 } ? LearningCurves.Analyse(curves, axis, options) : [];
+        if (fitted.Count > 0) figures.Add(LearningCurveFigure.Create(fitted, options.ComputeUnit));
         var pngs = figures.Select(f => f.Save(directory)).ToList();
         var reportPath = Path.Combine(directory, "report.md");
-        File.WriteAllText(reportPath, Markdown(runs, analyses, figures, options, source));
+        File.WriteAllText(reportPath, Markdown(runs, analyses, figures, options, source) + CurveMarkdown(fitted, figures, options));
         return (analyses, [reportPath, .. pngs]);
     }
 
@@ -81,6 +83,26 @@ public static class ScalingReport
         foreach (var f in figures.Where(f => f.FileName == "fewshot_vs_test.png"))
             md.AppendLine("## Few-shot vs test error").AppendLine().AppendLine($"![{f.FileName}]({f.FileName})").AppendLine();
         return md.ToString();
+    }
+
+    /// <summary>The learning-curve section: each model's laws, the selected one, its backtest, and the figure.</summary>
+    public static string CurveMarkdown(IReadOnlyList<CurveAnalysis> curves, IReadOnlyList<Figure> figures, AnalysisOptions options)
+    {
+        if (curves.Count == 0) return "";
+        var md = new StringBuilder();
+        md.AppendLine("## Learning curves").AppendLine();
+        md.AppendLine($"Test error versus {LearningCurves.AxisLabel(curves[0].Axis, options.ComputeUnit).ToLowerInvariant()} per model, from the evaluations " +
+            $"recorded during training (before each run's cooldown); each form is backtested on the last {options.HoldOut} evaluations. " +
+            CurveAnalysis.IntervalCaveat).AppendLine();
+        md.AppendLine("| model | evaluations | form | law | RMS log resid. | backtest RMS log error |").AppendLine("|---|---|---|---|---|---|");
+        foreach (var c in curves)
+            foreach (var l in c.Laws)
+                md.AppendLine($"| {c.Curve.Label} | {c.Points.Count} | {l.Form}{(l.Form == c.Selected ? " **(selected)**" : "")} | `{l.Fit.Law}` | " +
+                    $"{l.Fit.RmsLogResidual:P2} | {(l.Extrapolation is { } e ? e.RmsLogError.ToString("P1", CultureInfo.InvariantCulture) : "n/a")} |");
+        md.AppendLine();
+        foreach (var note in curves.SelectMany(c => c.Notes.Select(n => $"{c.Curve.Label}: {n}"))) md.AppendLine($"- {note}");
+        foreach (var f in figures.Where(f => f.FileName == LearningCurveFigure.FileName)) md.AppendLine().AppendLine($"![{f.FileName}]({f.FileName})");
+        return md.AppendLine().ToString();
     }
 
     private static string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);

@@ -47,10 +47,12 @@ public static class Trainer
         var loadSeconds = clock.Elapsed.TotalSeconds;
 
         long total = experiment.Steps, shared = Lineage.SharedSteps(experiment);
+        var evaluateAt = new HashSet<long>((options.Evaluations ?? experiment.Evaluations).PeriodicSteps(total));
         observer.Started(generated.Name, step, total);
         using var metrics = MetricsFile.Open(layout.Metrics);
         using var batches = data.Batches(position);
         var training = Stopwatch.StartNew();
+        var periodic = new Stopwatch();
         var window = Stopwatch.StartNew();
         long windowImages = 0;
         double lastLoss = double.NaN;
@@ -83,11 +85,13 @@ public static class Trainer
                 observer.Stepped(step, lastLoss, rate);
                 (windowImages, window) = (0, Stopwatch.StartNew());
             }
-            if (options.EvaluateEvery > 0 && step % options.EvaluateEvery == 0 && step < total)
+            if (evaluateAt.Contains(step))
             {
-                var periodic = Evaluation.Run(model, experiment, data, options, withFewShot: false);
-                metrics.Append([new MetricRecord(step, "test/error", periodic.TestError), new MetricRecord(step, "test/loss", periodic.TestLoss)]);
-                observer.Evaluated(step, new Dictionary<string, double> { ["test/error"] = periodic.TestError, ["test/loss"] = periodic.TestLoss });
+                periodic.Start();
+                var during = Evaluation.Run(model, experiment, data, options, withFewShot: false);
+                periodic.Stop();
+                metrics.Append([new MetricRecord(step, "test/error", during.TestError), new MetricRecord(step, "test/loss", during.TestLoss)]);
+                observer.Evaluated(step, new Dictionary<string, double> { ["test/error"] = during.TestError, ["test/loss"] = during.TestLoss });
             }
             bool onPrefix = step <= shared;
             if (step == shared || (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && step < total))
@@ -97,7 +101,7 @@ public static class Trainer
                 observer.Checkpointed(step, path);
             }
         }
-        var trainSeconds = training.Elapsed.TotalSeconds;
+        var trainSeconds = (training.Elapsed - periodic.Elapsed).TotalSeconds;
 
         var evaluating = Stopwatch.StartNew();
         var evaluation = Evaluation.Run(model, experiment, data, options, keepFeatures: layout.Features);
@@ -115,6 +119,7 @@ public static class Trainer
             LoadSeconds = loadSeconds,
             TrainSeconds = trainSeconds,
             EvaluateSeconds = evaluating.Elapsed.TotalSeconds,
+            PeriodicEvaluateSeconds = periodic.Elapsed.TotalSeconds,
             TrainedFlops = TrainingCompute.Of(experiment, (total - startStep) * experiment.Data.Batch).Flops,
         };
         // Final weights before the result: a finished run always has them, for fine-tunes that start from it.

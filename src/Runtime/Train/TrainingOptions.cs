@@ -13,8 +13,11 @@ public sealed record TrainingOptions(string Root)
     /// <summary>Write a checkpoint every this many steps (besides the branch point and the end); 0: only those.</summary>
     public long CheckpointEvery { get; init; } = 200;
 
-    /// <summary>Evaluate test error and loss every this many steps (besides the final evaluation); 0: only at the end.</summary>
-    public long EvaluateEvery { get; init; }
+    /// <summary>
+    /// Overrides the declaration's <see cref="Experiment.Evaluations"/> (when test error and loss are measured during
+    /// training); null keeps the declared ones.
+    /// </summary>
+    public Evaluations? Evaluations { get; init; }
 
     /// <summary>Test images to evaluate on (the first n of the test set); null: all.</summary>
     public int? TestImages { get; init; }

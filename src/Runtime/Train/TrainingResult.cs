@@ -16,6 +16,9 @@ public sealed record TrainingResult(
     public double TrainSeconds { get; init; }
     public double EvaluateSeconds { get; init; }
 
+    /// <summary>Seconds spent in the periodic evaluations during training (<see cref="Experiment.Evaluations"/>), not in <see cref="TrainSeconds"/>.</summary>
+    public double PeriodicEvaluateSeconds { get; init; }
+
     /// <summary>Training FLOPs this call computed: its own steps, not a shared prefix it resumed from.</summary>
     public double TrainedFlops { get; init; }
 

@@ -6,12 +6,21 @@ namespace ViTDsl.Runtime.Workers;
 
 /// <summary>What a sweep's trial carries to its worker and into the store: enough to analyse it without the code.</summary>
 /// <param name="TestImages">Test images evaluated at the end (the first n); null: the whole test set.</param>
-public sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads, int? TestImages)
+/// <param name="SharedSteps">Steps the run shares with its lineage (<see cref="ViTDsl.Lineage.SharedSteps"/>): evaluations up to
+/// here lie on the lineage's one learning curve, later ones in the run's own cooldown.</param>
+/// <param name="Lineage">A short digest of <see cref="ViTDsl.Lineage.KeyOf"/>: runs with equal digests share a training prefix.</param>
+public sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads, int? TestImages,
+    long? SharedSteps = null, string? Lineage = null)
 {
     public static TrainingTrial Of(GeneratedExperiment e, int threads, int? testImages) => new(
         e.Name, e.Declaration.Model.Variant, e.Facts.TotalParameters, e.Declaration.Steps,
         e.Declaration.Steps * e.Declaration.Data.Batch,
-        TrainingCompute.Of(e.Declaration, e.Declaration.Steps * e.Declaration.Data.Batch).Flops, threads, testImages);
+        TrainingCompute.Of(e.Declaration, e.Declaration.Steps * e.Declaration.Data.Batch).Flops, threads, testImages,
+        ViTDsl.Lineage.SharedSteps(e.Declaration), LineageDigest(e.Declaration));
+
+    /// <summary>The first 12 hex digits of the SHA-256 of the lineage key: short, and equal exactly when the keys are.</summary>
+    public static string LineageDigest(Experiment experiment) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ViTDsl.Lineage.KeyOf(experiment))))[..12];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
@@ -29,6 +38,9 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
 
     /// <summary>Metric: that attempt's achieved training GFLOP/s (its FLOPs over its training time).</summary>
     public const string AchievedGflopsMetric = "train/achieved_gflops";
+
+    /// <summary>Metric: seconds that attempt spent in periodic evaluations (the learning curve's cost), apart from training.</summary>
+    public const string PeriodicEvaluateSecondsMetric = "train/periodic_evaluate_seconds";
 
     public Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
     {
@@ -56,15 +68,26 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
         // How well the trial used the CPU: the sweep's achieved rate is the sum of these FLOPs over its wall time.
         reporter.Metric(result.Steps, TrainFlopsMetric, result.TrainedFlops);
         reporter.Metric(result.Steps, AchievedGflopsMetric, result.AchievedGflops);
+        reporter.Metric(result.Steps, PeriodicEvaluateSecondsMetric, result.PeriodicEvaluateSeconds);
         return reporter.FlushAsync(cancellationToken);
     }
 
     private sealed class Reporting(ITrialReporter reporter) : ITrainingObserver
     {
+        private long total;
+
         public void Started(string name, long fromStep, long totalSteps)
         {
+            total = totalSteps;
             reporter.Log($"{name}: training steps {fromStep}…{totalSteps}");
             reporter.Phase(TrialPhase.Training);
+        }
+
+        /// <summary>Periodic evaluations go to the store as they happen (the learning curve); the final one is recorded with the result.</summary>
+        public void Evaluated(long step, IReadOnlyDictionary<string, double> metrics)
+        {
+            if (step >= total) return;
+            foreach (var (name, value) in metrics) reporter.Metric(step, name, value);
         }
 
         public void Stepped(long step, double loss, double imagesPerSecond)

@@ -53,7 +53,7 @@ public class SyntheticLawFitTests(Xunit.Abstractions.ITestOutputHelper log)
     /// </summary>
     // 8 starts instead of 64 keep this test fast; on these well-sampled curves they reach the same optimum (the
     // recovery property above exercises the full grid), and the bootstrap under test refits from that optimum anyway.
-    private static readonly FitOptions CoarseGrid = new()
+    internal static readonly FitOptions CoarseGrid = new()
     {
         StartExponents = [0.2, 0.6], StartFloorFractions = [0.3, 0.8], StartShiftMultiples = [0.1, 10],
     };

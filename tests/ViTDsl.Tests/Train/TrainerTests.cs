@@ -64,12 +64,13 @@ public class TrainerTests : IDisposable
     [Fact]
     public void Evaluation_is_periodic_and_the_final_features_are_kept_for_later_probes()
     {
-        var options = Options("eval") with { EvaluateEvery = 10, FewShot = Runtime.Eval.FewShotSettings.Paper };
+        // 4 evaluations from a third of the run: round(30 · (1/3)^(1 − i/3)) = 10, 14, 21, then the final one at 30.
+        var options = Options("eval") with { Evaluations = new Evaluations(4, 1.0 / 3), FewShot = Runtime.Eval.FewShotSettings.Paper };
         var result = Trainer.Run(Tiny(30), options);
         var layout = new RunLayout(options.Root, Tiny(30).Declaration);
 
         var errors = MetricsFile.Read(layout.Metrics).Where(m => m.Name == "test/error").Select(m => m.Step);
-        Assert.Equal(new long[] { 10, 20, 30 }, errors);
+        Assert.Equal(new long[] { 10, 14, 21, 30 }, errors);
 
         using var kept = Runtime.Train.Checkpoints.Checkpoint.Read(layout.Features);
         var width = FashionMnist.Smoke.Model.Width;

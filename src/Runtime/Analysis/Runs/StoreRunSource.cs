@@ -12,6 +12,9 @@ public sealed class StoreRunSource(string path, string? sweep = null) : IRunSour
 {
     public string Description => sweep is null ? Store.PostgresUrl.Redact(path) : $"{Store.PostgresUrl.Redact(path)} (sweep {sweep})"; // never a password in a report
 
+    /// <summary>The same trials' learning curves (their evaluations during training).</summary>
+    public StoreCurveSource Curves() => new(path, sweep);
+
     public IReadOnlyList<RunRecord> ReadRuns()
     {
         using var store = ResultsStore.Open(path);

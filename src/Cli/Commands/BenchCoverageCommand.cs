@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ViTDsl.Runtime.Analysis;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>
+/// `vitdsl bench coverage`: the actual coverage of the delta-method intervals of each law form, by simulation
+/// (<see cref="CoverageSimulation"/>). Its 500-set output is recorded in docs/coverage.md; the tests run fewer sets.
+/// </summary>
+public static class BenchCoverageCommand
+{
+    private static readonly Dictionary<string, LawForm[]> Forms = new()
+    {
+        ["all"] = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating, LawForm.M4],
+        ["power"] = [LawForm.PowerLaw],
+        ["floor"] = [LawForm.PowerLawWithFloor],
+        ["saturating"] = [LawForm.Saturating],
+        ["m4"] = [LawForm.M4],
+    };
+
+    public static Command Create(TextWriter? output = null)
+    {
+        var form = new Option<string>("--form") { Description = "Law form(s) to simulate: power, floor, saturating, m4 or all.", DefaultValueFactory = _ => "all" };
+        var sets = new Option<int>("--sets") { Description = "Simulated data sets per form (500: a rate's standard error is 1.3 points at 90%).", DefaultValueFactory = _ => 500 };
+        var points = new Option<int>("--points") { Description = "Points per data set, log-spaced over x = 1e-3…1e4.", DefaultValueFactory = _ => 12 };
+        var noise = new Option<double>("--noise") { Description = "Standard deviation of the noise on log error (0.02: 2%).", DefaultValueFactory = _ => 0.02 };
+        var threads = new Option<int>("--threads") { Description = "Data sets fitted in parallel.", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "Print the rates as JSON." };
+        form.AcceptOnlyFromAmong([.. Forms.Keys]);
+        sets.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--sets must be at least 1 (500 for the issue's ±3-point check)"); });
+        threads.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--threads must be at least 1"); });
+        noise.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and < 1)) r.AddError("--noise must lie between 0 and 1, e.g. 0.02"); });
+        var command = new Command("coverage", "Actual coverage of the 90% and 95% delta-method intervals of each law form over simulated data sets.");
+        foreach (var option in new Option[] { form, sets, points, noise, threads, json }) command.Options.Add(option);
+        command.SetAction(parsed =>
+        {
+            var writer = output ?? Console.Out;
+            var rows = new List<object>();
+            foreach (var f in Forms[parsed.GetValue(form)!])
+            {
+                var setup = new CoverageSetup(CoverageSimulation.Truths[f], parsed.GetValue(points), Noise: parsed.GetValue(noise), Sets: parsed.GetValue(sets));
+                var clock = Stopwatch.StartNew();
+                var rates = CoverageSimulation.DeltaMethod(setup, [0.9, 0.95], threads: parsed.GetValue(threads));
+                double seconds = clock.Elapsed.TotalSeconds;
+                if (parsed.GetValue(json))
+                {
+                    rows.AddRange(rates.Select(r => new { form = f.ToString(), r.Quantity, r.Level, r.Rate, r.Held, r.Sets, r.StandardError }));
+                    continue;
+                }
+                writer.WriteLine($"{f}: truth {setup.Truth}, {setup.Sets} sets of {setup.Points} points, {Percent(setup.Noise, "F0")} log noise, {seconds:F1} s ({1e3 * seconds / setup.Sets:F0} ms per fit)");
+                foreach (var level in rates.GroupBy(r => r.Level))
+                    writer.WriteLine($"  {Percent(level.Key, "F0")}: " + string.Join(", ", level.Select(r =>
+                        $"{r.Quantity} {Percent(r.Rate, "F1")}{(Math.Abs(r.Rate - r.Level) > 0.03 ? " (outside ±3)" : "")}")));
+            }
+            if (parsed.GetValue(json)) writer.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Percent(double fraction, string format) => (100 * fraction).ToString(format, CultureInfo.InvariantCulture) + "%";
+}

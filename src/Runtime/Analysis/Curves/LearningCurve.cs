@@ -1,0 +1,54 @@
+namespace ViTDsl.Runtime.Analysis;
+
+/// <summary>The axis a learning curve is fitted and drawn against.</summary>
+public enum CurveAxis
+{
+    /// <summary>Training images seen (steps × batch), the paper's Figure 2 (right).</summary>
+    Images,
+    /// <summary>Optimizer steps.</summary>
+    Steps,
+    /// <summary>Training compute in device-days of the analysis' unit.</summary>
+    Compute,
+}
+
+/// <summary>One periodic evaluation: the test error after <paramref name="Step"/> steps.</summary>
+public sealed record CurvePoint(long Step, double Error);
+
+/// <summary>
+/// One model's test error over training, from the periodic evaluations its runs recorded. Runs of one lineage share
+/// their training up to their cooldowns, so their evaluations before it lie on one curve and are pooled here; evaluations
+/// inside a cooldown belong to that run alone and are left out (the final, cooled-down errors are what <c>fit</c> without
+/// <c>--curve</c> fits against compute).
+/// </summary>
+/// <param name="Label">Names the model in reports: its variant, with the longest run's name where variants repeat.</param>
+/// <param name="Variant">Model variant, e.g. "fashion7-s".</param>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="Batch">Images per step.</param>
+/// <param name="FlopsPerImage">Training FLOPs per image seen.</param>
+/// <param name="Runs">The runs whose evaluations were pooled.</param>
+/// <param name="Points">Evaluations in ascending steps.</param>
+public sealed record LearningCurve(string Label, string Variant, long Parameters, long Batch, double FlopsPerImage,
+    IReadOnlyList<string> Runs, IReadOnlyList<CurvePoint> Points)
+{
+    /// <summary>Where a step lies on <paramref name="axis"/> (compute in device-days of <paramref name="unit"/>).</summary>
+    public double X(long step, CurveAxis axis, Accelerator unit) => axis switch
+    {
+        CurveAxis.Images => (double)step * Batch,
+        CurveAxis.Steps => step,
+        CurveAxis.Compute => new TrainingCompute(FlopsPerImage * step * Batch).DeviceDays(unit),
+        _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, "unknown curve axis"),
+    };
+
+    /// <summary>The curve as (x, error) points on <paramref name="axis"/>.</summary>
+    public IReadOnlyList<ScalingPoint> On(CurveAxis axis, Accelerator unit) =>
+        Points.Select(p => new ScalingPoint(X(p.Step, axis, unit), p.Error)).ToList();
+
+    /// <summary>Parses "images", "steps" or "compute", naming the choices when the text is none of them.</summary>
+    public static CurveAxis ParseAxis(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "images" => CurveAxis.Images,
+        "steps" => CurveAxis.Steps,
+        "compute" => CurveAxis.Compute,
+        _ => throw new ArgumentException($"Unknown curve axis '{text}'. Use images (images seen), steps or compute (device-days)."),
+    };
+}

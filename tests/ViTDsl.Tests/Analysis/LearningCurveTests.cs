@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Text.Json;
+using ViTDsl.Experiments.Cli;
+using ViTDsl.Runtime.Analysis;
+using ViTDsl.Runtime.Store;
+using ViTDsl.Runtime.Workers;
+using ViTDsl.Tests.Store;
+
+namespace ViTDsl.Tests.Analysis;
+
+/// <summary>
+/// Learning curves: the store's periodic evaluations pooled per lineage up to the cooldown, fitted per model, plotted
+/// and served by <c>fit --curve</c>.
+/// </summary>
+public class LearningCurveTests : IDisposable
+{
+    private const long Batch = 256;
+    private const double FlopsPerImage = 3e6;
+    private readonly TempFolder folder = new();
+    private readonly string db;
+
+    // Two models' true curves in images seen; the bigger model learns faster and reaches a lower floor.
+    private static readonly ScalingLaw Small = new(LawForm.PowerLawWithFloor, 40, 0.5, 0.12, 0);
+    private static readonly ScalingLaw Big = new(LawForm.PowerLawWithFloor, 30, 0.5, 0.08, 0);
+
+    public LearningCurveTests()
+    {
+        db = folder.File("results.db");
+        using var store = ResultsStore.Open(db);
+        var evaluated = Evaluations.Default.PeriodicSteps(800); // 8 … 526, all before the 800-step run's cooldown at 700
+        var trials = store.EnsureSweep("curves", [
+            ("ti-800", Spec("ti-800", "ti", 1_000, 800, 700, "aaa")),
+            ("ti-400", Spec("ti-400", "ti", 1_000, 400, 300, "aaa")),
+            ("s-800", Spec("s-800", "s", 5_000, 800, 700, "bbb")),
+            ("s-broken", Spec("s-broken", "s", 5_000, 800, 700, "bbb")),
+        ]).ToDictionary(t => t.Name, t => t.Id);
+        Record(store, trials["ti-800"], evaluated.Select(s => new MetricRecord(s, "test/error", Small.Predict(s * Batch)))
+            .Append(new MetricRecord(800, "test/error", 0.5 * Small.Predict(800 * Batch)))); // the cooled-down final error
+        // The branch repeats two shared evaluations (same weights, same value), then evaluates inside its own cooldown.
+        Record(store, trials["ti-400"], [new(99, "test/error", Small.Predict(99 * Batch)), new(150, "test/error", Small.Predict(150 * Batch)),
+            new(350, "test/error", 0.1), new(400, "test/error", 0.09)]);
+        Record(store, trials["s-800"], evaluated.Select(s => new MetricRecord(s, "test/error", Big.Predict(s * Batch)))
+            .Append(new MetricRecord(800, "test/error", 0.05)));
+        var broken = store.BeginAttempt(trials["s-broken"]);
+        store.RecordProgress(broken, [new(8, "test/error", 0.99)], []);
+        store.CompleteAttempt(broken, AttemptOutcome.Failed, "crashed", null);
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    private static string Spec(string name, string variant, long parameters, long steps, long shared, string lineage) =>
+        JsonSerializer.Serialize(new TrainingTrial(name, variant, parameters, steps, steps * Batch, FlopsPerImage * steps * Batch, 1, null, shared, lineage),
+            TrainingTrial.Json);
+
+    private static void Record(ResultsStore store, long trial, IEnumerable<MetricRecord> metrics)
+    {
+        var attempt = store.BeginAttempt(trial);
+        store.RecordProgress(attempt, metrics.ToList(), []);
+        store.CompleteAttempt(attempt, AttemptOutcome.Succeeded, null, null);
+    }
+
+    [Fact]
+    public void A_lineage_pools_its_evaluations_before_the_cooldown_into_one_curve()
+    {
+        var curves = new StoreCurveSource(db).ReadCurves();
+        Assert.Equal(["ti", "s"], curves.Select(c => c.Label));
+        var ti = curves[0];
+        Assert.Equal(["ti-400", "ti-800"], ti.Runs);
+        // Every periodic step of the long run once; the branch's repeats merged, both cooldowns and finals left out.
+        Assert.Equal(Evaluations.Default.PeriodicSteps(800), ti.Points.Select(p => p.Step));
+        Assert.All(ti.Points, p => Assert.Equal(Small.Predict(p.Step * Batch), p.Error, 1e-12));
+        // The failed trial's evaluation is not part of the bigger model's curve.
+        Assert.DoesNotContain(curves[1].Points, p => p.Error == 0.99);
+        // Axes: images = steps × batch; compute = FLOPs per image × images, in device-days.
+        var first = ti.Points[0];
+        Assert.Equal(first.Step * 256.0, ti.X(first.Step, CurveAxis.Images, Accelerator.TpuV3Core));
+        Assert.Equal(first.Step, ti.X(first.Step, CurveAxis.Steps, Accelerator.TpuV3Core));
+        Assert.Equal(new TrainingCompute(3e6 * first.Step * 256).TpuV3CoreDays, ti.X(first.Step, CurveAxis.Compute, Accelerator.TpuV3Core), 1e-15);
+    }
+
+    [Fact]
+    public void Each_model_gets_its_own_law_and_the_selected_one_extrapolates_its_truth()
+    {
+        var fitted = LearningCurves.Analyse(new StoreCurveSource(db).ReadCurves(), CurveAxis.Images);
+        foreach (var (curve, truth) in fitted.Zip(new[] { Small, Big }))
+        {
+            Assert.Equal(4, curve.Laws.Count);
+            Assert.All(curve.Laws, l => Assert.NotNull(l.Extrapolation));
+            // The true form recovers the model's own constants from its noiseless evaluations.
+            var floor = curve.Laws.Single(l => l.Form == LawForm.PowerLawWithFloor).Fit.Law;
+            Assert.Equal(truth.C, floor.C, 1e-4);
+            Assert.Equal(truth.B, floor.B, 1e-3);
+            // Whichever form the backtest selects (on noiseless points M4 can tie the true form to rounding), it predicts
+            // the model's error 10× beyond its last evaluation.
+            double far = 10 * curve.Points.Max(p => p.Compute);
+            Assert.NotNull(curve.Selected);
+            Assert.Equal(truth.Predict(far), curve.Best!.Fit.Law.Predict(far), 1e-3);
+        }
+        Assert.True(fitted[1].Best!.Fit.Law.C < fitted[0].Best!.Fit.Law.C, "the bigger model's floor is the lower");
+    }
+
+    [Fact]
+    public void The_report_plots_each_model_with_its_fit_and_extrapolation_and_says_what_the_intervals_mean()
+    {
+        var out_ = folder.File("report");
+        var source = new StoreRunSource(db);
+        var (_, files) = ScalingReport.Write(source.ReadRuns(), out_, new AnalysisOptions(), source: db, curves: source.Curves().ReadCurves());
+        Assert.Contains(Path.Combine(out_, LearningCurveFigure.FileName), files);
+        var png = File.ReadAllBytes(Path.Combine(out_, LearningCurveFigure.FileName));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        var report = File.ReadAllText(Path.Combine(out_, "report.md"));
+        Assert.Contains("## Learning curves", report);
+        Assert.Contains("conditional on its run", report);
+        Assert.Contains($"![{LearningCurveFigure.FileName}]", report);
+
+        var analysed = LearningCurves.Analyse(source.Curves().ReadCurves(), CurveAxis.Images);
+        var figure = LearningCurveFigure.Create(analysed, Accelerator.TpuV3Core);
+        foreach (var c in analysed)
+        {
+            // One colour per model: its evaluations, the selected law over them, and that law dashed beyond them.
+            Assert.Contains(c.Curve.Label, figure.SeriesLabels);
+            Assert.Contains($"{c.Curve.Label}: {c.Selected}", figure.SeriesLabels);
+            Assert.Contains($"{c.Curve.Label}: {LearningCurveFigure.ExtrapolationSuffix}", figure.SeriesLabels);
+        }
+        Assert.Equal(6, figure.SeriesLabels.Count);
+    }
+
+    [Fact]
+    public void Fit_curve_serves_each_model_on_the_chosen_axis_and_refuses_a_csv()
+    {
+        var (code, output, error) = Invoke(AnalysisCommands.Fit(), "--runs", db, "--curve", "--x", "steps", "--json", "--form", "floor");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var models = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["ti", "s"], models.Select(m => m.GetProperty("model").GetString()));
+        Assert.Equal(Evaluations.Default.PeriodicSteps(800).Select(s => (double)s),
+            models[0].GetProperty("points").EnumerateArray().Select(p => p.GetProperty("compute").GetDouble()));
+        Assert.Equal("PowerLawWithFloor", models[0].GetProperty("laws")[0].GetProperty("form").GetString());
+        Assert.Contains("conditional", models[0].GetProperty("intervalNote").GetString());
+
+        var csv = folder.File("runs.csv");
+        CsvRunSource.Write(csv, AnalysisFixtures.Runs());
+        var (refused, _, message) = Invoke(AnalysisCommands.Fit(), "--runs", csv, "--curve");
+        Assert.Equal(ExitCodes.UsageError, refused);
+        Assert.Contains("results store", message);
+    }
+
+    private static (int code, string output, string error) Invoke(Command command, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(new RootCommand("test root") { command }, [command.Name, .. args], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
