@@ -54,7 +54,7 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor BadPath = Rule("VIT213", "Invalid data-set path");
     public static readonly DiagnosticDescriptor BiasDisagreesWithLoss = Rule("VIT221", "Head bias disagrees with the loss");
     public static readonly DiagnosticDescriptor FineTuneTrunkMismatch = Rule("VIT231", "A fine-tune changes the upstream trunk");
-    public static readonly DiagnosticDescriptor BadEvaluations = Rule("VIT241", "Invalid periodic evaluations");
+    public static readonly DiagnosticDescriptor BadEvaluations = Rule("VIT242", "Invalid periodic evaluations");
     public static readonly DiagnosticDescriptor BadLearningRate = Rule("VIT301", "Invalid learning rate");
     public static readonly DiagnosticDescriptor BadBeta = Rule("VIT302", "Invalid beta");
     public static readonly DiagnosticDescriptor BadEpsilon = Rule("VIT303", "Invalid epsilon");

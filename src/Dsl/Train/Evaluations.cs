@@ -44,7 +44,7 @@ public sealed record Evaluations(int Points = 12, double FirstFraction = 0.01)
 public static class EvaluationRules
 {
     /// <summary>Diagnostic id of a periodic-evaluation declaration that cannot be used.</summary>
-    public const string BadEvaluations = "VIT241";
+    public const string BadEvaluations = "VIT242";
 
     public static IReadOnlyList<Problem> Check(Evaluations? evaluations)
     {
