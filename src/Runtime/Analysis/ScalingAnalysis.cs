@@ -103,7 +103,12 @@ public static class ScalingAnalysis
         return new PointsAnalysis(source, points, laws, notes) { Selected = FormSelection.Select(laws, options.SelectionTolerance) };
     }
 
-    /// <summary>The metrics present in <paramref name="runs"/>: test error, then each recorded shot count.</summary>
+    /// <summary>
+    /// The metrics present in <paramref name="runs"/>: test error, then each recorded shot count on the upstream data
+    /// set, then on each transfer target.
+    /// </summary>
     public static IReadOnlyList<RunMetric> MetricsIn(IReadOnlyList<RunRecord> runs) =>
-        [new RunMetric.Test(), .. runs.SelectMany(r => r.FewShotError.Keys).Distinct().Order().Select(k => new RunMetric.FewShot(k))];
+        [new RunMetric.Test(), .. runs
+            .SelectMany(r => r.FewShotError.Keys.Select(k => new RunMetric.FewShot(k.Target == r.UpstreamDataSet ? null : k.Target, k.Shots)))
+            .Distinct().OrderBy(m => m.Target is not null).ThenBy(m => m.Target, StringComparer.Ordinal).ThenBy(m => m.Shots)];
 }

@@ -8,10 +8,19 @@ namespace ViTDsl.Runtime.Workers;
 /// <param name="TestImages">Test images evaluated at the end (the first n); null: the whole test set.</param>
 public sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads, int? TestImages)
 {
+    /// <summary>
+    /// The upstream data set's few-shot target name (<see cref="FewShot.TargetName"/>), which few-shot metrics without a
+    /// target default to; null in stores written before few-shot targets.
+    /// </summary>
+    public string? DataSet { get; init; }
+
     public static TrainingTrial Of(GeneratedExperiment e, int threads, int? testImages) => new(
         e.Name, e.Declaration.Model.Variant, e.Facts.TotalParameters, e.Declaration.Steps,
         e.Declaration.Steps * e.Declaration.Data.Batch,
-        TrainingCompute.Of(e.Declaration, e.Declaration.Steps * e.Declaration.Data.Batch).Flops, threads, testImages);
+        TrainingCompute.Of(e.Declaration, e.Declaration.Steps * e.Declaration.Data.Batch).Flops, threads, testImages)
+    {
+        DataSet = FewShot.TargetName(e.Declaration.Data.Set),
+    };
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
@@ -24,12 +33,6 @@ public sealed record TrainingTrial(string Experiment, string Variant, long Param
 /// </summary>
 public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find) : ITrialRunner
 {
-    /// <summary>Metric: training FLOPs the trial's last attempt computed (a branch counts its own steps only).</summary>
-    public const string TrainFlopsMetric = "train/flops";
-
-    /// <summary>Metric: that attempt's achieved training GFLOP/s (its FLOPs over its training time).</summary>
-    public const string AchievedGflopsMetric = "train/achieved_gflops";
-
     public Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
     {
         var spec = trial.Payload.Deserialize<TrainingTrial>(TrainingTrial.Json)
@@ -50,12 +53,12 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
         reporter.Phase(TrialPhase.Loading);
         var result = Trainer.Run(experiment, options, new Reporting(reporter), cancellationToken);
         reporter.Phase(TrialPhase.Recording);
-        reporter.Metric(result.Steps, "test/error", result.TestError);
-        reporter.Metric(result.Steps, "test/loss", result.TestLoss);
-        foreach (var (shots, error) in result.FewShotError) reporter.Metric(result.Steps, $"fewshot/{shots}", error);
+        reporter.Metric(result.Steps, MetricName.TestError, result.TestError);
+        reporter.Metric(result.Steps, MetricName.TestLoss, result.TestLoss);
+        foreach (var (name, error) in result.FewShotError) reporter.Metric(result.Steps, name, error);
         // How well the trial used the CPU: the sweep's achieved rate is the sum of these FLOPs over its wall time.
-        reporter.Metric(result.Steps, TrainFlopsMetric, result.TrainedFlops);
-        reporter.Metric(result.Steps, AchievedGflopsMetric, result.AchievedGflops);
+        reporter.Metric(result.Steps, MetricName.TrainFlops, result.TrainedFlops);
+        reporter.Metric(result.Steps, MetricName.AchievedGflops, result.AchievedGflops);
         return reporter.FlushAsync(cancellationToken);
     }
 
@@ -69,8 +72,8 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
 
         public void Stepped(long step, double loss, double imagesPerSecond)
         {
-            reporter.Metric(step, "train/loss", loss);
-            reporter.Metric(step, "train/images_per_second", imagesPerSecond);
+            reporter.Metric(step, MetricName.TrainLoss, loss);
+            reporter.Metric(step, MetricName.TrainImagesPerSecond, imagesPerSecond);
         }
 
         public void Checkpointed(long step, string path) => reporter.Checkpoint(step, path);
