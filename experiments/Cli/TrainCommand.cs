@@ -46,6 +46,9 @@ public static class TrainCommand
         var fewShot = result.FewShotError.Select(e => (Parsed: MetricName.TryParseFewShot(e.Key, MetricName.UnnamedUpstream, out var m) ? m : default, Error: e.Value));
         foreach (var (metric, error) in fewShot.OrderBy(e => e.Parsed.Target).ThenBy(e => e.Parsed.Shots))
             table.AddRow(Markup.Escape($"{metric.Target} {metric.Shots}-shot error"), error.ToString("P2"));
+        if (result.TrainSeconds > 0)
+            table.AddRow("seconds", Markup.Escape($"load {result.LoadSeconds:F1}, train {result.TrainSeconds:F1}, evaluate {result.EvaluateSeconds:F1}" +
+                string.Concat(result.FewShotSeconds.Select(t => $" ({t.Key} probes {t.Value:F1})"))));
         table.AddRow("images seen", result.ImagesSeen.ToString("N0"));
         table.AddRow("training compute", $"{result.TrainingFlops / 1e12:F2} TFLOPs");
         if (result.TrainSeconds > 0) table.AddRow("achieved", $"{result.AchievedGflops:F1} GFLOP/s (training)");

@@ -55,7 +55,7 @@ public static class ScalingAnalysis
         }
         var frontier = ParetoFrontier.Of(placed.Select(p => p.Point));
         var laws = FitForms(frontier, options, notes, "frontier");
-        if (placed.Count == 0) notes.Add($"No run has a {metric}.");
+        if (placed.Count == 0) notes.Add($"No run has a {metric}; the runs have: {string.Join(", ", MetricsIn(runs).Select(m => $"{m} (--metric {Option(m)})"))}.");
         return new MetricAnalysis(metric, options.ComputeUnit, placed, frontier, laws, notes)
         {
             Selected = FormSelection.Select(laws, options.SelectionTolerance),
@@ -102,6 +102,13 @@ public static class ScalingAnalysis
         var laws = FitForms(points, options, notes, "table");
         return new PointsAnalysis(source, points, laws, notes) { Selected = FormSelection.Select(laws, options.SelectionTolerance) };
     }
+
+    /// <summary>How <c>--metric</c> names <paramref name="metric"/>.</summary>
+    private static string Option(RunMetric metric) => metric switch
+    {
+        RunMetric.FewShot { Target: { } target } f => $"fewshot/{target}/{f.Shots}shot",
+        _ => metric.Slug,
+    };
 
     /// <summary>
     /// The metrics present in <paramref name="runs"/>: test error, then each recorded shot count on the upstream data

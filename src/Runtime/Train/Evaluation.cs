@@ -12,7 +12,9 @@ namespace ViTDsl.Runtime.Train;
 public static class Evaluation
 {
     /// <param name="FewShotError">Mean error over the seeds per target and shot count.</param>
-    public sealed record Result(double TestError, double TestLoss, IReadOnlyDictionary<MetricName.FewShot, double> FewShotError);
+    /// <param name="ProbeSeconds">Seconds each target's probes took (reading its images, their features, the ridge fits).</param>
+    public sealed record Result(double TestError, double TestLoss, IReadOnlyDictionary<MetricName.FewShot, double> FewShotError,
+        IReadOnlyDictionary<string, double> ProbeSeconds);
 
     /// <param name="withFewShot">Run the declared few-shot probes, or only test error and loss.</param>
     /// <param name="keepFeatures">
@@ -40,6 +42,7 @@ public static class Evaluation
             testLabels.Add(labels.clone().MoveToOuterDisposeScope());
         }
         var fewShot = new Dictionary<MetricName.FewShot, double>();
+        var probeSeconds = new Dictionary<string, double>();
         var kept = new Dictionary<string, Tensor>();
         using (var scope = NewDisposeScope())
         {
@@ -48,6 +51,7 @@ public static class Evaluation
             if (withFewShot && options.FewShot is { } ridge && experiment.FewShot is { } declared)
                 foreach (var target in declared.Targets(experiment.Data.Set))
                 {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
                     var name = FewShot.TargetName(target);
                     bool upstream = target.Equals(experiment.Data.Set);
                     var probed = upstream ? data : FewShotTargets.Pipeline(target, experiment);
@@ -58,6 +62,7 @@ public static class Evaluation
                         : Features(model, probed.TestImages(Balanced(probed.Source.Test, options.TestImages ?? int.MaxValue), options.EvaluationBatch));
                     var result = FewShotEvaluator.Evaluate(poolX, poolY, testX, testY, upstream ? classes : probed.Classes, declared, ridge);
                     foreach (var shots in result.PerShot) fewShot[new(name, shots.Shots)] = shots.MeanError;
+                    probeSeconds[name] = clock.Elapsed.TotalSeconds;
                     if (keepFeatures is null) continue;
                     var prefix = upstream ? "" : name + "/";
                     (kept[prefix + "pool/features"], kept[prefix + "pool/labels"]) = (poolX, poolY);
@@ -67,7 +72,7 @@ public static class Evaluation
                 Checkpoints.Checkpoint.Write(keepFeatures, new Checkpoints.CheckpointHeader(Lineage.KeyOf(experiment), experiment.Steps, experiment.Data.Seed, default), kept);
         }
         foreach (var t in testFeatures.Concat(testLabels)) t.Dispose();
-        return new Result((double)errors / testIndices.Length, lossSum / testIndices.Length, fewShot);
+        return new Result((double)errors / testIndices.Length, lossSum / testIndices.Length, fewShot, probeSeconds);
     }
 
     /// <summary>The first <paramref name="count"/> images (at most all) of a fixed class-balanced order of <paramref name="set"/>.</summary>

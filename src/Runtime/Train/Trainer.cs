@@ -110,6 +110,7 @@ public static class Trainer
             TrainingCompute.Of(experiment, imagesSeen).Flops, evaluation.TestError, evaluation.TestLoss, lastLoss)
         {
             FewShotError = evaluation.FewShotError.ToDictionary(e => e.Key.Name, e => e.Value),
+            FewShotSeconds = evaluation.ProbeSeconds,
             ResumedFrom = startStep,
             LoadSeconds = loadSeconds,
             TrainSeconds = trainSeconds,

@@ -11,6 +11,9 @@ public sealed record TrainingResult(
     /// </summary>
     public IReadOnlyDictionary<string, double> FewShotError { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Seconds the final evaluation spent on each few-shot target (part of <see cref="EvaluateSeconds"/>).</summary>
+    public IReadOnlyDictionary<string, double> FewShotSeconds { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Step this run started from (0, a shared prefix checkpoint, or its own checkpoint).</summary>
     public long ResumedFrom { get; init; }
 

@@ -46,7 +46,7 @@ public class TransferTests(TransferTests.Upstream upstream) : IClassFixture<Tran
 
         public Upstream()
         {
-            Options = new TrainingOptions(root) { Threads = 2, CheckpointEvery = 0 };
+            Options = new TrainingOptions(root) { TestImages = 2000, Threads = 2, CheckpointEvery = 0 }; // MNIST digits has 2000 test images
             Result = Trainer.Run(Run, Options);
         }
 
