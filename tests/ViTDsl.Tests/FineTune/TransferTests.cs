@@ -4,7 +4,7 @@ namespace ViTDsl.Tests.FineTune;
 
 // The paper's headline transfer result on a seconds-long scale: fine-tuning the whole upstream model at a higher
 // resolution on the target task beats the 10-shot linear probe of its frozen features. The upstream run
-// (TransferSmoke: 200 steps of 64 Fashion-MNIST images) records that probe itself, as every run does by default.
+// (TransferSmoke: 100 steps of 128 Fashion-MNIST images) records that probe itself, as every run does by default.
 [Collection(SerialCollection.Name)] // the trainer seeds torch's global generator and sets its thread count
 public class TransferTests : IDisposable
 {

@@ -97,7 +97,7 @@ public class TrainerTests : IDisposable
     {
         var first = Trainer.Run(Tiny(15), Options("done"));
         var again = Trainer.Run(Tiny(15), Options("done"), new StopAt(1, new CancellationTokenSource()));
-        Assert.Equal(first, again with { FewShotError = first.FewShotError });
+        Assert.Equal(first, again with { FewShotError = first.FewShotError, FewShotSeconds = first.FewShotSeconds });
     }
 
     private static List<(long, double)> Losses(TrainingOptions options, GeneratedExperiment experiment) =>
