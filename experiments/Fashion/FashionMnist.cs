@@ -72,6 +72,34 @@ public static partial class FashionMnist
         Steps = 10,
     };
 
+    /// <summary>
+    /// A seconds-long transfer upstream for the tests: a small ViT with 7×7 patches (16 tokens) trained 100 steps of 128
+    /// images on Fashion-MNIST; its final evaluation probes the default few-shot targets (Fashion-MNIST and MNIST digits).
+    /// </summary>
+    public static Experiment TransferSmoke => Recipe with
+    {
+        Model = FashionVit("fashion-transfer-smoke", width: 32, depth: 2, heads: 2) with { Patch = 7 },
+        Data = Recipe.Data with { Batch = 128 },
+        Schedule = Schedule.Warmup(10) >> Schedule.Rsqrt(timescale: 100) >> Schedule.Cooldown(30),
+        Steps = 100,
+    };
+
+    /// <summary>
+    /// Fine-tunes <see cref="TransferSmoke"/> on MNIST digits at 42 px (a 6×6 grid instead of 4×4; the position
+    /// embedding is resampled), SGD with bf16 momentum: the paper's fine-tuning at a higher resolution, in seconds.
+    /// </summary>
+    public static Experiment TransferSmokeFineTune => TransferSmoke with
+    {
+        Model = TransferSmoke.Model with { Image = 42 },
+        StartFrom = TransferSmoke,
+        Data = new Data(new DataSet.MnistDigits()) { Batch = 64, Crop = false, Flip = false },
+        Optimizer = new Optimizer.Sgd(),
+        LearningRate = 0.03,
+        WeightDecay = WeightDecay.None(),
+        Schedule = Schedule.Warmup(6) >> Schedule.Cooldown(24),
+        Steps = 60,
+    };
+
     /// <summary>A Fashion-MNIST ViT: patch 4 (7×7 = 49 tokens), MLP 4× width.</summary>
     public static Vit FashionVit(string variant, int width, int depth, int heads) =>
         new Vit(Patch: 4, Width: width, Depth: depth, Mlp: 4 * width, Heads: heads)

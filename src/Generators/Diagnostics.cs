@@ -54,6 +54,7 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor BadPath = Rule("VIT213", "Invalid data-set path");
     public static readonly DiagnosticDescriptor BiasDisagreesWithLoss = Rule("VIT221", "Head bias disagrees with the loss");
     public static readonly DiagnosticDescriptor FineTuneTrunkMismatch = Rule("VIT231", "A fine-tune changes the upstream trunk");
+    public static readonly DiagnosticDescriptor BadFewShot = Rule("VIT241", "Invalid few-shot targets");
     public static readonly DiagnosticDescriptor BadEvaluations = Rule("VIT242", "Invalid periodic evaluations");
     public static readonly DiagnosticDescriptor BadLearningRate = Rule("VIT301", "Invalid learning rate");
     public static readonly DiagnosticDescriptor BadBeta = Rule("VIT302", "Invalid beta");
@@ -68,7 +69,7 @@ internal static class Diagnostics
     private static readonly DiagnosticDescriptor[] Rules =
     [
         NotPositive, HeadsDoNotDivideWidth, PatchDoesNotDivideImage, SchedulePhase, PhasesExceedRun, BadDecay, BadInfinite,
-        DataNotPositive, BadCrop, BadPath, BiasDisagreesWithLoss, FineTuneTrunkMismatch, BadEvaluations, BadLearningRate, BadBeta, BadEpsilon, BadWeightDecay,
+        DataNotPositive, BadCrop, BadPath, BiasDisagreesWithLoss, FineTuneTrunkMismatch, BadFewShot, BadEvaluations, BadLearningRate, BadBeta, BadEpsilon, BadWeightDecay,
         BadClipping, BadMomentum, BadFactoring, DoesNotFitDevice, BadDevice,
     ];
 

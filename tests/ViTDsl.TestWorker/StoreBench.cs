@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ViTDsl.Runtime;
 using ViTDsl.Runtime.Store;
 
 namespace ViTDsl.TestWorker;

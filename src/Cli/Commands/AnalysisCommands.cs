@@ -31,7 +31,7 @@ public static class AnalysisCommands
         public Option<string> Runs { get; } = new("--runs")
         {
             Description = "Recorded runs: a runs folder (its results.db, as `vitdsl sweep` writes), a results store (.db), or a CSV " +
-                          "(header: name,variant,parameters,images_seen,training_flops,test_error[,fewshot_K…]).",
+                          "(header: name,variant,parameters,images_seen,training_flops,test_error[,data_set][,fewshot/<target>/<k>shot_error…]).",
             DefaultValueFactory = _ => "runs",
         };
         public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32 or cpu-bf16 (this machine's measured peaks).", DefaultValueFactory = _ => "tpuv3" };
@@ -81,7 +81,7 @@ public static class AnalysisCommands
     public static Command Fit()
     {
         var shared = new Shared();
-        var metric = new Option<string>("--metric") { Description = "Which error to fit: 'test' or a shot count such as '10shot'.", DefaultValueFactory = _ => "test" };
+        var metric = new Option<string>("--metric") { Description = "Which error to fit: 'test', a shot count such as '10shot' (on the upstream data set), or a target's such as 'fewshot/mnist_digits/10shot'.", DefaultValueFactory = _ => "test" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of text." };
         var points = new Option<string?>("--points")
         {
@@ -137,7 +137,7 @@ public static class AnalysisCommands
     {
         var shared = new Shared();
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for report.md and the PNG figures.", DefaultValueFactory = _ => new DirectoryInfo("report") };
-        var metrics = new Option<string[]>("--metric") { Description = "Metrics to report (repeatable): 'test', '10shot', …; default: every metric the runs have.", AllowMultipleArgumentsPerToken = true };
+        var metrics = new Option<string[]>("--metric") { Description = "Metrics to report (repeatable): 'test', '10shot', 'fewshot/mnist_digits/10shot', …; default: every metric the runs have.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("report", "Write report.md with fitted scaling laws, confidence intervals and extrapolation errors, plus figures: error vs compute with the fitted law and its band, error vs images seen per model, few-shot vs test error.");
         shared.AddTo(command);
         command.Options.Add(output);

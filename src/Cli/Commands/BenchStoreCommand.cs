@@ -66,7 +66,7 @@ public static partial class BenchCommands
         var trial = store.EnsureSweep("bench", [(name, "{}")]).Single(t => t.Name == name);
         var attempt = store.BeginAttempt(trial.Id);
         for (var step = 1; step <= steps; step += 5)
-            store.RecordProgress(attempt, Enumerable.Range(step, 5).SelectMany(s => new[] { new MetricRecord(s, "train/loss", 1.0 / s), new MetricRecord(s, "train/images_per_second", 100) }).ToList(), []);
+            store.RecordProgress(attempt, Enumerable.Range(step, 5).SelectMany(s => new[] { new MetricRecord(s, MetricName.TrainLoss, 1.0 / s), new MetricRecord(s, MetricName.TrainImagesPerSecond, 100) }).ToList(), []);
         store.CompleteAttempt(attempt, AttemptOutcome.Succeeded, null, TrialTimings.Zero);
         return clock.Elapsed.TotalSeconds;
     }

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using ViTDsl.Runtime;
 using ViTDsl.Runtime.Workers;
 
 namespace ViTDsl.Experiments.Cli;
@@ -36,8 +37,8 @@ public static class SweepProgressView
             .AddColumns("running trial", "attempt", "phase", "step", "loss", "img/s");
         foreach (var t in p.Running)
             table.AddRow(Markup.Escape(t.Name), t.Attempt.ToString(), t.Phase.ToString(), t.LastStep?.ToString() ?? "",
-                t.Latest.TryGetValue("train/loss", out var loss) ? loss.ToString("F3") : "",
-                t.Latest.TryGetValue("train/images_per_second", out var rate) ? rate.ToString("F0") : "");
+                t.Latest.TryGetValue(MetricName.TrainLoss, out var loss) ? loss.ToString("F3") : "",
+                t.Latest.TryGetValue(MetricName.TrainImagesPerSecond, out var rate) ? rate.ToString("F0") : "");
         table.Caption(Markup.Escape(string.Join("\n", events)));
         return table;
     }

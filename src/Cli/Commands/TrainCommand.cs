@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using ViTDsl.Runtime;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Train;
 
@@ -42,7 +43,12 @@ public static class TrainCommand
         var table = new Table().AddColumns("", "");
         table.AddRow("test error", result.TestError.ToString("P2"));
         table.AddRow("test loss", result.TestLoss.ToString("F4"));
-        foreach (var (shots, error) in result.FewShotError.OrderBy(x => x.Key)) table.AddRow($"{shots}-shot error", error.ToString("P2"));
+        var fewShot = result.FewShotError.Select(e => (Parsed: MetricName.TryParseFewShot(e.Key, MetricName.UnnamedUpstream, out var m) ? m : default, Error: e.Value));
+        foreach (var (metric, error) in fewShot.OrderBy(e => e.Parsed.Target).ThenBy(e => e.Parsed.Shots))
+            table.AddRow(Markup.Escape($"{metric.Target} {metric.Shots}-shot error"), error.ToString("P2"));
+        if (result.TrainSeconds > 0)
+            table.AddRow("seconds", Markup.Escape($"load {result.LoadSeconds:F1}, train {result.TrainSeconds:F1}, evaluate {result.EvaluateSeconds:F1}" +
+                string.Concat(result.FewShotSeconds.Select(t => $" ({t.Key} probes {t.Value:F1})"))));
         table.AddRow("images seen", result.ImagesSeen.ToString("N0"));
         table.AddRow("training compute", $"{result.TrainingFlops / 1e12:F2} TFLOPs");
         if (result.TrainSeconds > 0) table.AddRow("achieved", $"{result.AchievedGflops:F1} GFLOP/s (training)");

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using ViTDsl.Runtime;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Train;
 
@@ -37,7 +38,7 @@ public static class TrainingProgress
         }
 
         public void Evaluated(long step, IReadOnlyDictionary<string, double> metrics) =>
-            task.Description = $"{Markup.Escape(name)} evaluated: test error {metrics["test/error"]:P2}";
+            task.Description = $"{Markup.Escape(name)} evaluated: test error {metrics[MetricName.TestError]:P2}";
 
         public void Log(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
     }

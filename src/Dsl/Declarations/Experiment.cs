@@ -39,6 +39,12 @@ public sealed record Experiment(Vit Model)
     public Experiment? StartFrom { get; init; }
 
     /// <summary>
+    /// Few-shot transfer targets probed on the frozen features after training (and at each periodic evaluation): by
+    /// default the upstream test split and MNIST digits, 1/5/10/25 shots, 3 seeds, as the paper. Null: no probes.
+    /// </summary>
+    public FewShot? FewShot { get; init; } = new();
+
+    /// <summary>
     /// The device one replica trains on, e.g. <c>Accelerator.TpuV3Core</c>; the build fails when the training
     /// memory (<see cref="TrainingMemory"/>) does not fit it. This machine's CPU by default, whose memory is not checked.
     /// </summary>

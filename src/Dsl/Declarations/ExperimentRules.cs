@@ -11,6 +11,7 @@ public static class ExperimentRules
             .Concat(TrainingRules.Check(experiment))
             .Concat(OptimizerRules.Check(experiment))
             .Concat(FineTuneRules.Check(experiment))
+            .Concat(FewShotRules.Check(experiment))
             .Concat(MemoryRules.Check(experiment))
             .Concat(EvaluationRules.Check(experiment.Evaluations))
             .ToList();

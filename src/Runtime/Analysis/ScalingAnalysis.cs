@@ -55,7 +55,7 @@ public static class ScalingAnalysis
         }
         var frontier = ParetoFrontier.Of(placed.Select(p => p.Point));
         var laws = FitForms(frontier, options, notes, "frontier");
-        if (placed.Count == 0) notes.Add($"No run has a {metric}.");
+        if (placed.Count == 0) notes.Add($"No run has a {metric}; the runs have: {string.Join(", ", MetricsIn(runs).Select(m => $"{m} (--metric {Option(m)})"))}.");
         return new MetricAnalysis(metric, options.ComputeUnit, placed, frontier, laws, notes)
         {
             Selected = FormSelection.Select(laws, options.SelectionTolerance),
@@ -103,7 +103,19 @@ public static class ScalingAnalysis
         return new PointsAnalysis(source, points, laws, notes) { Selected = FormSelection.Select(laws, options.SelectionTolerance) };
     }
 
-    /// <summary>The metrics present in <paramref name="runs"/>: test error, then each recorded shot count.</summary>
+    /// <summary>How <c>--metric</c> names <paramref name="metric"/>.</summary>
+    private static string Option(RunMetric metric) => metric switch
+    {
+        RunMetric.FewShot { Target: { } target } f => $"fewshot/{target}/{f.Shots}shot",
+        _ => metric.Slug,
+    };
+
+    /// <summary>
+    /// The metrics present in <paramref name="runs"/>: test error, then each recorded shot count on the upstream data
+    /// set, then on each transfer target.
+    /// </summary>
     public static IReadOnlyList<RunMetric> MetricsIn(IReadOnlyList<RunRecord> runs) =>
-        [new RunMetric.Test(), .. runs.SelectMany(r => r.FewShotError.Keys).Distinct().Order().Select(k => new RunMetric.FewShot(k))];
+        [new RunMetric.Test(), .. runs
+            .SelectMany(r => r.FewShotError.Keys.Select(k => new RunMetric.FewShot(k.Target == r.UpstreamDataSet ? null : k.Target, k.Shots)))
+            .Distinct().OrderBy(m => m.Target is not null).ThenBy(m => m.Target, StringComparer.Ordinal).ThenBy(m => m.Shots)];
 }

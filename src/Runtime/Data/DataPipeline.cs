@@ -88,6 +88,9 @@ public sealed class DataPipeline
     /// </summary>
     public IEnumerable<Batch> TrainImages(int[] indices, int batchSize) => Unaugmented(Source.Train, trainUnaugmented, indices, batchSize);
 
+    /// <summary>Test images at <paramref name="indices"/> (into <c>Source.Test</c>), in batches: e.g. a balanced subset of a few-shot target's test split.</summary>
+    public IEnumerable<Batch> TestImages(int[] indices, int batchSize) => Unaugmented(Source.Test, TestTransform, indices, batchSize);
+
     private static IEnumerable<Batch> Unaugmented(ImageSet set, ImageTransform transform, int[] indices, int batchSize)
     {
         int size = transform.OutputSize;

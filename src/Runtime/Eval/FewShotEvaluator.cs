@@ -16,23 +16,25 @@ public static class FewShotEvaluator
     /// <param name="testFeatures">Evaluation features [M, D].</param>
     /// <param name="testLabels">Their labels [M].</param>
     /// <param name="classes">Number of classes.</param>
-    /// <param name="settings">Shots, seeds, λ; the paper's when null.</param>
+    /// <param name="probes">Shots and seeds (its targets are the caller's business); the paper's 1/5/10/25 shots, 3 seeds when null.</param>
+    /// <param name="settings">λ; the paper's when null.</param>
     public static FewShotResult Evaluate(Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures, Tensor testLabels,
-        int classes, FewShotSettings? settings = null)
+        int classes, FewShot? probes = null, FewShotSettings? settings = null)
     {
+        probes ??= new FewShot();
         settings ??= FewShotSettings.Paper;
-        if (settings.Seeds < 1) throw new ArgumentException($"Few-shot needs at least one seed (got {settings.Seeds}).", nameof(settings));
+        if (probes.Seeds < 1) throw new ArgumentException($"Few-shot needs at least one seed (got {probes.Seeds}).", nameof(probes));
         if (trainFeatures.dim() != 2 || testFeatures.dim() != 2 || trainFeatures.shape[1] != testFeatures.shape[1])
             throw new ArgumentException(
                 $"Train and test features must be [N, D] with the same D; got [{string.Join(", ", trainFeatures.shape)}] and [{string.Join(", ", testFeatures.shape)}].");
         var labels = trainLabels.to_type(ScalarType.Int64).cpu().data<long>().ToArray();
         bool select = settings.LambdaGrid.Count > 0;
         var results = new List<ShotResult>();
-        foreach (var shots in settings.Shots)
+        foreach (var shots in probes.Shots)
         {
             var accuracies = new List<double>();
             var lambdas = new List<double>();
-            for (int seed = 0; seed < settings.Seeds; seed++)
+            for (int seed = 0; seed < probes.Seeds; seed++)
             {
                 using var scope = NewDisposeScope();
                 var (chosen, extra) = ShotSampler.Sample(labels, classes, shots, seed, select ? settings.HeldOutPerClass : 0);
@@ -69,10 +71,10 @@ public static class FewShotEvaluator
 
     /// <summary>Convenience for plain arrays: features [N][D] (rows), labels [N].</summary>
     public static FewShotResult Evaluate(float[][] trainFeatures, long[] trainLabels, float[][] testFeatures, long[] testLabels,
-        int classes, FewShotSettings? settings = null)
+        int classes, FewShot? probes = null, FewShotSettings? settings = null)
     {
         using var scope = NewDisposeScope();
-        return Evaluate(Rows(trainFeatures), tensor(trainLabels), Rows(testFeatures), tensor(testLabels), classes, settings);
+        return Evaluate(Rows(trainFeatures), tensor(trainLabels), Rows(testFeatures), tensor(testLabels), classes, probes, settings);
     }
 
     private static Tensor Rows(float[][] rows)

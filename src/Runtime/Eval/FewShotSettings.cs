@@ -1,19 +1,14 @@
 namespace ViTDsl.Runtime.Eval;
 
 /// <summary>
-/// How few-shot linear evaluation is run (docs/reference.md §7): shots per class, seeds, and the ridge λ. The defaults
-/// are the paper's; <see cref="LambdaGrid"/> turns on λ selection on held-out training examples.
+/// How few-shot probes fit their ridge (docs/reference.md §7): the paper's λ, or λ selected from
+/// <see cref="LambdaGrid"/> on held-out training examples. What is probed (targets, shots, seeds) is declared by the
+/// experiment (<see cref="ViTDsl.FewShot"/>).
 /// </summary>
 public sealed record FewShotSettings
 {
     /// <summary>The paper's ridge strength, 2^10.</summary>
     public const double PaperLambda = 1024;
-
-    /// <summary>Examples per class the probe is fitted on; one result per value.</summary>
-    public IReadOnlyList<int> Shots { get; init; } = [1, 5, 10, 25];
-
-    /// <summary>Seeds (0 … Seeds−1) of the shot sampling; results report mean and spread over them.</summary>
-    public int Seeds { get; init; } = 3;
 
     /// <summary>Ridge λ when <see cref="LambdaGrid"/> is empty.</summary>
     public double Lambda { get; init; } = PaperLambda;

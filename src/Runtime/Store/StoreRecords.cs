@@ -40,9 +40,6 @@ public sealed record AttemptRecord(
     int Attempt, AttemptOutcome Outcome, int? WorkerPid, string? Error, TrialTimings? Timings,
     DateTimeOffset StartedUtc, DateTimeOffset? FinishedUtc);
 
-/// <summary>A scalar a trial reported at a step. <c>NaN</c> is a legal value (a diverged loss) and round-trips.</summary>
-public sealed record MetricRecord(long Step, string Name, double Value);
-
 /// <summary>A checkpoint file a trial wrote at a step, with the SHA-256 of its bytes (lower-case hex).</summary>
 public sealed record CheckpointRecord(long Step, string Path, string Sha256);
 

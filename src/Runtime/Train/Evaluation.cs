@@ -5,13 +5,22 @@ using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Train;
 
-/// <summary>Test error and loss over the test set, and few-shot linear probes on the pre-logits features.</summary>
+/// <summary>
+/// Test error and loss over the test set, and the declared few-shot probes (<see cref="Experiment.FewShot"/>) on the
+/// frozen pre-logits features: the upstream data set's own split and each transfer target.
+/// </summary>
 public static class Evaluation
 {
-    public sealed record Result(double TestError, double TestLoss, IReadOnlyDictionary<int, double> FewShotError);
+    /// <param name="FewShotError">Mean error over the seeds per target and shot count.</param>
+    /// <param name="ProbeSeconds">Seconds each target's probes took (reading its images, their features, the ridge fits).</param>
+    public sealed record Result(double TestError, double TestLoss, IReadOnlyDictionary<MetricName.FewShot, double> FewShotError,
+        IReadOnlyDictionary<string, double> ProbeSeconds);
 
-    /// <param name="withFewShot">Run the few-shot probes (the final evaluation) or only test error and loss (periodic ones).</param>
-    /// <param name="keepFeatures">Where to save the pre-logits features (test set and few-shot pool) for later probes; null: nowhere.</param>
+    /// <param name="withFewShot">Run the declared few-shot probes, or only test error and loss.</param>
+    /// <param name="keepFeatures">
+    /// Where to save the pre-logits features for later probes (the upstream's as <c>test/…</c> and <c>pool/…</c>, a
+    /// transfer target's as <c>&lt;target&gt;/test/…</c> and <c>&lt;target&gt;/pool/…</c>); null: nowhere.
+    /// </param>
     public static Result Run(VitModule model, Experiment experiment, DataPipeline data, TrainingOptions options, bool withFewShot = true, string? keepFeatures = null)
     {
         using var noGrad = no_grad();
@@ -32,41 +41,54 @@ public static class Evaluation
             testFeatures.Add(features.MoveToOuterDisposeScope());
             testLabels.Add(labels.clone().MoveToOuterDisposeScope());
         }
-        var fewShot = new Dictionary<int, double>();
+        var fewShot = new Dictionary<MetricName.FewShot, double>();
+        var probeSeconds = new Dictionary<string, double>();
         var kept = new Dictionary<string, Tensor>();
-        if (keepFeatures is not null)
+        using (var scope = NewDisposeScope())
         {
-            kept["test/features"] = cat(testFeatures, 0);
-            kept["test/labels"] = cat(testLabels, 0);
-        }
-        if (withFewShot && options.FewShot is { } settings)
-        {
-            var pool = NestedSubset.Take(data.Source.Train.Labels, data.Source.Train.Classes,
-                Math.Min((long)options.FewShotPoolPerClass * data.Source.Train.Classes, data.Source.Train.Count), seed: 7919);
-            var (poolFeatures, poolLabels) = (new List<Tensor>(), new List<Tensor>());
-            foreach (var batch in data.TrainImages(pool, options.EvaluationBatch))
-            {
-                using var _ = batch;
-                poolFeatures.Add(model.Features(batch.Images));
-                poolLabels.Add(batch.Labels.clone());
-            }
-            using var scope = NewDisposeScope();
-            var (poolX, poolY) = (cat(poolFeatures, 0), cat(poolLabels, 0));
-            var result = FewShotEvaluator.Evaluate(poolX, poolY, cat(testFeatures, 0), cat(testLabels, 0), classes, settings);
+            var (upstreamX, upstreamY) = (cat(testFeatures, 0), cat(testLabels, 0));
+            if (keepFeatures is not null) (kept["test/features"], kept["test/labels"]) = (upstreamX, upstreamY);
+            if (withFewShot && options.FewShot is { } ridge && experiment.FewShot is { } declared)
+                foreach (var target in declared.Targets(experiment.Data.Set))
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    var name = FewShot.TargetName(target);
+                    bool upstream = target.Equals(experiment.Data.Set);
+                    var probed = upstream ? data : FewShotTargets.Pipeline(target, experiment);
+                    int poolPerClass = Math.Max(options.FewShotPoolPerClass, declared.Shots.Max() + (ridge.LambdaGrid.Count > 0 ? ridge.HeldOutPerClass : 0));
+                    var pool = Balanced(probed.Source.Train, poolPerClass * probed.Classes);
+                    var (poolX, poolY) = Features(model, probed.TrainImages(pool, options.EvaluationBatch));
+                    var (testX, testY) = upstream ? (upstreamX, upstreamY)
+                        : Features(model, probed.TestImages(Balanced(probed.Source.Test, options.TestImages ?? int.MaxValue), options.EvaluationBatch));
+                    var result = FewShotEvaluator.Evaluate(poolX, poolY, testX, testY, upstream ? classes : probed.Classes, declared, ridge);
+                    foreach (var shots in result.PerShot) fewShot[new(name, shots.Shots)] = shots.MeanError;
+                    probeSeconds[name] = clock.Elapsed.TotalSeconds;
+                    if (keepFeatures is null) continue;
+                    var prefix = upstream ? "" : name + "/";
+                    (kept[prefix + "pool/features"], kept[prefix + "pool/labels"]) = (poolX, poolY);
+                    if (!upstream) (kept[prefix + "test/features"], kept[prefix + "test/labels"]) = (testX, testY);
+                }
             if (keepFeatures is not null)
-            {
-                kept["pool/features"] = poolX.MoveToOuterDisposeScope();
-                kept["pool/labels"] = poolY.MoveToOuterDisposeScope();
-            }
-            foreach (var (shots, error) in result.MeanErrors) fewShot[shots] = error;
-            foreach (var t in poolFeatures.Concat(poolLabels)) t.Dispose();
+                Checkpoints.Checkpoint.Write(keepFeatures, new Checkpoints.CheckpointHeader(Lineage.KeyOf(experiment), experiment.Steps, experiment.Data.Seed, default), kept);
         }
         foreach (var t in testFeatures.Concat(testLabels)) t.Dispose();
-        if (keepFeatures is not null)
+        return new Result((double)errors / testIndices.Length, lossSum / testIndices.Length, fewShot, probeSeconds);
+    }
+
+    /// <summary>The first <paramref name="count"/> images (at most all) of a fixed class-balanced order of <paramref name="set"/>.</summary>
+    private static int[] Balanced(ImageSet set, long count) =>
+        NestedSubset.Take(set.Labels, set.Classes, Math.Min(count, set.Count), seed: 7919);
+
+    /// <summary>Pre-logits features and labels of every batch, concatenated (in the caller's dispose scope).</summary>
+    private static (Tensor Features, Tensor Labels) Features(VitModule model, IEnumerable<Batch> batches)
+    {
+        var (features, labels) = (new List<Tensor>(), new List<Tensor>());
+        foreach (var batch in batches)
         {
-            Checkpoints.Checkpoint.Write(keepFeatures, new Checkpoints.CheckpointHeader(Lineage.KeyOf(experiment), experiment.Steps, experiment.Data.Seed, default), kept);
-            foreach (var t in kept.Values) t.Dispose();
+            using var _ = batch;
+            features.Add(model.Features(batch.Images));
+            labels.Add(batch.Labels.clone());
         }
-        return new Result((double)errors / testIndices.Length, lossSum / testIndices.Length, fewShot);
+        return (cat(features, 0), cat(labels, 0));
     }
 }

@@ -28,7 +28,7 @@ public static class Trainer
         if (problems.Count > 0)
             throw new ArgumentException($"{generated.Name} cannot be trained: " + string.Join(" ", problems.Select(p => $"[{p.Id}] {p.Message}")));
         var layout = new RunLayout(options.Root, experiment);
-        if (File.Exists(layout.Result)) return ReadResult(layout.Result);
+        if (File.Exists(layout.Result)) return ReadResult(layout.Result, experiment);
         layout.Create();
         observer ??= new NoObserver();
         if (options.Threads is int threads) set_num_threads(threads);
@@ -81,17 +81,19 @@ public static class Trainer
             if (step % options.LogEvery == 0 || step == total)
             {
                 var rate = windowImages / Math.Max(window.Elapsed.TotalSeconds, 1e-9);
-                metrics.Append(step, "train/loss", lastLoss);
+                metrics.Append(step, MetricName.TrainLoss, lastLoss);
                 observer.Stepped(step, lastLoss, rate);
                 (windowImages, window) = (0, Stopwatch.StartNew());
             }
             if (evaluateAt.Contains(step))
             {
+                // Periodic evaluations trace the learning curve (test error and loss); the few-shot probes, whose cost is
+                // in the seconds per target, run at the final evaluation only.
                 periodic.Start();
-                var during = Evaluation.Run(model, experiment, data, options, withFewShot: false);
+                var during = Named(Evaluation.Run(model, experiment, data, options, withFewShot: false));
                 periodic.Stop();
-                metrics.Append([new MetricRecord(step, "test/error", during.TestError), new MetricRecord(step, "test/loss", during.TestLoss)]);
-                observer.Evaluated(step, new Dictionary<string, double> { ["test/error"] = during.TestError, ["test/loss"] = during.TestLoss });
+                metrics.Append(during.Select(m => new MetricRecord(step, m.Key, m.Value)));
+                observer.Evaluated(step, during);
             }
             bool onPrefix = step <= shared;
             if (step == shared || (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && step < total))
@@ -105,8 +107,7 @@ public static class Trainer
 
         var evaluating = Stopwatch.StartNew();
         var evaluation = Evaluation.Run(model, experiment, data, options, keepFeatures: layout.Features);
-        var evaluated = new Dictionary<string, double> { ["test/error"] = evaluation.TestError, ["test/loss"] = evaluation.TestLoss };
-        foreach (var (shots, error) in evaluation.FewShotError) evaluated[$"fewshot/{shots}shot_error"] = error;
+        var evaluated = Named(evaluation);
         metrics.Append(evaluated.Select(m => new MetricRecord(total, m.Key, m.Value)));
         observer.Evaluated(total, evaluated);
 
@@ -114,7 +115,8 @@ public static class Trainer
         var result = new TrainingResult(generated.Name, experiment.Model.Variant, generated.Facts.TotalParameters, total, imagesSeen,
             TrainingCompute.Of(experiment, imagesSeen).Flops, evaluation.TestError, evaluation.TestLoss, lastLoss)
         {
-            FewShotError = evaluation.FewShotError,
+            FewShotError = evaluation.FewShotError.ToDictionary(e => e.Key.Name, e => e.Value),
+            FewShotSeconds = evaluation.ProbeSeconds,
             ResumedFrom = startStep,
             LoadSeconds = loadSeconds,
             TrainSeconds = trainSeconds,
@@ -169,12 +171,27 @@ public static class Trainer
         Checkpoint.Write(path, new CheckpointHeader(layout.LineageKey, step, experiment.Data.Seed, position), tensors);
     }
 
-    private static TrainingResult ReadResult(string path)
+    /// <summary>The evaluation's metrics by their names.</summary>
+    private static Dictionary<string, double> Named(Evaluation.Result evaluation)
+    {
+        var named = new Dictionary<string, double> { [MetricName.TestError] = evaluation.TestError, [MetricName.TestLoss] = evaluation.TestLoss };
+        foreach (var (metric, error) in evaluation.FewShotError) named[metric.Name] = error;
+        return named;
+    }
+
+    private static TrainingResult ReadResult(string path, Experiment experiment)
     {
         try
         {
-            return JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(path), JsonOptions)
-                   ?? throw new InvalidDataException($"{path} is empty; delete it to train the run again.");
+            var result = JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(path), JsonOptions)
+                         ?? throw new InvalidDataException($"{path} is empty; delete it to train the run again.");
+            // Results written before few-shot targets keyed errors by shot count alone ("10"): the upstream's.
+            var upstream = FewShot.TargetName(experiment.Data.Set);
+            return result with
+            {
+                FewShotError = result.FewShotError.ToDictionary(
+                    e => int.TryParse(e.Key, out var shots) ? new MetricName.FewShot(upstream, shots).Name : e.Key, e => e.Value),
+            };
         }
         catch (JsonException e)
         {

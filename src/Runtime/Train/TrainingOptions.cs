@@ -22,10 +22,13 @@ public sealed record TrainingOptions(string Root)
     /// <summary>Test images to evaluate on (the first n of the test set); null: all.</summary>
     public int? TestImages { get; init; }
 
-    /// <summary>Few-shot probes on the final features (shots, seeds, λ as in the paper); null skips them.</summary>
-    public Eval.FewShotSettings? FewShot { get; init; } = Eval.FewShotSettings.Paper with { Shots = [1, 5, 10, 25] };
+    /// <summary>
+    /// How the experiment's declared few-shot probes (<see cref="Experiment.FewShot"/>: targets, shots, seeds) fit their
+    /// ridge: the paper's λ by default. Null skips the probes (e.g. tests that need only the training).
+    /// </summary>
+    public Eval.FewShotSettings? FewShot { get; init; } = Eval.FewShotSettings.Paper;
 
-    /// <summary>Training images per class in the pool few-shot shots are drawn from.</summary>
+    /// <summary>Training images per class in the pool few-shot shots are drawn from (more when a declared shot count needs them).</summary>
     public int FewShotPoolPerClass { get; init; } = 50;
 
     /// <summary>Images per evaluation batch.</summary>

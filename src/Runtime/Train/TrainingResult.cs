@@ -5,8 +5,14 @@ public sealed record TrainingResult(
     string Name, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops,
     double TestError, double TestLoss, double FinalTrainLoss)
 {
-    /// <summary>Mean few-shot error per shot count over the probe seeds.</summary>
-    public IReadOnlyDictionary<int, double> FewShotError { get; init; } = new Dictionary<int, double>();
+    /// <summary>
+    /// Mean few-shot error over the probe seeds, by metric name (<see cref="MetricName.FewShot"/>, e.g.
+    /// <c>fewshot/mnist_digits/10shot_error</c>): one per declared target and shot count.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> FewShotError { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Seconds the final evaluation spent on each few-shot target (part of <see cref="EvaluateSeconds"/>).</summary>
+    public IReadOnlyDictionary<string, double> FewShotSeconds { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Step this run started from (0, a shared prefix checkpoint, or its own checkpoint).</summary>
     public long ResumedFrom { get; init; }

@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Workers;
 
 /// <summary>
 /// How well one run of a sweep used the machine: the training FLOPs its trials computed (as they recorded them,
-/// <see cref="TrainingTrialRunner.TrainFlopsMetric"/>) over the run's wall time, against the measured matmul peak
+/// <see cref="MetricName.TrainFlops"/>) over the run's wall time, against the measured matmul peak
 /// of the precisions they trained in. Everything else a sweep spends time on (start-up, data, evaluation, idle
 /// workers) lowers it: it is the main job's efficiency in one number.
 /// </summary>
@@ -33,7 +33,7 @@ public sealed record SweepThroughput(int Trials, double TrainedFlops, double Wal
         double flops = 0, peakSeconds = 0;
         foreach (var trial in finished)
         {
-            var trained = store.Metrics(trial.Id).Where(m => m.Name == TrainingTrialRunner.TrainFlopsMetric).Select(m => m.Value).DefaultIfEmpty(0).Max();
+            var trained = store.Metrics(trial.Id).Where(m => m.Name == MetricName.TrainFlops).Select(m => m.Value).DefaultIfEmpty(0).Max();
             flops += trained;
             peakSeconds += trained / (rates.GflopsOf(precisionOf(trial.Name)) * 1e9);
         }

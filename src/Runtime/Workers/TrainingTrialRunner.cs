@@ -12,11 +12,20 @@ namespace ViTDsl.Runtime.Workers;
 public sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads, int? TestImages,
     long? SharedSteps = null, string? Lineage = null)
 {
+    /// <summary>
+    /// The upstream data set's few-shot target name (<see cref="FewShot.TargetName"/>), which few-shot metrics without a
+    /// target default to; null in stores written before few-shot targets.
+    /// </summary>
+    public string? DataSet { get; init; }
+
     public static TrainingTrial Of(GeneratedExperiment e, int threads, int? testImages) => new(
         e.Name, e.Declaration.Model.Variant, e.Facts.TotalParameters, e.Declaration.Steps,
         e.Declaration.Steps * e.Declaration.Data.Batch,
         TrainingCompute.Of(e.Declaration, e.Declaration.Steps * e.Declaration.Data.Batch).Flops, threads, testImages,
-        ViTDsl.Lineage.SharedSteps(e.Declaration), LineageDigest(e.Declaration));
+        ViTDsl.Lineage.SharedSteps(e.Declaration), LineageDigest(e.Declaration))
+    {
+        DataSet = FewShot.TargetName(e.Declaration.Data.Set),
+    };
 
     /// <summary>The first 12 hex digits of the SHA-256 of the lineage key: short, and equal exactly when the keys are.</summary>
     public static string LineageDigest(Experiment experiment) =>
@@ -33,15 +42,6 @@ public sealed record TrainingTrial(string Experiment, string Variant, long Param
 /// </summary>
 public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find) : ITrialRunner
 {
-    /// <summary>Metric: training FLOPs the trial's last attempt computed (a branch counts its own steps only).</summary>
-    public const string TrainFlopsMetric = "train/flops";
-
-    /// <summary>Metric: that attempt's achieved training GFLOP/s (its FLOPs over its training time).</summary>
-    public const string AchievedGflopsMetric = "train/achieved_gflops";
-
-    /// <summary>Metric: seconds that attempt spent in periodic evaluations (the learning curve's cost), apart from training.</summary>
-    public const string PeriodicEvaluateSecondsMetric = "train/periodic_evaluate_seconds";
-
     public Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
     {
         var spec = trial.Payload.Deserialize<TrainingTrial>(TrainingTrial.Json)
@@ -62,13 +62,13 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
         reporter.Phase(TrialPhase.Loading);
         var result = Trainer.Run(experiment, options, new Reporting(reporter), cancellationToken);
         reporter.Phase(TrialPhase.Recording);
-        reporter.Metric(result.Steps, "test/error", result.TestError);
-        reporter.Metric(result.Steps, "test/loss", result.TestLoss);
-        foreach (var (shots, error) in result.FewShotError) reporter.Metric(result.Steps, $"fewshot/{shots}", error);
+        reporter.Metric(result.Steps, MetricName.TestError, result.TestError);
+        reporter.Metric(result.Steps, MetricName.TestLoss, result.TestLoss);
+        foreach (var (name, error) in result.FewShotError) reporter.Metric(result.Steps, name, error);
         // How well the trial used the CPU: the sweep's achieved rate is the sum of these FLOPs over its wall time.
-        reporter.Metric(result.Steps, TrainFlopsMetric, result.TrainedFlops);
-        reporter.Metric(result.Steps, AchievedGflopsMetric, result.AchievedGflops);
-        reporter.Metric(result.Steps, PeriodicEvaluateSecondsMetric, result.PeriodicEvaluateSeconds);
+        reporter.Metric(result.Steps, MetricName.TrainFlops, result.TrainedFlops);
+        reporter.Metric(result.Steps, MetricName.AchievedGflops, result.AchievedGflops);
+        reporter.Metric(result.Steps, MetricName.PeriodicEvaluateSeconds, result.PeriodicEvaluateSeconds);
         return reporter.FlushAsync(cancellationToken);
     }
 
@@ -92,8 +92,8 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
 
         public void Stepped(long step, double loss, double imagesPerSecond)
         {
-            reporter.Metric(step, "train/loss", loss);
-            reporter.Metric(step, "train/images_per_second", imagesPerSecond);
+            reporter.Metric(step, MetricName.TrainLoss, loss);
+            reporter.Metric(step, MetricName.TrainImagesPerSecond, imagesPerSecond);
         }
 
         public void Checkpointed(long step, string path) => reporter.Checkpoint(step, path);

@@ -64,6 +64,12 @@ public class AnalysisCommandTests : IDisposable
         Assert.Contains("10-shot error", output);
         Assert.Contains("PowerLawWithFloor: E = ", output);
         Assert.DoesNotContain("Saturating", output);
+
+        // A transfer target's k-shot error, named by its target.
+        (code, output, error) = Invoke(AnalysisCommands.Fit(), "--runs", runsCsv, "--metric", "fewshot/mnist_digits/10shot", "--form", "floor", "--bootstrap", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains("mnist_digits 10-shot error", output);
+        Assert.Contains("PowerLawWithFloor: E = ", output);
     }
 
     [Fact]
@@ -127,10 +133,11 @@ public class AnalysisCommandTests : IDisposable
         Assert.Contains("## test error", md);
         Assert.Contains("## 10-shot error", md);
         Assert.Contains("## 1-shot error", md);
+        Assert.Contains("## mnist_digits 10-shot error", md);
         Assert.Contains("E = ", md);
         Assert.Contains("mean abs. log error", md);
         Assert.Contains("95% residual-bootstrap", md);
-        foreach (var png in new[] { "compute_test.png", "images_test.png", "compute_10shot.png", "fewshot_vs_test.png" })
+        foreach (var png in new[] { "compute_test.png", "images_test.png", "compute_10shot.png", "compute_mnist_digits_10shot.png", "fewshot_vs_test.png" })
         {
             Assert.Contains($"]({png})", md);
             Assert.True(new FileInfo(Path.Combine(outDir, png)).Length > 5_000, png);

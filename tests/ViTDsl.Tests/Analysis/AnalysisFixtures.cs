@@ -28,7 +28,12 @@ internal static class AnalysisFixtures
                 runs.Add(run with
                 {
                     TestError = test,
-                    FewShotError = new Dictionary<int, double> { [1] = Math.Min(0.99, 1.6 * test), [10] = Math.Min(0.99, 1.2 * test) },
+                    UpstreamDataSet = "fashion_mnist",
+                    FewShotError = new Dictionary<MetricName.FewShot, double>
+                    {
+                        [new("fashion_mnist", 1)] = Math.Min(0.99, 1.6 * test), [new("fashion_mnist", 10)] = Math.Min(0.99, 1.2 * test),
+                        [new("mnist_digits", 10)] = Math.Min(0.99, 1.4 * test),
+                    },
                 });
             }
         return runs;

@@ -45,7 +45,7 @@ public class FewShotProbeTests
         var (trainX, _) = Clusters(classes: 4, perClass: 50, dim: 8, spread: 0.5, seed: 1);
         var (testX, testY) = Clusters(classes: 4, perClass: 250, dim: 8, spread: 0.5, seed: 2);
         var noise = tensor(Enumerable.Range(0, 200).Select(i => (long)(new Random(i * 7919).Next(4))).ToArray());
-        var r = FewShotEvaluator.Evaluate(trainX, noise, testX, testY, 4, new FewShotSettings { Shots = [25], Seeds = 3 });
+        var r = FewShotEvaluator.Evaluate(trainX, noise, testX, testY, 4, new FewShot { Shots = ValueList.Of(25), Seeds = 3 });
         Assert.InRange(r[25].MeanAccuracy, 0.1, 0.45);
     }
 
@@ -143,8 +143,8 @@ public class FewShotProbeTests
     {
         var (trainX, trainY) = Clusters(classes: 5, perClass: 40, dim: 16, spread: 6, seed: 1);
         var (testX, testY) = Clusters(classes: 5, perClass: 40, dim: 16, spread: 6, seed: 2);
-        var settings = new FewShotSettings { Shots = [10], Seeds = 2, LambdaGrid = FewShotSettings.PowersOfTwoGrid, HeldOutPerClass = 10 };
-        var r = FewShotEvaluator.Evaluate(trainX, trainY, testX, testY, 5, settings);
+        var settings = new FewShotSettings { LambdaGrid = FewShotSettings.PowersOfTwoGrid, HeldOutPerClass = 10 };
+        var r = FewShotEvaluator.Evaluate(trainX, trainY, testX, testY, 5, new FewShot { Shots = ValueList.Of(10), Seeds = 2 }, settings);
         Assert.All(r[10].Lambdas, l => Assert.Contains(l, FewShotSettings.PowersOfTwoGrid));
         Assert.InRange(r[10].MeanAccuracy, 0.5, 1.0);
     }

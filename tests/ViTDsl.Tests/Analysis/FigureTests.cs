@@ -63,9 +63,11 @@ public class FigureTests
     {
         var runs = AnalysisFixtures.Runs();
         var figure = FewShotFigure.Create(runs);
-        var ten = figure.Plot.GetPlottables().OfType<Scatter>().Single(s => s.LegendText == "10-shot");
-        var points = ten.Data.GetScatterPoints();
-        Assert.Equal(runs.Select(r => (r.TestError, r.FewShotError[10])), points.Select(p => (p.X, p.Y)));
+        var series = figure.Plot.GetPlottables().OfType<Scatter>().ToDictionary(s => s.LegendText);
+        Assert.Equal(runs.Select(r => (r.TestError, r.FewShotError[new("fashion_mnist", 10)])),
+            series["10-shot"].Data.GetScatterPoints().Select(p => (p.X, p.Y)));
+        Assert.Equal(runs.Select(r => (r.TestError, r.FewShotError[new("mnist_digits", 10)])),
+            series["mnist_digits 10-shot"].Data.GetScatterPoints().Select(p => (p.X, p.Y)));
     }
 
     [Fact]

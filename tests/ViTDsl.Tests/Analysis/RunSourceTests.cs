@@ -8,7 +8,7 @@ public class RunSourceTests
     public void Csv_round_trips_runs_including_few_shot_columns_and_commas_in_names()
     {
         var runs = AnalysisFixtures.Runs().Select((r, i) => i == 0 ? r with { Name = "odd, \"quoted\" name" } : r).ToList();
-        runs[1] = runs[1] with { FewShotError = new Dictionary<int, double> { [10] = 0.4 } }; // a missing 1-shot cell
+        runs[1] = runs[1] with { FewShotError = new Dictionary<MetricName.FewShot, double> { [new("fashion_mnist", 10)] = 0.4 } }; // missing cells
         var path = Path.Combine(Path.GetTempPath(), $"runs-{Guid.NewGuid():N}.csv");
         try
         {
@@ -18,8 +18,25 @@ public class RunSourceTests
             for (int i = 0; i < runs.Count; i++)
             {
                 Assert.Equal(runs[i] with { FewShotError = back[i].FewShotError }, back[i]);
-                Assert.Equal(runs[i].FewShotError.OrderBy(kv => kv.Key), back[i].FewShotError.OrderBy(kv => kv.Key));
+                Assert.Equal(runs[i].FewShotError.OrderBy(kv => kv.Key.Name), back[i].FewShotError.OrderBy(kv => kv.Key.Name));
             }
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void An_older_csv_with_fewshot_K_columns_reads_them_as_the_upstream_data_sets()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"runs-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllText(path, "name,variant,parameters,images_seen,training_flops,test_error,fewshot_10\nr1,B/16,86000000,1000,1e15,0.3,0.45\n");
+            var run = Assert.Single(new CsvRunSource(path).ReadRuns());
+            Assert.Equal(0.45, new RunMetric.FewShot(10).Of(run));
+            Assert.Equal(0.45, RunMetric.Parse("10shot").Of(run));
+            File.WriteAllText(path, "name,variant,parameters,images_seen,training_flops,test_error,fewshot_ten\n");
+            var e = Assert.Throws<InvalidDataException>(() => new CsvRunSource(path).ReadRuns());
+            Assert.Contains("fewshot/<target>/<k>shot_error", e.Message);
         }
         finally { File.Delete(path); }
     }

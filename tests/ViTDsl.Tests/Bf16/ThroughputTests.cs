@@ -19,7 +19,7 @@ public sealed class ThroughputTests : IDisposable
         void Finish(string name, double flops, AttemptOutcome outcome)
         {
             var attempt = store.BeginAttempt(trials[name]);
-            store.RecordProgress(attempt, [new(10, TrainingTrialRunner.TrainFlopsMetric, flops)], []);
+            store.RecordProgress(attempt, [new(10, MetricName.TrainFlops, flops)], []);
             store.CompleteAttempt(attempt, outcome, outcome == AttemptOutcome.Failed ? "crash" : null, null);
         }
         Finish("old", 9e12, AttemptOutcome.Succeeded); // finished by an earlier run: not this run's work

@@ -29,6 +29,7 @@ public class DiagnosticTests
     [InlineData("VIT211", "public static Experiment Bad => new(Vit.B(16)) { Data = new Data(new DataSet.FashionMnist()) { Batch = 0 } };", "Batch = 0")]
     [InlineData("VIT007", "public static Experiment Bad { get { var v = Vit.B(16); return new(v); } }", "Bad")]
     [InlineData("VIT231", "public static Experiment Bad => new(Vit.B(16) with { Image = 384 }) { StartFrom = new(Vit.B(16) with { Depth = 6 }) };", "StartFrom = new(Vit.B(16) with { Depth = 6 })")]
+    [InlineData("VIT241", "public static Experiment Bad => new(Vit.Ti(16)) { FewShot = new FewShot { Seeds = 0 } };", "FewShot = new FewShot { Seeds = 0 }")]
     [InlineData("VIT242", "public static Experiment Bad => new(Vit.Ti(16)) { Evaluations = new(Points: 0) };", "Evaluations = new(Points: 0)")]
     [InlineData("VIT242", "public static Experiment Bad => new(Vit.Ti(16)) { Evaluations = new Evaluations(FirstFraction: 1.5) };", "Evaluations = new Evaluations(FirstFraction: 1.5)")]
     [InlineData("VIT401", "public static Experiment Bad => new(Vit.G(14)) { Optimizer = new Optimizer.Adam(), Device = Accelerator.TpuV3Core };", "Device = Accelerator.TpuV3Core")]

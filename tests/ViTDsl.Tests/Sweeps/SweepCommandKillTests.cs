@@ -53,8 +53,7 @@ public class SweepCommandKillTests : IDisposable
         using var store = ResultsStore.Open(path);
         return store.Trials("SmokeSweep").ToDictionary(t => t.Name, t => (t.Status, store.Metrics(t.Id)
             // Timings and the work the last attempt did (a resumed attempt trains fewer steps) are not results.
-            .Where(m => m.Name is not ("train/images_per_second" or TrainingTrialRunner.AchievedGflopsMetric or TrainingTrialRunner.TrainFlopsMetric
-                or TrainingTrialRunner.PeriodicEvaluateSecondsMetric))
+            .Where(m => m.Name is not (MetricName.TrainImagesPerSecond or MetricName.AchievedGflops or MetricName.TrainFlops or MetricName.PeriodicEvaluateSeconds))
             .ToDictionary(m => (m.Step, m.Name), m => m.Value)));
     }
 

@@ -62,23 +62,36 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void Evaluation_is_periodic_and_the_final_features_are_kept_for_later_probes()
+    public void Evaluation_is_periodic_probes_every_declared_target_at_the_end_and_keeps_the_final_features_for_later_probes()
     {
         // 4 evaluations from a third of the run: round(30 · (1/3)^(1 − i/3)) = 10, 14, 21, then the final one at 30.
         var options = Options("eval") with { Evaluations = new Evaluations(4, 1.0 / 3), FewShot = Runtime.Eval.FewShotSettings.Paper };
         var result = Trainer.Run(Tiny(30), options);
         var layout = new RunLayout(options.Root, Tiny(30).Declaration);
+        var metrics = MetricsFile.Read(layout.Metrics);
 
-        var errors = MetricsFile.Read(layout.Metrics).Where(m => m.Name == "test/error").Select(m => m.Step);
-        Assert.Equal(new long[] { 10, 14, 21, 30 }, errors);
+        Assert.Equal(new long[] { 10, 14, 21, 30 }, metrics.Where(m => m.Name == MetricName.TestError).Select(m => m.Step));
+        // Smoke declares the default targets: its own (synthetic) data set and MNIST digits, 1/5/10/25 shots, probed
+        // at the final evaluation (periodic ones trace the learning curve only).
+        foreach (var target in new[] { "synthetic", "mnist_digits" })
+            foreach (var shots in new[] { 1, 5, 10, 25 })
+                Assert.Equal(new long[] { 30 }, metrics.Where(m => m.Name == $"fewshot/{target}/{shots}shot_error").Select(m => m.Step));
 
         using var kept = Runtime.Train.Checkpoints.Checkpoint.Read(layout.Features);
         var width = FashionMnist.Smoke.Model.Width;
         Assert.Equal(new long[] { 64, width }, kept["test/features"].shape);
         Assert.Equal(new long[] { 256, width }, kept["pool/features"].shape);
+        Assert.Equal(new long[] { 500, width }, kept["mnist_digits/pool/features"].shape); // 50 per digit
+        Assert.Equal(new long[] { 2000, width }, kept["mnist_digits/test/features"].shape); // the package's 200 test images per digit
         // A probe run later on the kept features gives exactly the few-shot errors the run reported.
-        var later = Runtime.Eval.FewShotEvaluator.Evaluate(kept["pool/features"], kept["pool/labels"], kept["test/features"], kept["test/labels"], 10);
-        Assert.Equal(result.FewShotError.OrderBy(x => x.Key), later.MeanErrors.OrderBy(x => x.Key));
+        foreach (var (target, prefix) in new[] { ("synthetic", ""), ("mnist_digits", "mnist_digits/") })
+        {
+            var later = Runtime.Eval.FewShotEvaluator.Evaluate(kept[prefix + "pool/features"], kept[prefix + "pool/labels"],
+                kept[prefix + "test/features"], kept[prefix + "test/labels"], 10);
+            Assert.Equal(later.PerShot.Select(r => (new MetricName.FewShot(target, r.Shots).Name, r.MeanError)),
+                result.FewShotError.Where(e => e.Key.StartsWith($"fewshot/{target}/")).OrderBy(e => int.Parse(e.Key.Split('/')[2][..^"shot_error".Length]))
+                    .Select(e => (e.Key, e.Value)));
+        }
     }
 
     [Fact]
@@ -86,12 +99,12 @@ public class TrainerTests : IDisposable
     {
         var first = Trainer.Run(Tiny(15), Options("done"));
         var again = Trainer.Run(Tiny(15), Options("done"), new StopAt(1, new CancellationTokenSource()));
-        Assert.Equal(first, again with { FewShotError = first.FewShotError });
+        Assert.Equal(first, again with { FewShotError = first.FewShotError, FewShotSeconds = first.FewShotSeconds });
     }
 
     private static List<(long, double)> Losses(TrainingOptions options, GeneratedExperiment experiment) =>
         MetricsFile.Read(new RunLayout(options.Root, experiment.Declaration).Metrics)
-            .Where(m => m.Name == "train/loss")
+            .Where(m => m.Name == MetricName.TrainLoss)
             .GroupBy(m => m.Step).Select(g => (g.Key, g.Last().Value)) // a resumed run re-records the steps after its checkpoint
             .OrderBy(x => x.Key).ToList();
 

@@ -22,7 +22,7 @@ public sealed class StoreCurveSource(string path, string? sweep = null)
                 var spec = JsonSerializer.Deserialize<TrainingTrial>(trial.SpecJson, TrainingTrial.Json);
                 if (spec is null || spec.Steps <= 0) continue;
                 long last = spec.SharedSteps is > 0 and var shared ? shared : spec.Steps;
-                var points = store.Metrics(trial.Id).Where(m => m.Name == "test/error" && m.Step >= 1 && m.Step <= last && double.IsFinite(m.Value))
+                var points = store.Metrics(trial.Id).Where(m => m.Name == MetricName.TestError && m.Step >= 1 && m.Step <= last && double.IsFinite(m.Value))
                     .Select(m => new CurvePoint(m.Step, m.Value)).ToList();
                 trials.Add((spec, points));
             }

@@ -3,21 +3,21 @@ using ScottPlot;
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
-/// Few-shot error next to test error, one series per shot count: whether a run that is better upstream also
-/// transfers better, and how far apart the two are.
+/// Few-shot error next to test error, one series per target and shot count: whether a run that is better upstream
+/// also transfers better, and how far apart the two are.
 /// </summary>
 public static class FewShotFigure
 {
     public static Figure Create(IReadOnlyList<RunRecord> runs)
     {
         var plot = new Plot();
-        foreach (var k in runs.SelectMany(r => r.FewShotError.Keys).Distinct().Order())
+        foreach (var metric in ScalingAnalysis.MetricsIn(runs).OfType<RunMetric.FewShot>())
         {
-            var with = runs.Where(r => r.FewShotError.ContainsKey(k)).ToList();
-            var s = plot.Add.Scatter(with.Select(r => r.TestError).ToArray(), with.Select(r => r.FewShotError[k]).ToArray());
+            var with = runs.Select(r => (r.TestError, Error: metric.Of(r))).Where(p => p.Error is not null).ToList();
+            var s = plot.Add.Scatter(with.Select(p => p.TestError).ToArray(), with.Select(p => p.Error!.Value).ToArray());
             s.LineWidth = 0;
             s.MarkerSize = 7;
-            s.LegendText = $"{k}-shot";
+            s.LegendText = metric.Target is null ? $"{metric.Shots}-shot" : $"{metric.Target} {metric.Shots}-shot";
         }
         if (runs.Count > 0)
         {

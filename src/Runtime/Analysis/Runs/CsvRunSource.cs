@@ -4,14 +4,16 @@ using System.Text;
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
-/// Runs in a CSV file with the header <c>name,variant,parameters,images_seen,training_flops,test_error</c> followed by
-/// any number of <c>fewshot_K</c> columns (mean K-shot error; empty where not measured). Invariant culture; fields
-/// may be double-quoted (RFC 4180) so run names can hold commas.
+/// Runs in a CSV file with the header <c>name,variant,parameters,images_seen,training_flops,test_error</c>, an optional
+/// <c>data_set</c> column (the upstream data set's few-shot target name, e.g. <c>fashion_mnist</c>), and any number of
+/// few-shot columns named as recorded, <c>fewshot/&lt;target&gt;/&lt;k&gt;shot_error</c> (mean k-shot error; empty where
+/// not measured). Older files' <c>fewshot_K</c> columns are the upstream data set's. Invariant culture; fields may be
+/// double-quoted (RFC 4180) so run names can hold commas.
 /// </summary>
 public sealed class CsvRunSource(string path) : IRunSource
 {
     private static readonly string[] Required = ["name", "variant", "parameters", "images_seen", "training_flops", "test_error"];
-    private const string FewShotPrefix = "fewshot_";
+    private const string DataSetColumn = "data_set";
 
     public string Description => path;
 
@@ -19,15 +21,16 @@ public sealed class CsvRunSource(string path) : IRunSource
     {
         var lines = File.ReadAllLines(path).Select((text, i) => (text, number: i + 1)).Where(l => l.text.Trim().Length > 0).ToList();
         if (lines.Count == 0)
-            throw new InvalidDataException($"'{path}' is empty; it needs the header {string.Join(",", Required)}[,fewshot_K…].");
+            throw new InvalidDataException($"'{path}' is empty; it needs the header {string.Join(",", Required)}[,data_set][,fewshot/<target>/<k>shot_error…].");
         var header = Split(lines[0].text).Select(h => h.Trim()).ToList();
         var missing = Required.Where(r => !header.Contains(r)).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"'{path}' lacks column(s) {string.Join(", ", missing)}; the header must contain {string.Join(",", Required)}.");
-        var shots = header.Where(h => h.StartsWith(FewShotPrefix, StringComparison.Ordinal))
-            .Select(h => (column: h, shots: int.TryParse(h[FewShotPrefix.Length..], out var k) ? k
-                : throw new InvalidDataException($"Column '{h}' in '{path}' should be fewshot_K with K an integer, e.g. fewshot_10.")))
-            .ToList();
+        var fewShotColumns = header.Where(h => h.StartsWith("fewshot", StringComparison.Ordinal)).ToList();
+        foreach (var column in fewShotColumns)
+            if (!MetricName.TryParseFewShot(column, MetricName.UnnamedUpstream, out _))
+                throw new InvalidDataException($"Column '{column}' in '{path}' should be fewshot/<target>/<k>shot_error with k an integer, " +
+                                               "e.g. fewshot/mnist_digits/10shot_error (or an older file's fewshot_10).");
         var runs = new List<RunRecord>();
         foreach (var (text, number) in lines.Skip(1))
         {
@@ -37,11 +40,12 @@ public sealed class CsvRunSource(string path) : IRunSource
             string Text(string column) => fields[header.IndexOf(column)].Trim();
             double Number(string column) => double.TryParse(Text(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new InvalidDataException($"'{path}' line {number}: column {column} = '{Text(column)}' is not a number.");
-            var fewShot = new Dictionary<int, double>();
-            foreach (var (column, k) in shots)
-                if (Text(column).Length > 0) fewShot[k] = Number(column);
+            var upstream = header.Contains(DataSetColumn) && Text(DataSetColumn).Length > 0 ? Text(DataSetColumn) : MetricName.UnnamedUpstream;
+            var fewShot = new Dictionary<MetricName.FewShot, double>();
+            foreach (var column in fewShotColumns)
+                if (Text(column).Length > 0 && MetricName.TryParseFewShot(column, upstream, out var metric)) fewShot[metric] = Number(column);
             runs.Add(new RunRecord(Text("name"), Text("variant"), (long)Number("parameters"), (long)Number("images_seen"),
-                Number("training_flops"), Number("test_error")) { FewShotError = fewShot });
+                Number("training_flops"), Number("test_error")) { FewShotError = fewShot, UpstreamDataSet = upstream });
         }
         return runs;
     }
@@ -50,15 +54,16 @@ public sealed class CsvRunSource(string path) : IRunSource
     public static void Write(string path, IEnumerable<RunRecord> runs)
     {
         var list = runs.ToList();
-        var shots = list.SelectMany(r => r.FewShotError.Keys).Distinct().Order().ToList();
+        var fewShot = list.SelectMany(r => r.FewShotError.Keys).Distinct()
+            .OrderBy(k => k.Target, StringComparer.Ordinal).ThenBy(k => k.Shots).ToList();
         var text = new StringBuilder();
-        text.AppendLine(string.Join(",", Required.Concat(shots.Select(k => FewShotPrefix + k))));
+        text.AppendLine(string.Join(",", Required.Append(DataSetColumn).Concat(fewShot.Select(k => k.Name))));
         static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         foreach (var r in list)
         {
             IEnumerable<string> fields = [Quote(r.Name), Quote(r.Variant), r.Parameters.ToString(CultureInfo.InvariantCulture),
-                r.ImagesSeen.ToString(CultureInfo.InvariantCulture), R(r.TrainingFlops), R(r.TestError)];
-            fields = fields.Concat(shots.Select(k => r.FewShotError.TryGetValue(k, out var e) ? R(e) : ""));
+                r.ImagesSeen.ToString(CultureInfo.InvariantCulture), R(r.TrainingFlops), R(r.TestError), Quote(r.UpstreamDataSet)];
+            fields = fields.Concat(fewShot.Select(k => r.FewShotError.TryGetValue(k, out var e) ? R(e) : ""));
             text.AppendLine(string.Join(",", fields));
         }
         File.WriteAllText(path, text.ToString());

@@ -14,8 +14,14 @@ namespace ViTDsl.Runtime.Analysis;
 /// <param name="TestError">Upstream or fine-tune test error in (0, 1].</param>
 public sealed record RunRecord(string Name, string Variant, long Parameters, long ImagesSeen, double TrainingFlops, double TestError)
 {
-    /// <summary>Mean few-shot error (over seeds) per shots-per-class, e.g. {10: 0.31}.</summary>
-    public IReadOnlyDictionary<int, double> FewShotError { get; init; } = new Dictionary<int, double>();
+    /// <summary>Mean few-shot error (over seeds) per target and shots per class, e.g. {(mnist_digits, 10): 0.31}.</summary>
+    public IReadOnlyDictionary<MetricName.FewShot, double> FewShotError { get; init; } = new Dictionary<MetricName.FewShot, double>();
+
+    /// <summary>
+    /// The few-shot target name of the data set the run trained on (e.g. <c>fashion_mnist</c>): the target a few-shot
+    /// metric that names none means. <see cref="MetricName.UnnamedUpstream"/> for records that do not say.
+    /// </summary>
+    public string UpstreamDataSet { get; init; } = MetricName.UnnamedUpstream;
 
     /// <summary>Training compute as a Dsl value, for conversion to device time.</summary>
     public TrainingCompute Compute => new(TrainingFlops);
@@ -24,10 +30,15 @@ public sealed record RunRecord(string Name, string Variant, long Parameters, lon
     /// The record of a run of <paramref name="model"/>: parameters and compute come from the Dsl's formulas, so every
     /// caller counts alike.
     /// </summary>
-    public static RunRecord Of(string name, Vit model, long imagesSeen, double testError, FewShotResult? fewShot = null) =>
-        new(name, model.Variant, ParameterCount.Total(model), imagesSeen,
-            TrainingCompute.Of(model, imagesSeen).Flops, testError)
+    /// <param name="fewShot">Few-shot results on the upstream data set, if probed.</param>
+    /// <param name="dataSet">The upstream data set.</param>
+    public static RunRecord Of(string name, Vit model, long imagesSeen, double testError, FewShotResult? fewShot = null, DataSet? dataSet = null)
+    {
+        var upstream = dataSet is null ? MetricName.UnnamedUpstream : ViTDsl.FewShot.TargetName(dataSet);
+        return new(name, model.Variant, ParameterCount.Total(model), imagesSeen, TrainingCompute.Of(model, imagesSeen).Flops, testError)
         {
-            FewShotError = fewShot?.MeanErrors ?? new Dictionary<int, double>(),
+            FewShotError = (fewShot?.PerShot ?? []).ToDictionary(r => new MetricName.FewShot(upstream, r.Shots), r => r.MeanError),
+            UpstreamDataSet = upstream,
         };
+    }
 }

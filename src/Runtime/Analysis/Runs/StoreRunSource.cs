@@ -6,7 +6,8 @@ namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
 /// The succeeded trials of a results store (all sweeps, or one) as run records: size, images seen and compute from
-/// each trial's recorded spec, errors from its final metrics ("test/error", "fewshot/K").
+/// each trial's recorded spec, errors from its final metrics (<see cref="MetricName.TestError"/> and few-shot errors,
+/// also as stores before few-shot targets spelled them, <c>fewshot/K</c>: the upstream data set's).
 /// </summary>
 public sealed class StoreRunSource(string path, string? sweep = null) : IRunSource
 {
@@ -26,11 +27,15 @@ public sealed class StoreRunSource(string path, string? sweep = null) : IRunSour
                 var spec = JsonSerializer.Deserialize<TrainingTrial>(trial.SpecJson, TrainingTrial.Json);
                 if (spec is null) continue;
                 var final = store.Metrics(trial.Id).Where(m => m.Step == spec.Steps).ToDictionary(m => m.Name, m => m.Value);
-                if (!final.TryGetValue("test/error", out var testError)) continue;
+                if (!final.TryGetValue(MetricName.TestError, out var testError)) continue;
+                var upstream = spec.DataSet ?? MetricName.UnnamedUpstream;
+                var fewShot = new Dictionary<MetricName.FewShot, double>();
+                foreach (var (metricName, value) in final)
+                    if (MetricName.TryParseFewShot(metricName, upstream, out var metric)) fewShot[metric] = value;
                 runs.Add(new RunRecord(spec.Experiment, spec.Variant, spec.Parameters, spec.ImagesSeen, spec.TrainingFlops, testError)
                 {
-                    FewShotError = final.Where(m => m.Key.StartsWith("fewshot/"))
-                        .ToDictionary(m => int.Parse(m.Key["fewshot/".Length..]), m => m.Value),
+                    FewShotError = fewShot,
+                    UpstreamDataSet = upstream,
                 });
             }
         return runs;

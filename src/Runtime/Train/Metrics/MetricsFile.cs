@@ -114,7 +114,7 @@ public sealed class MetricsFile : IDisposable
                 throw new InvalidDataException($"Metrics file {path} is damaged at line {line} (not a metric record, and not the " +
                                                "last line, so not a torn write); fix or remove that line.");
             }
-            records.Add(record.Value);
+            records.Add(record);
             start = newline + 1;
             line++;
         }
