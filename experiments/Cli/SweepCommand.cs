@@ -101,7 +101,7 @@ public static class SweepCommand
     private static string? WriteReport(string store, string sweep, string folder, bool quiet)
     {
         var runs = new StoreRunSource(store, sweep).ReadRuns();
-        var options = new AnalysisOptions { ComputeUnit = Accelerator.ThisCpuFp32 };
+        var options = new AnalysisOptions { ComputeUnit = ComputeUnits.Flops };
         try
         {
             var (_, files) = ScalingReport.Write(runs, folder, options, null, $"{store} (sweep {sweep})");
