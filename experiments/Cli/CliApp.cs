@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(WorkerEntryCommand.Create(experiments, sweeps));
         root.Subcommands.Add(AnalysisCommands.Fit());
         root.Subcommands.Add(AnalysisCommands.Report());
+        root.Subcommands.Add(FindingsCommand.Create(sweeps));
         var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");
         bench.Subcommands.Add(BenchTrainingCommand.Create());
         bench.Subcommands.Add(BenchCommands.Data());

@@ -92,7 +92,7 @@ public static class SweepCommand
     /// Longest run of each lineage first, lineages interleaved: the long runs write the shared prefixes that the
     /// shorter durations then branch off, and concurrent workers rarely train the same prefix twice.
     /// </summary>
-    private static IEnumerable<GeneratedExperiment> Ordered(GeneratedSweep sweep) =>
+    internal static IEnumerable<GeneratedExperiment> Ordered(GeneratedSweep sweep) =>
         sweep.Trials.GroupBy(t => Lineage.KeyOf(t.Declaration))
             .SelectMany(lineage => lineage.OrderByDescending(t => t.Declaration.Steps).Select((t, rank) => (t, rank)))
             .OrderBy(x => x.rank)

@@ -23,7 +23,12 @@ public static partial class FindingStudies
     };
 
     /// <summary>Three model sizes × four durations (100–800 steps of 128 images, branched off one rsqrt run per model and seed) × three seeds.</summary>
-    public static Sweep FindingScale => Sweep.From(ScaleBase)
+    public static Sweep FindingScale => Scale(ScaleBase);
+
+    /// <summary><see cref="FindingScale"/> in bf16, for CPUs with bf16 instructions (`findings` picks the faster).</summary>
+    public static Sweep FindingScaleBf16 => Scale(ScaleBase with { Precision = Precision.Bf16 });
+
+    private static Sweep Scale(Experiment baseline) => Sweep.From(baseline)
         * Axis.Of(Labels.Model, (e, m) => e with { Model = m }, Patch7Vit("f7-w16", width: 16, depth: 1, heads: 2),
             Patch7Vit("f7-w32", width: 32, depth: 2, heads: 2), Patch7Vit("f7-w64", width: 64, depth: 2, heads: 4))
         * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L)
@@ -43,7 +48,12 @@ public static partial class FindingStudies
     /// The paper's recipe (MAP head, modified Adafactor, head/body decay 3.0/0.03) and five variants that each change
     /// one field, × four seeds.
     /// </summary>
-    public static Sweep FindingRecipe => Sweep.From(RecipeBase) * RecipeVariants * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L, 3L);
+    public static Sweep FindingRecipe => Recipes(RecipeBase);
+
+    /// <summary><see cref="FindingRecipe"/> in bf16, for CPUs with bf16 instructions.</summary>
+    public static Sweep FindingRecipeBf16 => Recipes(RecipeBase with { Precision = Precision.Bf16 });
+
+    private static Sweep Recipes(Experiment baseline) => Sweep.From(baseline) * RecipeVariants * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L, 3L);
 
     /// <summary>The variants, named by <see cref="Labels"/> as the analysis refers to them.</summary>
     private static Axis RecipeVariants => Axis.Named(Labels.Variant,
@@ -60,7 +70,12 @@ public static partial class FindingStudies
     private static Experiment ScheduleBase => RecipeBase with { Steps = 150 };
 
     /// <summary>Three durations (150, 300, 600 steps) × two schedules × three seeds.</summary>
-    public static Sweep FindingSchedules => Sweep.From(ScheduleBase)
+    public static Sweep FindingSchedules => Schedules(ScheduleBase);
+
+    /// <summary><see cref="FindingSchedules"/> in bf16, for CPUs with bf16 instructions.</summary>
+    public static Sweep FindingSchedulesBf16 => Schedules(ScheduleBase with { Precision = Precision.Bf16 });
+
+    private static Sweep Schedules(Experiment baseline) => Sweep.From(baseline)
         * ScheduleKinds(warmup: 30, cooldown: 60)
         * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L)
         * Axis.Of(Labels.Steps, (e, s) => e with { Steps = s }, 150L, 300L, 600L);

@@ -61,7 +61,7 @@ public static class ComputeFigure
         plot.Title($"{FigureText.Capitalise(analysis.Metric.ToString())} vs compute");
         plot.XLabel(ComputeUnits.AxisLabel(analysis.ComputeUnit));
         plot.YLabel(FigureText.Capitalise(analysis.Metric.ToString()));
-        FigureStyle.Apply(plot);
+        FigureStyle.Apply(plot, legendEdge: Edge.Bottom); // the law is a long entry: below, the plot keeps its width
         return new Figure($"compute_{analysis.Metric.Slug}.png", plot);
     }
 }

@@ -75,7 +75,9 @@ public static class IntervalFigures
         {
             var (lo, hi) = (estimate.Interval.Lower, estimate.Interval.Upper);
             if (!double.IsFinite(lo) || !double.IsFinite(hi)) continue; // one seed: no interval to draw
-            if (logY) (lo, hi) = (Math.Log10(Math.Max(lo, estimate.Mean * 1e-3)), Math.Log10(hi));
+            // On a log axis a whisker reaching below half the mean is cut there: it would otherwise stretch the axis over
+            // decades (or to minus infinity); the report's tables give the full interval.
+            if (logY) (lo, hi) = (Math.Log10(Math.Max(lo, estimate.Mean / 2)), Math.Log10(hi));
             foreach (var (x1, y1, x2, y2) in new[] { (x, lo, x, hi), (x - capHalfWidth, lo, x + capHalfWidth, lo), (x - capHalfWidth, hi, x + capHalfWidth, hi) })
             {
                 var segment = plot.Add.Line(x1, y1, x2, y2);

@@ -20,7 +20,7 @@ public abstract record VerdictRule
     public sealed record Better : VerdictRule
     {
         public override string Describe() =>
-            $"paired difference over seeds (positive favours the claim), {Level:P0} t-interval: reproduced if it lies above 0, not reproduced if it lies below 0, inconclusive otherwise";
+            $"paired difference over seeds (positive favours the claim), {Level * 100:0.#}% t-interval: reproduced if it lies above 0, not reproduced if it lies below 0, inconclusive otherwise";
 
         protected override Verdict Judge(Interval i) =>
             i.Lower > 0 ? Verdict.Reproduced : i.Upper < 0 ? Verdict.NotReproduced : Verdict.Inconclusive;
@@ -34,7 +34,7 @@ public abstract record VerdictRule
     public sealed record Matches(double Margin) : VerdictRule
     {
         public override string Describe() =>
-            $"paired difference over seeds, {Level:P0} t-interval against the equivalence margin ±{Margin.ToString("0.####", CultureInfo.InvariantCulture)}: " +
+            $"paired difference over seeds, {Level * 100:0.#}% t-interval against the equivalence margin ±{Margin.ToString("0.####", CultureInfo.InvariantCulture)}: " +
             "reproduced if it lies inside the margin, not reproduced if it lies wholly outside, inconclusive otherwise";
 
         protected override Verdict Judge(Interval i) =>
