@@ -11,7 +11,7 @@ public static class RecipeFindings
 {
     /// <summary>
     /// "Matches" margin on test error: 2 points. The paper calls differences of a fraction of a point at ImageNet
-    /// scale a match; at 300 steps on Fashion-MNIST the seed-to-seed spread is about a point, so 2 points is the
+    /// scale a match; at 150 steps on Fashion-MNIST the seed-to-seed spread is about a point, so 2 points is the
     /// smallest margin this budget can hope to resolve with a few seeds.
     /// </summary>
     public const double MatchMargin = 0.02;
