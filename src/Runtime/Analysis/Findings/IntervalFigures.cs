@@ -58,7 +58,7 @@ public static class IntervalFigures
             line.Color = color;
             // Series at the same x are nudged apart so their whiskers do not hide each other.
             double nudge = span * 0.008 * (i - (series.Count - 1) / 2.0);
-            AddWhiskers(plot, points.Select(p => (X(p.X) + nudge, p.Y)), color, span * 0.01, logY);
+            AddWhiskers(plot, points.Select(p => (X(p.X) + nudge, p.Y)), color, span * 0.01, logY, inLegend: i == 0); // one legend entry for all whiskers
         }
         if (logX || logY) LogAxes.Apply(plot, logX, logY);
         plot.Title(title);
@@ -68,9 +68,9 @@ public static class IntervalFigures
         return new Figure(fileName, plot);
     }
 
-    private static void AddWhiskers(Plot plot, IEnumerable<(double X, SeedEstimate Estimate)> points, Color color, double capHalfWidth, bool logY = false)
+    private static void AddWhiskers(Plot plot, IEnumerable<(double X, SeedEstimate Estimate)> points, Color color, double capHalfWidth, bool logY = false, bool inLegend = true)
     {
-        bool labelled = false;
+        bool labelled = !inLegend;
         foreach (var (x, estimate) in points)
         {
             var (lo, hi) = (estimate.Interval.Lower, estimate.Interval.Upper);
