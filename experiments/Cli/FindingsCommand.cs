@@ -105,13 +105,14 @@ public static class FindingsCommand
         console.WriteLine($"{sweep.Name}: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s)");
         var clock = Stopwatch.StartNew();
         var summary = await runner.RunAsync(definition, null, cancellation);
-        if (summary.Succeeded > 0)
+        int trained = summary.Succeeded - summary.Skipped; // Succeeded counts every finished trial, reused ones too
+        if (trained > 0)
         {
             // Only invocations that trained count, so a rerun that reuses every trial does not dilute the wall time.
             double before = store.Fits(sweep.Name).TryGetValue(WallRecord, out var json) ? JsonSerializer.Deserialize<double>(json) : 0;
             store.RecordFit(sweep.Name, WallRecord, JsonSerializer.Serialize(before + clock.Elapsed.TotalSeconds));
         }
-        console.WriteLine($"{sweep.Name}: {summary.Succeeded} trained, {summary.Skipped} reused, {summary.Failed} failed in {clock.Elapsed.TotalSeconds:F0} s");
+        console.WriteLine($"{sweep.Name}: {trained} trained, {summary.Skipped} reused, {summary.Failed} failed in {clock.Elapsed.TotalSeconds:F0} s");
         return summary;
     }
 

@@ -67,18 +67,18 @@ public static partial class FindingStudies
 
     // ---- (f) schedules: cooldowns branched off one rsqrt run vs separate linear-decay runs ----
 
-    private static Experiment ScheduleBase => RecipeBase with { Steps = 100 };
+    private static Experiment ScheduleBase => RecipeBase with { Steps = 50, Schedule = Schedule.Warmup(10) >> Schedule.Rsqrt(timescale: 100) >> Schedule.Cooldown(20) };
 
-    /// <summary>Three durations (100, 200, 400 steps) × two schedules × three seeds.</summary>
+    /// <summary>Three durations (50, 100, 200 steps of 128 images) × two schedules × three seeds.</summary>
     public static Sweep FindingSchedules => Schedules(ScheduleBase);
 
     /// <summary><see cref="FindingSchedules"/> in bf16, for CPUs with bf16 instructions.</summary>
     public static Sweep FindingSchedulesBf16 => Schedules(ScheduleBase with { Precision = Precision.Bf16 });
 
     private static Sweep Schedules(Experiment baseline) => Sweep.From(baseline)
-        * ScheduleKinds(warmup: 20, cooldown: 40)
+        * ScheduleKinds(warmup: 10, cooldown: 20)
         * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L)
-        * Axis.Of(Labels.Steps, (e, s) => e with { Steps = s }, 100L, 200L, 400L);
+        * Axis.Of(Labels.Steps, (e, s) => e with { Steps = s }, 50L, 100L, 200L);
 
     private static Axis ScheduleKinds(long warmup, long cooldown) => Axis.Named(Labels.Schedule,
         new AxisPoint(Labels.Branched, e => e with { Schedule = Schedule.Warmup(warmup) >> Schedule.Rsqrt(timescale: 100) >> Schedule.Cooldown(cooldown) }),
