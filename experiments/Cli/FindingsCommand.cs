@@ -31,13 +31,14 @@ public static class FindingsCommand
         var workers = new Option<int>("--workers") { Description = "Trials run at once, each in its own process.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var testImages = new Option<int>("--test-images") { Description = "Evaluate each trial on the first N test images (0: all).", DefaultValueFactory = _ => 2000 };
         var precision = new Option<string>("--precision") { Description = "auto (default: bf16 only where the CPU has bf16 instructions and bf16 matrix products measure faster), fp32 or bf16.", DefaultValueFactory = _ => "auto" };
+        var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: judge and report from the trials already finished (e.g. while the studies still run elsewhere)." };
         var smoke = new Option<bool>("--smoke") { Description = "Run the seconds-long smoke twins of the studies on synthetic images (checks the pipeline, not the paper)." };
         precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
         workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--workers must be at least 1 (trials run at once)"); });
         testImages.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--test-images must be 0 (all) or a positive count"); });
         var command = new Command("findings", "Check the paper's findings: run each finding's declared study (reusing finished trials), judge its claim by a rule fixed in advance, and write OUT/README.md with figures.");
         command.Arguments.Add(names);
-        foreach (var option in new Option[] { runs, output, workers, testImages, precision, smoke }) command.Options.Add(option);
+        foreach (var option in new Option[] { runs, output, workers, testImages, precision, smoke, noTrain }) command.Options.Add(option);
         command.SetAction(async (parsed, cancellation) =>
         {
             var findings = FindingCatalog.Select(parsed.GetValue(names) ?? []);
@@ -55,9 +56,12 @@ public static class FindingsCommand
                 {
                     var sweep = CatalogLookup.Sweep(sweepName, sweeps);
                     DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration.Data.Set));
-                    var summary = await Train(store, sweep, root, parallel, parsed.GetValue(testImages), console, cancellation);
-                    if (summary.Cancelled) return ExitCodes.Interrupted;
-                    if (summary.Failed > 0) console.WriteLine($"warning: {summary.Failed} trial(s) of {sweep.Name} failed; their findings use the seeds that finished (see the store's logs).");
+                    if (!parsed.GetValue(noTrain))
+                    {
+                        var summary = await Train(store, sweep, root, parallel, parsed.GetValue(testImages), console, cancellation);
+                        if (summary.Cancelled) return ExitCodes.Interrupted;
+                        if (summary.Failed > 0) console.WriteLine($"warning: {summary.Failed} trial(s) of {sweep.Name} failed; their findings use the seeds that finished (see the store's logs).");
+                    }
                     inputs[sweepName] = new FindingInput(sweep, FindingTrial.Load(store, sweep), WallTime(store, sweep.Name));
                 }
             }
@@ -67,7 +71,7 @@ public static class FindingsCommand
                 catch (ArgumentException e) { console.WriteLine($"finding {finding.Name}: not judged yet: {e.Message}"); }
             if (sections.Count == 0) throw new InvalidOperationException("No finding could be judged: their studies have no finished trials. Run the command again to resume them.");
             var folder = parsed.GetValue(output)!;
-            var command = $"vitdsl findings{string.Concat((parsed.GetValue(names) ?? []).Select(n => " " + n))}{(isSmoke ? " --smoke" : "")} --runs {root} --out {folder}";
+            var command = $"vitdsl findings{string.Concat((parsed.GetValue(names) ?? []).Select(n => " " + n))}{(isSmoke ? " --smoke" : "")}{(parsed.GetValue(noTrain) ? " --no-train" : "")} --runs {root} --out {folder}";
             var files = FindingsReport.Write(sections, folder, Preamble(command, chosen, why, inputs.Values, clock.Elapsed));
             foreach (var s in sections) console.WriteLine($"{s.Title}: {s.Verdict.Label()}");
             console.WriteLine($"report: {files[0]} ({files.Count - 1} figures), {clock.Elapsed.TotalSeconds:F0} s");

@@ -44,7 +44,7 @@ public static class ScaleFindings
             new AnalysisOptions { ComputeUnit = ComputeUnits.Flops, Forms = [LawForm.Saturating], HoldOut = HeldOut });
         double lo = input.Trials.Min(t => t.TrainingFlops), hi = input.Trials.Max(t => t.TrainingFlops);
         notes.Add($"Compute spans {F(lo, "G3")}–{F(hi, "G3")} FLOPs, i.e. {F(new TrainingCompute(lo).TpuV3CoreDays, "G2")}–{F(new TrainingCompute(hi).TpuV3CoreDays, "G2")} TPUv3 core-days: " +
-                  "about ten orders of magnitude below the paper's Figure 2, so this checks the law's form and its use for prediction, not the paper's constants.");
+                  "more than ten orders of magnitude below the paper's Figure 2, so this checks the law's form and its use for prediction, not the paper's constants.");
         if (pooled.Laws.FirstOrDefault() is { } law) notes.Add($"The figure's law is fitted to every seed's frontier together: `{law.Fit.Law}`.");
         return new FindingSection("a-scaling-law", "(a) Error vs compute follows a saturating power law that predicts the expensive runs",
             "Test error as a function of training compute follows E = a(C + d)^−b + c, and a fit on the cheaper runs predicts the more expensive ones (paper §2, Fig. 2 left).",
