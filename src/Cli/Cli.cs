@@ -13,9 +13,10 @@ public static class Cli
 {
     /// <summary>
     /// Parses and runs <paramref name="args"/>; returns the process's exit code (<see cref="ExitCodes"/>).
-    /// <paramref name="benchmarks"/> adds a project's own commands under <c>vitdsl bench</c>.
+    /// A project adds its own <paramref name="commands"/> beside the built-in ones and <paramref name="benchmarks"/> under
+    /// <c>vitdsl bench</c>.
     /// </summary>
     public static int Run(string[] args, IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps,
-        IEnumerable<System.CommandLine.Command>? benchmarks = null) =>
-        CliApp.Run(CliApp.Root(experiments, sweeps, benchmarks), args);
+        IEnumerable<System.CommandLine.Command>? commands = null, IEnumerable<System.CommandLine.Command>? benchmarks = null) =>
+        CliApp.Run(CliApp.Root(experiments, sweeps, commands, benchmarks), args);
 }

@@ -13,6 +13,7 @@ public static class AnalysisCommands
     private static readonly Dictionary<string, Func<Accelerator>> Units = new()
     {
         ["tpuv3"] = () => Accelerator.TpuV3Core,
+        ["flops"] = () => ComputeUnits.Flops,
         ["cpu-fp32"] = () => Accelerator.ThisCpuFp32,
         ["cpu-bf16"] = () => Accelerator.ThisCpuBf16,
     };
@@ -34,7 +35,7 @@ public static class AnalysisCommands
                           "(header: name,variant,parameters,images_seen,training_flops,test_error[,data_set][,fewshot/<target>/<k>shot_error…]).",
             DefaultValueFactory = _ => "runs",
         };
-        public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32 or cpu-bf16 (this machine's measured peaks).", DefaultValueFactory = _ => "tpuv3" };
+        public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: flops (training FLOPs), device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32 or cpu-bf16 (this machine's measured peaks).", DefaultValueFactory = _ => "tpuv3" };
         public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Residual-bootstrap refits for the confidence intervals; 0 (default) uses the delta method, which is instant and measured to cover at its nominal level.", DefaultValueFactory = _ => 0 };
         public Option<double> Level { get; } = new("--level") { Description = "Nominal coverage of the intervals.", DefaultValueFactory = _ => 0.95 };
         public Option<int> HoldOut { get; } = new("--holdout") { Description = "Highest-compute frontier runs held out to measure extrapolation error (0 skips).", DefaultValueFactory = _ => 2 };
@@ -180,7 +181,7 @@ public static class AnalysisCommands
 
     private static void WriteText(TextWriter output, MetricAnalysis a)
     {
-        output.WriteLine($"{a.Metric}: {a.Runs.Count} runs, {a.Frontier.Count} on the frontier; compute in {a.ComputeUnit.Name}-days");
+        output.WriteLine($"{a.Metric}: {a.Runs.Count} runs, {a.Frontier.Count} on the frontier; compute in {ComputeUnits.Describe(a.ComputeUnit)}");
         WriteLaws(output, a.Laws, a.Selected, a.Notes);
     }
 

@@ -12,7 +12,8 @@ public static class CliApp
     /// <summary><c>--verbose</c>, on every command: print the stack trace of a failure after its one-line message.</summary>
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "On failure, print the stack trace too.", Recursive = true };
 
-    public static RootCommand Root(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps, IEnumerable<Command>? benchmarks = null)
+    public static RootCommand Root(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps,
+        IEnumerable<Command>? commands = null, IEnumerable<Command>? benchmarks = null)
     {
         var root = new RootCommand("ViTDsl: declare Vision Transformer scaling experiments in C#, train them, fit scaling laws.");
         root.Options.Add(Verbose);
@@ -25,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(AnalysisCommands.Fit());
         root.Subcommands.Add(AnalysisCommands.Report());
         root.Subcommands.Add(ProbeCommand.Create());
+        foreach (var extra in commands ?? []) root.Subcommands.Add(extra);
         var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");
         bench.Subcommands.Add(BenchTrainingCommand.Create());
         bench.Subcommands.Add(BenchCommands.Data());

@@ -130,7 +130,7 @@ public static class SweepCommand
     /// Longest run of each lineage first, lineages interleaved: the long runs write the shared prefixes that the
     /// shorter durations then branch off, and concurrent workers rarely train the same prefix twice.
     /// </summary>
-    private static IEnumerable<GeneratedExperiment> Ordered(GeneratedSweep sweep) =>
+    public static IEnumerable<GeneratedExperiment> Ordered(GeneratedSweep sweep) =>
         sweep.Trials.GroupBy(t => Lineage.KeyOf(t.Declaration))
             .SelectMany(lineage => lineage.OrderByDescending(t => t.Declaration.Steps).Select((t, rank) => (t, rank)))
             .OrderBy(x => x.rank)
@@ -140,7 +140,7 @@ public static class SweepCommand
     {
         var source = new StoreRunSource(store, sweep);
         var runs = source.ReadRuns();
-        var options = new AnalysisOptions { ComputeUnit = Accelerator.ThisCpuFp32 };
+        var options = new AnalysisOptions { ComputeUnit = ComputeUnits.Flops };
         try
         {
             var (_, files) = ScalingReport.Write(runs, folder, options, null, $"{PostgresUrl.Redact(store)} (sweep {sweep})", source.Curves().ReadCurves());

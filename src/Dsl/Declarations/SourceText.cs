@@ -33,18 +33,21 @@ public static class SourceText
     /// <param name="baselineExpression">C# that evaluates to <paramref name="baseline"/> where the text is used.</param>
     /// <param name="baseline">The value the changes are relative to.</param>
     /// <param name="value">The value to print.</param>
-    public static string PrettyChanges(string baselineExpression, object? baseline, object? value) => Changes(baselineExpression, baseline, value, 0);
+    public static string PrettyChanges(string baselineExpression, object? baseline, object? value) =>
+        Changes(baselineExpression, baseline?.GetType(), baseline, value, 0);
 
-    private static string Changes(string expression, object? baseline, object? value, int indent)
+    // `expression with { … }` names members of the expression's static type (declaredType): a member typed as an
+    // abstract record (Decay, Loss) holding a derived one is written out in full rather than changed in place.
+    private static string Changes(string expression, Type? declaredType, object? baseline, object? value, int indent)
     {
         if (Equals(baseline, value)) return expression;
-        if (baseline is null || value is null || baseline.GetType() != value.GetType()
+        if (baseline is null || value is null || baseline.GetType() != value.GetType() || declaredType != value.GetType()
             || IsValueList(value.GetType()) || value.GetType().GetMethod("<Clone>$") is null)
             return Write(value, pretty: true, indent);
         var changes = value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is { IsPublic: true } && !Equals(p.GetValue(baseline), p.GetValue(value)))
             .OrderBy(p => p.MetadataToken)
-            .Select(p => $"{p.Name} = {Changes($"{expression}.{p.Name}", p.GetValue(baseline), p.GetValue(value), indent + 1)}")
+            .Select(p => $"{p.Name} = {Changes($"{expression}.{p.Name}", p.PropertyType, p.GetValue(baseline), p.GetValue(value), indent + 1)}")
             .ToList();
         var flat = $"{expression} with {{ {string.Join(", ", changes)} }}";
         if (indent * 4 + flat.Length <= LineWidth && flat.IndexOf('\n') < 0) return flat;

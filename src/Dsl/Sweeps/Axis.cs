@@ -30,6 +30,19 @@ public sealed record Axis(string Name, ValueList<AxisPoint> Points)
         return new Axis(name, new ValueList<AxisPoint>(points));
     }
 
+    /// <summary>
+    /// An axis of named variations, each changing whatever it needs:
+    /// <c>Axis.Named("variant", new AxisPoint("paper", e => e), new AxisPoint("gap", e => e with { Model = e.Model with { Pool = new Pool.Gap() } }))</c>.
+    /// </summary>
+    public static Axis Named(string name, params AxisPoint[] points)
+    {
+        if (points.Length == 0) throw new ArgumentException($"Axis '{name}' has no points; give it at least one.", nameof(points));
+        var duplicate = points.GroupBy(p => p.Label).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"Axis '{name}' has the label '{duplicate.Key}' twice; trial names must be unique, so give each point its own label.", nameof(points));
+        return new Axis(name, new ValueList<AxisPoint>(points));
+    }
+
     /// <summary>Pairs the i-th points of axes of equal length into one axis (F#'s List.zip).</summary>
     public static Axis Zip(params Axis[] axes)
     {

@@ -59,9 +59,9 @@ public static class ComputeFigure
         }
         LogAxes.Apply(plot, logX: true, logY: true);
         plot.Title($"{FigureText.Capitalise(analysis.Metric.ToString())} vs compute");
-        plot.XLabel($"Compute ({analysis.ComputeUnit.Name}-days)");
+        plot.XLabel(ComputeUnits.AxisLabel(analysis.ComputeUnit));
         plot.YLabel(FigureText.Capitalise(analysis.Metric.ToString()));
-        plot.ShowLegend(Alignment.UpperRight);
+        FigureStyle.Apply(plot, legendEdge: Edge.Bottom); // the law is a long entry: below, the plot keeps its width
         return new Figure($"compute_{analysis.Metric.Slug}.png", plot);
     }
 }

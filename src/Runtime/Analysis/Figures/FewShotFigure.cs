@@ -31,7 +31,7 @@ public static class FewShotFigure
         plot.Title("Few-shot error vs test error");
         plot.XLabel("Test error");
         plot.YLabel("Few-shot error");
-        plot.ShowLegend(Alignment.UpperLeft);
+        FigureStyle.Apply(plot);
         return new Figure("fewshot_vs_test.png", plot);
     }
 }

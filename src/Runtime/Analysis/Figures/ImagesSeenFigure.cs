@@ -26,7 +26,7 @@ public static class ImagesSeenFigure
         plot.Title($"{FigureText.Capitalise(metric.ToString())} vs images seen");
         plot.XLabel("Images seen");
         plot.YLabel(FigureText.Capitalise(metric.ToString()));
-        plot.ShowLegend(Alignment.UpperRight);
+        FigureStyle.Apply(plot);
         return new Figure($"images_{metric.Slug}.png", plot);
     }
 }

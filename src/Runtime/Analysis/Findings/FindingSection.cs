@@ -1,0 +1,28 @@
+namespace ViTDsl.Runtime.Analysis.Findings;
+
+/// <summary>One comparison a claim rests on (e.g. GAP vs class token) and how the rule judged it.</summary>
+/// <param name="What">The comparison in words, e.g. "GAP − token test error".</param>
+public sealed record Comparison(string What, Judgement Judgement);
+
+/// <summary>
+/// One finding of the report: the paper's claim, the declaration that tests it, the numbers with their intervals, the
+/// figures, and the verdict of the rule stated in advance.
+/// </summary>
+/// <param name="Key">Short stable name (a–f and a word), used in the file names of its figures.</param>
+/// <param name="Title">Heading, e.g. "(d) Pooling: MAP and GAP match the class token".</param>
+/// <param name="Claim">The paper's claim with its figure or section.</param>
+/// <param name="Declaration">Markdown: where the study is declared and what it varies.</param>
+/// <param name="Comparisons">The judged comparisons; the section's verdict combines them (<see cref="Verdicts.Combine"/>).</param>
+/// <param name="Tables">Markdown tables of the per-variant numbers.</param>
+/// <param name="Figures">The section's figures.</param>
+public sealed record FindingSection(string Key, string Title, string Claim, string Declaration,
+    IReadOnlyList<Comparison> Comparisons, IReadOnlyList<string> Tables, IReadOnlyList<Figure> Figures)
+{
+    /// <summary>Remarks: what limits the study, what would resolve an inconclusive verdict.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Wall time spent training the study's trials in this invocation and earlier ones, when known.</summary>
+    public string? WallTime { get; init; }
+
+    public Verdict Verdict => Verdicts.Combine(Comparisons.Select(c => c.Judgement.Verdict));
+}

@@ -1,0 +1,58 @@
+using System.Text;
+
+namespace ViTDsl.Runtime.Analysis.Findings;
+
+/// <summary>Writes the findings report: a summary table of verdicts, then one section per finding with its figures.</summary>
+public static class FindingsReport
+{
+    public const string FileName = "README.md";
+
+    /// <summary>Writes <see cref="FileName"/> and every section's PNGs into <paramref name="directory"/>; returns the paths (markdown first).</summary>
+    public static IReadOnlyList<string> Write(IReadOnlyList<FindingSection> sections, string directory, string preamble)
+    {
+        if (sections.Count == 0) throw new ArgumentException("No findings to report; name at least one study.", nameof(sections));
+        Directory.CreateDirectory(directory);
+        var pngs = sections.SelectMany(s => s.Figures).Select(f => f.Save(directory)).ToList();
+        var path = Path.Combine(directory, FileName);
+        File.WriteAllText(path, Markdown(sections, preamble));
+        return [path, .. pngs];
+    }
+
+    public static string Markdown(IReadOnlyList<FindingSection> sections, string preamble)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Findings of *Scaling Vision Transformers*, checked at small scale").AppendLine();
+        md.AppendLine(preamble).AppendLine();
+        md.AppendLine("| finding | verdict | evidence (mean difference over seeds, 95% interval) |").AppendLine("|---|---|---|");
+        foreach (var s in sections)
+            md.AppendLine($"| [{s.Title}](#{Anchor(s.Title)}) | **{s.Verdict.Label()}** | " +
+                string.Join("; ", s.Comparisons.Select(c => $"{c.What}: {c.Judgement.Difference.Format()} → {c.Judgement.Verdict.Label()}")) + " |");
+        md.AppendLine();
+        foreach (var s in sections)
+        {
+            md.AppendLine($"## {s.Title}").AppendLine();
+            md.AppendLine($"**Claim.** {s.Claim}").AppendLine();
+            md.AppendLine($"**Declaration.** {s.Declaration}").AppendLine();
+            if (s.WallTime is not null) md.AppendLine($"**Wall time.** {s.WallTime}").AppendLine();
+            foreach (var t in s.Tables) md.AppendLine(t).AppendLine();
+            foreach (var f in s.Figures) md.AppendLine($"![{f.FileName}]({f.FileName})").AppendLine();
+            md.AppendLine("| comparison | seeds | mean difference | 95% interval | verdict |").AppendLine("|---|---|---|---|---|");
+            foreach (var c in s.Comparisons)
+            {
+                var d = c.Judgement.Difference;
+                md.AppendLine($"| {c.What} | {d.Seeds} | {d.Mean:0.0000} | {d.Format().Split(' ', 2)[1]} | {c.Judgement.Verdict.Label()} |");
+            }
+            md.AppendLine();
+            foreach (var rule in s.Comparisons.Select(c => c.Judgement.Rule.Describe()).Distinct())
+                md.AppendLine($"Rule (fixed in code before the runs): {rule}.").AppendLine();
+            md.AppendLine($"**Verdict: {s.Verdict.Label()}.**").AppendLine();
+            foreach (var n in s.Notes) md.AppendLine($"- {n}");
+            if (s.Notes.Count > 0) md.AppendLine();
+        }
+        return md.ToString();
+    }
+
+    // GitHub's heading anchors: lower case, spaces to hyphens, punctuation dropped.
+    private static string Anchor(string title) =>
+        new string(title.ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_').ToArray()).Replace(' ', '-');
+}
