@@ -35,8 +35,9 @@ public static class LearningCurveFigure
         plot.Title($"Test error vs {LearningCurves.AxisLabel(axis, unit).ToLowerInvariant()} (learning curves)");
         plot.XLabel(LearningCurves.AxisLabel(axis, unit));
         plot.YLabel("Test error");
-        plot.ShowLegend(Alignment.UpperRight);
-        return new Figure(FileName, plot);
+        // Three entries per model with long run names: a panel beside the data, in a figure wide enough for both.
+        FigureStyle.Apply(plot, legendEdge: Edge.Right);
+        return new Figure(FileName, plot, 1700, Math.Max(700, 120 + 26 * plot.GetPlottables().Count()));
     }
 
     private static void Line(Plot plot, ScalingLaw law, double lo, double hi, Color color, string label, LinePattern pattern)
