@@ -10,13 +10,10 @@ namespace ViTDsl.Experiments.Cli;
 /// </summary>
 public static class AnalysisCommands
 {
-    private static readonly Dictionary<string, Func<Accelerator>> Units = new()
-    {
-        ["tpuv3"] = () => Accelerator.TpuV3Core,
-        ["flops"] = () => ComputeUnits.Flops,
-        ["cpu-fp32"] = () => Accelerator.ThisCpuFp32,
-        ["cpu-bf16"] = () => Accelerator.ThisCpuBf16,
-    };
+    // Compute axes: FLOPs, or device-days of any device preset (the one vocabulary of device names, Accelerator.Named).
+    private const string FlopsUnit = "flops";
+
+    private static Accelerator UnitNamed(string name) => name == FlopsUnit ? ComputeUnits.Flops : Accelerator.Named(name);
 
     private static readonly Dictionary<string, LawForm[]> Forms = new()
     {
@@ -35,7 +32,7 @@ public static class AnalysisCommands
                           "(header: name,variant,parameters,images_seen,training_flops,test_error[,data_set][,fewshot/<target>/<k>shot_error…]).",
             DefaultValueFactory = _ => "runs",
         };
-        public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: flops (training FLOPs), device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32 or cpu-bf16 (this machine's measured peaks).", DefaultValueFactory = _ => "tpuv3" };
+        public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: flops (training FLOPs), device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32, cpu-bf16 or any other device preset (tpuv4, a100-40, a100-80, h100).", DefaultValueFactory = _ => "tpuv3" };
         public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Residual-bootstrap refits for the confidence intervals; 0 (default) uses the delta method, which is instant and measured to cover at its nominal level.", DefaultValueFactory = _ => 0 };
         public Option<double> Level { get; } = new("--level") { Description = "Nominal coverage of the intervals.", DefaultValueFactory = _ => 0.95 };
         public Option<int> HoldOut { get; } = new("--holdout") { Description = "Highest-compute frontier runs held out to measure extrapolation error (0 skips).", DefaultValueFactory = _ => 2 };
@@ -44,7 +41,7 @@ public static class AnalysisCommands
 
         public Shared()
         {
-            Unit.AcceptOnlyFromAmong([.. Units.Keys]);
+            Unit.AcceptOnlyFromAmong([FlopsUnit, .. Accelerator.PresetNames]);
             Form.AcceptOnlyFromAmong([.. Forms.Keys]);
             Bootstrap.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--bootstrap must be 0 (delta-method intervals) or a positive count of refits"); });
             Level.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and < 1)) r.AddError("--level must lie strictly between 0 and 1, e.g. 0.95"); });
@@ -69,7 +66,7 @@ public static class AnalysisCommands
             int resamples = r.GetValue(Bootstrap);
             return new AnalysisOptions
             {
-                ComputeUnit = Units[r.GetValue(Unit)!](),
+                ComputeUnit = UnitNamed(r.GetValue(Unit)!),
                 Forms = Forms[r.GetValue(Form)!],
                 HoldOut = r.GetValue(HoldOut),
                 IntervalLevel = r.GetValue(Level),
