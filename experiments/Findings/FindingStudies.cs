@@ -16,13 +16,22 @@ public static partial class FindingStudies
 {
     // ---- (a) error vs compute and (b) sample efficiency: model size × duration (cooldown branches) × seed ----
 
-    private static Experiment ScaleBase => Recipe with
+    /// <summary>
+    /// Seeds each full study declares: its pilot runs the first three, and `vitdsl findings` runs as many more as the
+    /// pilot's spread says its comparisons need (<see cref="StudySeeds"/>), never beyond these.
+    /// </summary>
+    private static Axis Seeds => Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+
+    // The paper's loss (multi-label sigmoid, head bias −10), since the findings test the paper's recipe.
+    private static Experiment PaperRecipe => Recipe with { Loss = new Loss.Sigmoid() };
+
+    private static Experiment ScaleBase => PaperRecipe with
     {
         Data = Recipe.Data with { Batch = 128 },
         Schedule = Schedule.Warmup(20) >> Schedule.Rsqrt(timescale: 100) >> Schedule.Cooldown(40),
     };
 
-    /// <summary>Three model sizes × four durations (100–800 steps of 128 images, branched off one rsqrt run per model and seed) × three seeds.</summary>
+    /// <summary>Three model sizes × four durations (100–800 steps of 128 images, branched off one rsqrt run per model and seed) × up to ten seeds.</summary>
     public static Sweep FindingScale => Scale(ScaleBase);
 
     /// <summary><see cref="FindingScale"/> in bf16, for CPUs with bf16 instructions (`findings` picks the faster).</summary>
@@ -31,12 +40,12 @@ public static partial class FindingStudies
     private static Sweep Scale(Experiment baseline) => Sweep.From(baseline)
         * Axis.Of(Labels.Model, (e, m) => e with { Model = m }, Patch7Vit("f7-w8", width: 8, depth: 1, heads: 1),
             Patch7Vit("f7-w16", width: 16, depth: 1, heads: 2), Patch7Vit("f7-w32", width: 32, depth: 2, heads: 2))
-        * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L)
+        * Seeds
         * Axis.Of(Labels.Steps, (e, s) => e with { Steps = s }, 100L, 200L, 400L, 800L);
 
     // ---- (c) head/body weight decay, (d) pooling, (e) optimizers: one recipe, one change per variant ----
 
-    private static Experiment RecipeBase => Recipe with
+    private static Experiment RecipeBase => PaperRecipe with
     {
         Model = Patch7Vit("f7-w32", width: 32, depth: 2, heads: 2),
         Data = Recipe.Data with { Batch = 128 },
@@ -46,14 +55,14 @@ public static partial class FindingStudies
 
     /// <summary>
     /// The paper's recipe (MAP head, modified Adafactor, head/body decay 3.0/0.03) and five variants that each change
-    /// one field, × three seeds; 150 steps of 128 images each.
+    /// one field, × up to ten seeds; 150 steps of 128 images each.
     /// </summary>
     public static Sweep FindingRecipe => Recipes(RecipeBase);
 
     /// <summary><see cref="FindingRecipe"/> in bf16, for CPUs with bf16 instructions.</summary>
     public static Sweep FindingRecipeBf16 => Recipes(RecipeBase with { Precision = Precision.Bf16 });
 
-    private static Sweep Recipes(Experiment baseline) => Sweep.From(baseline) * RecipeVariants * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L);
+    private static Sweep Recipes(Experiment baseline) => Sweep.From(baseline) * RecipeVariants * Seeds;
 
     /// <summary>The variants, named by <see cref="Labels"/> as the analysis refers to them.</summary>
     private static Axis RecipeVariants => Axis.Named(Labels.Variant,
@@ -69,7 +78,7 @@ public static partial class FindingStudies
 
     private static Experiment ScheduleBase => RecipeBase with { Steps = 50, Schedule = Schedule.Warmup(10) >> Schedule.Rsqrt(timescale: 100) >> Schedule.Cooldown(20) };
 
-    /// <summary>Three durations (50, 100, 200 steps of 128 images) × two schedules × three seeds.</summary>
+    /// <summary>Three durations (50, 100, 200 steps of 128 images) × two schedules × up to ten seeds.</summary>
     public static Sweep FindingSchedules => Schedules(ScheduleBase);
 
     /// <summary><see cref="FindingSchedules"/> in bf16, for CPUs with bf16 instructions.</summary>
@@ -77,7 +86,7 @@ public static partial class FindingStudies
 
     private static Sweep Schedules(Experiment baseline) => Sweep.From(baseline)
         * ScheduleKinds(warmup: 10, cooldown: 20)
-        * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L)
+        * Seeds
         * Axis.Of(Labels.Steps, (e, s) => e with { Steps = s }, 50L, 100L, 200L);
 
     private static Axis ScheduleKinds(long warmup, long cooldown) => Axis.Named(Labels.Schedule,
@@ -89,6 +98,7 @@ public static partial class FindingStudies
 
     private static Experiment SmokeBase => Smoke with
     {
+        Loss = new Loss.Sigmoid(),
         Model = Patch7Vit("smoke7-a", width: 8, depth: 1, heads: 1),
         Schedule = Schedule.Warmup(2) >> Schedule.Rsqrt(timescale: 10) >> Schedule.Cooldown(3),
         Steps = 6,

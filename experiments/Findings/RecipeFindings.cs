@@ -23,18 +23,17 @@ public static class RecipeFindings
         input.Sweep.Trials.First(t => FindingTrial.ParseLabels(t.Name[(input.Sweep.Name.Length + 1)..])[Labels.Variant] == variant);
 
     /// <summary>(c): a head decay 100× the body's lowers few-shot error (paired: uniform − paper, positive favours the claim).</summary>
-    public static FindingSection DecoupledDecay(FindingInput input)
+    public static FindingSection DecoupledDecay(FindingInput input, VerdictRule rule)
     {
         var trials = input.Trials;
-        var fewShot = new VerdictRule.Better().Decide(Paired(trials, t => Is(t, Labels.UniformDecay), t => Is(t, Labels.Paper), FewShotMetric.Of));
+        var fewShot = rule.Decide(Paired(trials, t => Is(t, Labels.UniformDecay), t => Is(t, Labels.Paper), FewShotMetric.Of));
         var upstream = Paired(trials, t => Is(t, Labels.UniformDecay), t => Is(t, Labels.Paper), t => t.TestError);
         var variants = new[] { (Labels.Paper, "head 3.0 / body 0.03 (paper)"), (Labels.UniformDecay, "head 0.03 / body 0.03") };
         var fewShotRows = variants.Select(v => (v.Item2, Over(trials, t => Is(t, v.Item1), FewShotMetric.Of))).ToList();
         var testRows = variants.Select(v => (v.Item2, Over(trials, t => Is(t, v.Item1), t => t.TestError))).ToList();
         var upstreamDiff = upstream.Count > 0 ? SeedEstimate.Of(upstream) : null;
         return new FindingSection("c-weight-decay", "(c) Decoupled weight decay: a strong head decay helps few-shot transfer",
-            "A weight decay on the head much larger than on the body (head 3.0, body 0.03, in units of the learning rate) improves " +
-            "few-shot transfer, even where it does not improve upstream error (paper §3.1, Fig. 6).",
+            FindingCatalog.WeightDecay.Claim,
             Declaration(input.Sweep, $"the few-shot metric is the {FewShotMetric.Describe}"),
             [new Comparison($"{FewShotMetric.Shots}-shot error: head 0.03 − head 3.0", fewShot)],
             [Table($"{FewShotMetric.Shots}-shot error", fewShotRows), Table("test error", testRows)],
@@ -54,10 +53,9 @@ public static class RecipeFindings
     }
 
     /// <summary>(d): MAP and GAP each match the class token's test error within <see cref="MatchMargin"/>.</summary>
-    public static FindingSection Pooling(FindingInput input)
+    public static FindingSection Pooling(FindingInput input, VerdictRule rule)
     {
         var trials = input.Trials;
-        var rule = new VerdictRule.Matches(MatchMargin);
         var map = rule.Decide(Paired(trials, t => Is(t, Labels.Paper), t => Is(t, Labels.TokenPool), t => t.TestError));
         var gap = rule.Decide(Paired(trials, t => Is(t, Labels.GapPool), t => Is(t, Labels.TokenPool), t => t.TestError));
         var rows = new[] { (Labels.TokenPool, "class token"), (Labels.GapPool, "GAP"), (Labels.Paper, "MAP (paper)") }
@@ -65,7 +63,7 @@ public static class RecipeFindings
         var tokens = new[] { Labels.TokenPool, Labels.GapPool, Labels.Paper }
             .Select(v => trials.FirstOrDefault(t => Is(t, v))?.Experiment.Facts.TokensPerImage).ToList();
         return new FindingSection("d-pooling", "(d) Pooling: MAP and GAP match the class token",
-            "Multihead attention pooling (MAP) and global average pooling (GAP) reach the [class] token's accuracy without its extra token (paper §3.2, Fig. 5).",
+            FindingCatalog.Pooling.Claim,
             Declaration(input.Sweep),
             [new Comparison("test error: MAP − token", map), new Comparison("test error: GAP − token", gap)],
             [Table("test error", rows)],
@@ -77,10 +75,9 @@ public static class RecipeFindings
     }
 
     /// <summary>(e): modified Adafactor and Adam with bf16 momentum each match Adam's test error within <see cref="MatchMargin"/>.</summary>
-    public static FindingSection Optimizers(FindingInput input)
+    public static FindingSection Optimizers(FindingInput input, VerdictRule rule)
     {
         var trials = input.Trials;
-        var rule = new VerdictRule.Matches(MatchMargin);
         var adafactor = rule.Decide(Paired(trials, t => Is(t, Labels.Paper), t => Is(t, Labels.Adam), t => t.TestError));
         var bf16 = rule.Decide(Paired(trials, t => Is(t, Labels.AdamBf16), t => Is(t, Labels.Adam), t => t.TestError));
         var variants = new[] { (Labels.Adam, "Adam"), (Labels.AdamBf16, "Adam, bf16 momentum"), (Labels.Paper, "modified Adafactor (paper)") };
@@ -88,7 +85,7 @@ public static class RecipeFindings
         string Share(string label) => $"{stateBytes[label]:N0} B ({100.0 * stateBytes[label] / stateBytes["Adam"]:0}% of Adam's)";
         var rows = variants.Select(v => (v.Item2, Over(trials, t => Is(t, v.Item1), t => t.TestError))).ToList();
         return new FindingSection("e-optimizers", "(e) Memory-efficient optimizers match Adam",
-            "Adam with its first moment in bfloat16, and the paper's modified Adafactor, reach Adam's accuracy with a fraction of its optimizer-state memory (paper §3.4).",
+            FindingCatalog.Optimizers.Claim,
             Declaration(input.Sweep),
             [new Comparison("test error: Adafactor − Adam", adafactor), new Comparison("test error: Adam bf16 momentum − Adam", bf16)],
             [Table("test error", rows, "optimizer state (plan facts)", Share)],

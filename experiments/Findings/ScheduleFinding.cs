@@ -7,10 +7,9 @@ namespace ViTDsl.Experiments.Findings;
 /// <summary>Finding (f): cooldowns branched off one rsqrt run match separate linear-decay runs, for less compute.</summary>
 public static class ScheduleFinding
 {
-    public static FindingSection Analyse(FindingInput input)
+    public static FindingSection Analyse(FindingInput input, VerdictRule rule)
     {
         var trials = input.Trials;
-        var rule = new VerdictRule.Matches(RecipeFindings.MatchMargin);
         bool Is(FindingTrial t, string schedule) => t.Label(Labels.Schedule) == schedule;
         var durations = trials.Select(t => t.Steps).Distinct().Order().ToList();
         var comparisons = durations.Select(d => new Comparison($"test error at {d} steps: branched cooldown − linear decay",
@@ -23,8 +22,7 @@ public static class ScheduleFinding
         double Measured(string schedule) => trials.Where(t => Is(t, schedule)).Sum(t => t.Final.GetValueOrDefault(MetricName.TrainFlops));
         double ratio = Measured(Labels.Branched) / Measured(Labels.Linear);
         return new FindingSection("f-schedules", "(f) Cooldowns branched off one rsqrt run match separate linear-decay runs",
-            "Cooldowns of several lengths branched off one rsqrt (\"infinite\") run reach the error of separate runs with a linear decay of the same lengths, " +
-            "at a fraction of the compute (paper §3.5, Fig. 7).",
+            FindingCatalog.Schedules.Claim,
             Declaration(input.Sweep),
             comparisons,
             [$"| schedule | images trained, as declared (branches share their prefix) | training FLOPs, measured |\n|---|---|---|\n" +

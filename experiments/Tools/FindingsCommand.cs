@@ -20,25 +20,23 @@ namespace ViTDsl.Experiments.Cli;
 /// </summary>
 public static class FindingsCommand
 {
-    /// <summary>The store record that accumulates a study's training wall time over the invocations that ran trials.</summary>
-    public const string WallRecord = "findings/wall_seconds";
-
     public static Command Create(IReadOnlyList<GeneratedSweep> sweeps)
     {
         var names = new Argument<string[]>("name") { Description = $"Findings to check (default: all): {string.Join(", ", FindingCatalog.All.Select(f => f.Name))}.", Arity = ArgumentArity.ZeroOrMore };
         var runs = CommonOptions.Runs();
         var output = new Option<string>("--out") { Description = "Folder for README.md and the figures.", DefaultValueFactory = _ => Path.Combine("docs", "findings") };
         var workers = new Option<int>("--workers") { Description = "Trials run at once, each in its own process.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
-        var testImages = new Option<int>("--test-images") { Description = "Evaluate each trial on the first N test images (0: all).", DefaultValueFactory = _ => 2000 };
+        var testImages = new Option<int>("--test-images") { Description = "Evaluate each trial on the first N test images (default 0: all 10,000 of Fashion-MNIST).", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "auto (default: bf16 only where the CPU has bf16 instructions and bf16 matrix products measure faster), fp32 or bf16.", DefaultValueFactory = _ => "auto" };
         var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: judge and report from the trials already finished (e.g. while the studies still run elsewhere)." };
         var smoke = new Option<bool>("--smoke") { Description = "Run the seconds-long smoke twins of the studies on synthetic images (checks the pipeline, not the paper)." };
+        var accept = new Option<bool>("--accept-changed-rule") { Description = "Judge findings whose protocol (claim, metric, margin, rule or study) changed after their study had results; the report says so." };
         precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
         workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--workers must be at least 1 (trials run at once)"); });
         testImages.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--test-images must be 0 (all) or a positive count"); });
         var command = new Command("findings", "Check the paper's findings: run each finding's declared study (reusing finished trials), judge its claim by a rule fixed in advance, and write OUT/README.md with figures.");
         command.Arguments.Add(names);
-        foreach (var option in new Option[] { runs, output, workers, testImages, precision, smoke, noTrain }) command.Options.Add(option);
+        foreach (var option in new Option[] { runs, output, workers, testImages, precision, smoke, noTrain, accept }) command.Options.Add(option);
         command.SetAction(async (parsed, cancellation) =>
         {
             var findings = FindingCatalog.Select(parsed.GetValue(names) ?? []);
@@ -49,30 +47,25 @@ public static class FindingsCommand
             var root = parsed.GetValue(runs)!;
             int parallel = parsed.GetValue(workers);
             var clock = Stopwatch.StartNew();
-            var inputs = new Dictionary<string, FindingInput>();
+            var settings = new StudySettings(root, parallel, parsed.GetValue(testImages), parsed.GetValue(accept), Train: !parsed.GetValue(noTrain), console);
+            var sections = new List<FindingSection>();
+            var inputs = new List<FindingInput>();
             using (var store = ResultsStore.Open(Path.Combine(root, RunSources.StoreFileName)))
             {
-                foreach (var sweepName in findings.Select(f => f.SweepFor(chosen, isSmoke)).Distinct())
+                foreach (var study in findings.GroupBy(f => f.SweepFor(chosen, isSmoke)))
                 {
-                    var sweep = CatalogLookup.Sweep(sweepName, sweeps);
+                    var sweep = CatalogLookup.Sweep(study.Key, sweeps);
                     DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration));
-                    if (!parsed.GetValue(noTrain))
-                    {
-                        var summary = await Train(store, sweep, root, parallel, parsed.GetValue(testImages), console, cancellation);
-                        if (summary.Cancelled) return ExitCodes.Interrupted;
-                        if (summary.Failed > 0) console.WriteLine($"warning: {summary.Failed} trial(s) of {sweep.Name} failed; their findings use the seeds that finished (see the store's logs).");
-                    }
-                    inputs[sweepName] = new FindingInput(sweep, FindingTrial.Load(store, sweep), WallTime(store, sweep.Name));
+                    var judged = await StudyRun.RunAsync(store, sweep, study.ToList(), settings, cancellation);
+                    if (judged is null) return ExitCodes.Interrupted;
+                    inputs.Add(judged.Value.Input);
+                    sections.AddRange(judged.Value.Sections);
                 }
             }
-            var sections = new List<FindingSection>();
-            foreach (var finding in findings)
-                try { sections.Add(finding.Analyse(inputs[finding.SweepFor(chosen, isSmoke)])); }
-                catch (ArgumentException e) { console.WriteLine($"finding {finding.Name}: not judged yet: {e.Message}"); }
             if (sections.Count == 0) throw new InvalidOperationException("No finding could be judged: their studies have no finished trials. Run the command again to resume them.");
             var folder = parsed.GetValue(output)!;
-            var command = $"vitdsl findings{string.Concat((parsed.GetValue(names) ?? []).Select(n => " " + n))}{(isSmoke ? " --smoke" : "")}{(parsed.GetValue(noTrain) ? " --no-train" : "")} --runs {root} --out {folder}";
-            var files = FindingsReport.Write(sections, folder, Preamble(command, chosen, why, inputs.Values, clock.Elapsed));
+            var command = $"vitdsl findings{string.Concat((parsed.GetValue(names) ?? []).Select(n => " " + n))}{(isSmoke ? " --smoke" : "")}{(parsed.GetValue(noTrain) ? " --no-train" : "")}{(parsed.GetValue(accept) ? " --accept-changed-rule" : "")} --runs {root} --out {folder}";
+            var files = FindingsReport.Write(sections, folder, Preamble(command, chosen, why, inputs, clock.Elapsed));
             foreach (var s in sections) console.WriteLine($"{s.Title}: {s.Verdict.Label()}");
             console.WriteLine($"report: {files[0]} ({files.Count - 1} figures), {clock.Elapsed.TotalSeconds:F0} s");
             return ExitCodes.Success;
@@ -94,45 +87,17 @@ public static class FindingsCommand
             : (Precision.Fp32, $"bf16 matrix products measured {rates.Bf16Speedup:F2}× fp32's speed");
     }
 
-    private static async Task<SweepSummary> Train(ResultsStore store, GeneratedSweep sweep, string root, int parallel, int testImages, TextWriter console, CancellationToken cancellation)
-    {
-        int threads = Math.Max(1, Environment.ProcessorCount / parallel);
-        var runner = new SweepRunner(store, new SweepRunnerOptions
-        {
-            Worker = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "worker"),
-            RunRoot = root,
-            Parallelism = parallel,
-            TrialTimeLimit = TimeSpan.FromSeconds(sweep.Facts.TrialTimeLimitSeconds),
-        });
-        var definition = new SweepDefinition(sweep.Name, SweepCommand.Ordered(sweep).Select(t => new SweepTrial(
-            t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, testImages > 0 ? testImages : null), TrainingTrial.Json))).ToList());
-        console.WriteLine($"{sweep.Name}: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s)");
-        var clock = Stopwatch.StartNew();
-        var summary = await runner.RunAsync(definition, null, cancellation);
-        int trained = summary.Succeeded - summary.Skipped; // Succeeded counts every finished trial, reused ones too
-        if (trained > 0)
-        {
-            // Only invocations that trained count, so a rerun that reuses every trial does not dilute the wall time.
-            double before = store.Fits(sweep.Name).TryGetValue(WallRecord, out var json) ? JsonSerializer.Deserialize<double>(json) : 0;
-            store.RecordFit(sweep.Name, WallRecord, JsonSerializer.Serialize(before + clock.Elapsed.TotalSeconds));
-        }
-        console.WriteLine($"{sweep.Name}: {trained} trained, {summary.Skipped} reused, {summary.Failed} failed in {clock.Elapsed.TotalSeconds:F0} s");
-        return summary;
-    }
-
-    private static string? WallTime(ResultsStore store, string sweep) =>
-        store.Fits(sweep).TryGetValue(WallRecord, out var json)
-            ? $"`{sweep}` trained in {JsonSerializer.Deserialize<double>(json).ToString("F0", CultureInfo.InvariantCulture)} s of wall time on this machine (all invocations that trained it)."
-            : null;
-
     private static string Preamble(string command, Precision precision, string why, IEnumerable<FindingInput> studies, TimeSpan elapsed)
     {
         var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
         return $"Regenerate with `{command}` (resumable: finished trials are reused from the results store). " +
                $"This report: {elapsed.TotalSeconds:F0} s for this invocation, on {cpu ?? "an unknown CPU"} ({Environment.ProcessorCount} cores), {precision.Label()} ({why}). " +
-               $"Studies: {string.Join("; ", studies.Select(s => $"`{s.Sweep.Name}` {s.Trials.Count}/{s.Sweep.Trials.Count} trials finished"))}. " +
-               "Every verdict is decided by a rule written in the code before the runs (`VerdictRule`): per-seed paired differences and their 95% Student-t interval, " +
-               "against 0 for \"better\" claims and against an equivalence margin for \"matches\" claims. These are small models trained for minutes on Fashion-MNIST, " +
-               "so a verdict says what this scale shows, not whether the paper is right at its scale.";
+               $"Studies: {string.Join("; ", studies.Select(s => $"`{s.Sweep.Name}` {s.Trials.Count} trials judged of {s.Sweep.Trials.Count} declared"))}; " +
+               $"every test error on {(studies.FirstOrDefault()?.TestImages is > 0 and var n ? $"the first {n:N0}" : "all")} test images. " +
+               "Each finding's protocol — claim, metric, rule and margin, seed plan, and its study's declaration — is hashed and stored with the study's results before its first trial runs; " +
+               "each section says when it was fixed and whether it changed after data (then no verdict is given unless `--accept-changed-rule` is passed, which the command line above shows). " +
+               "Verdicts come from per-seed values and their Student-t interval, Bonferroni-corrected over a claim's comparisons, against 0 for \"better\" claims, an equivalence margin for \"matches\" claims " +
+               "and a bound for \"below\" claims; the seeds are planned from a pilot of each study so the interval's expected half-width is half the margin. " +
+               "These are small models trained for minutes on Fashion-MNIST, so a verdict says what this scale shows, not whether the paper is right at its scale.";
     }
 }

@@ -20,6 +20,7 @@ public class FindingsCommandSmokeTests : IDisposable
         foreach (var finding in ViTDsl.Experiments.Findings.FindingCatalog.All)
             Assert.Contains($"`{finding.SmokeSweep}`", report);
         Assert.Equal(6, report.Split("**Verdict: ").Length - 1);
+        Assert.Equal(6, report.Split("before any result of its study; unchanged since").Length - 1);
         var figures = Directory.GetFiles(Path.Combine(root, "out"), "*.png").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["a_error_vs_compute.png", "b_error_vs_images_seen.png", "c_fewshot_by_head_decay.png", "c_test_by_head_decay.png",
                       "d_test_by_pooling.png", "e_test_by_optimizer.png", "f_error_vs_duration.png"], figures);
@@ -29,6 +30,19 @@ public class FindingsCommandSmokeTests : IDisposable
         Assert.True(again == 0, rerun);
         Assert.Contains("SmokeFindingRecipe: 0 trained, 12 reused, 0 failed", rerun);
         Assert.DoesNotContain("SmokeFindingScale", rerun); // only the named finding's study is touched
+
+        // A margin widened after the smoke run: the stored protocol stays, the report flags it and gives no verdict.
+        using var store = Runtime.Store.ResultsStore.Open(Path.Combine(root, "runs", "results.db"));
+        var sweep = ExperimentCatalogAccess.Sweeps.Single(s => s.Name == nameof(ViTDsl.Experiments.Findings.FindingStudies.SmokeFindingRecipe));
+        var widened = ViTDsl.Experiments.Findings.FindingCatalog.Pooling with { Rule = new VerdictRule.Matches(0.05) };
+        var planning = ViTDsl.Experiments.Findings.SeedPlanning.Of(sweep);
+        var check = ViTDsl.Experiments.Findings.ProtocolStore.Check(store, sweep.Name, widened.ProtocolFor(sweep, 0, planning), acceptChange: false, persist: true);
+        Assert.Equal(RegistrationState.ChangedAfterData, check.State);
+        var section = widened.Judge(new ViTDsl.Experiments.Findings.FindingInput(sweep, ViTDsl.Experiments.Findings.FindingTrial.Load(store, sweep), null)) with { Registration = check };
+        Assert.Equal(Verdict.Withheld, section.Verdict);
+        var markdown = FindingsReport.Markdown([section], "preamble");
+        Assert.Contains("**rule changed after data** (was ", markdown);
+        Assert.Contains("**Verdict: withheld (rule changed after data).**", markdown);
     }
 
     [Fact]

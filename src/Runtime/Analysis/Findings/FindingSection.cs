@@ -24,5 +24,19 @@ public sealed record FindingSection(string Key, string Title, string Claim, stri
     /// <summary>Wall time spent training the study's trials in this invocation and earlier ones, when known.</summary>
     public string? WallTime { get; init; }
 
-    public Verdict Verdict => Verdicts.Combine(Comparisons.Select(c => c.Judgement.Verdict));
+    /// <summary>How the finding's protocol relates to the one fixed before its study's data (null: not checked, e.g. in a unit test).</summary>
+    public RegistrationCheck? Registration { get; init; }
+
+    /// <summary>The seed plan of each comparison, in the order of <see cref="Comparisons"/> (empty when the study was not planned).</summary>
+    public IReadOnlyList<PowerPlan> Plans { get; init; } = [];
+
+    /// <summary>Why the study cannot test the claim at all (e.g. too few frontier points for the rule); null when it can.</summary>
+    public string? NotTestableBecause { get; init; }
+
+    public bool NotTestable => NotTestableBecause is not null;
+
+    /// <summary>The combined verdict of the comparisons, or <see cref="Verdict.Withheld"/> when the protocol changed after data.</summary>
+    public Verdict Verdict => Registration is { WithholdsVerdict: true } ? Verdict.Withheld
+        : NotTestable ? Verdict.NotTestable
+        : Verdicts.Combine(Comparisons.Select(c => c.Judgement.Verdict));
 }

@@ -11,6 +11,12 @@ namespace ViTDsl.Runtime.Analysis.Findings;
 /// <param name="Seeds">How many seeds the mean is over.</param>
 public sealed record SeedEstimate(double Mean, Interval Interval, int Seeds)
 {
+    /// <summary>Sample standard deviation of the per-seed values (0 with one seed).</summary>
+    public double Spread { get; init; }
+
+    /// <summary>Half the interval's width (infinite with one seed).</summary>
+    public double HalfWidth => (Interval.Upper - Interval.Lower) / 2;
+
     /// <summary>The estimate of <paramref name="perSeed"/> (one value per seed) at <paramref name="level"/> (0.95: 95%).</summary>
     public static SeedEstimate Of(IReadOnlyList<double> perSeed, double level = 0.95)
     {
@@ -21,7 +27,7 @@ public sealed record SeedEstimate(double Mean, Interval Interval, int Seeds)
         if (perSeed.Count < 2) return new SeedEstimate(mean, new Interval(double.NegativeInfinity, double.PositiveInfinity, level), perSeed.Count);
         double sd = Math.Sqrt(perSeed.Sum(v => (v - mean) * (v - mean)) / (perSeed.Count - 1));
         double half = StudentT.InvCDF(0, 1, perSeed.Count - 1, 0.5 + level / 2) * sd / Math.Sqrt(perSeed.Count);
-        return new SeedEstimate(mean, new Interval(mean - half, mean + half, level), perSeed.Count);
+        return new SeedEstimate(mean, new Interval(mean - half, mean + half, level), perSeed.Count) { Spread = sd };
     }
 
     /// <summary>"0.0123 [0.0040, 0.0206]" in the given format.</summary>

@@ -9,6 +9,10 @@ public enum Verdict
     NotReproduced,
     /// <summary>The interval is too wide to tell: more seeds, steps or data are needed.</summary>
     Inconclusive,
+    /// <summary>No verdict: the finding's protocol changed after its study had results (see <see cref="RegistrationCheck"/>).</summary>
+    Withheld,
+    /// <summary>No verdict: the study cannot test the claim (the section says why).</summary>
+    NotTestable,
 }
 
 public static class Verdicts
@@ -19,6 +23,8 @@ public static class Verdicts
         Verdict.Reproduced => "reproduced",
         Verdict.NotReproduced => "not reproduced",
         Verdict.Inconclusive => "inconclusive",
+        Verdict.Withheld => "withheld (rule changed after data)",
+        Verdict.NotTestable => "not testable here",
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "unknown verdict"),
     };
 

@@ -43,6 +43,29 @@ public abstract record VerdictRule
             : Verdict.Inconclusive;
     }
 
+    /// <summary>
+    /// "The quantity is below <paramref name="Bound"/>" (e.g. a law's absolute log error of prediction under 10%): reproduced
+    /// when the whole interval of its mean over seeds lies below the bound, not reproduced when it lies wholly above,
+    /// inconclusive when it contains the bound. The per-seed values are not differences but the quantity itself.
+    /// </summary>
+    public sealed record Below(double Bound) : VerdictRule
+    {
+        public override string Describe() =>
+            $"mean over seeds, {Level * 100:0.#}% t-interval against the bound {Bound.ToString("0.####", CultureInfo.InvariantCulture)}: " +
+            "reproduced if it lies below the bound, not reproduced if it lies wholly above, inconclusive otherwise";
+
+        protected override Verdict Judge(Interval i) =>
+            i.Upper < Bound ? Verdict.Reproduced : i.Lower > Bound ? Verdict.NotReproduced : Verdict.Inconclusive;
+    }
+
+    /// <summary>
+    /// The rule each of <paramref name="parts"/> comparisons of one claim is judged by, Bonferroni-corrected: each at level
+    /// 1 − (1 − Level)/parts, so the chance that any part of a true claim is wrongly "not reproduced" stays within 1 − Level.
+    /// </summary>
+    public VerdictRule PerPart(int parts) => parts >= 1
+        ? this with { Level = 1 - (1 - Level) / parts }
+        : throw new ArgumentOutOfRangeException(nameof(parts), parts, "A claim has at least one comparison.");
+
     /// <summary>The rule in words, for the report.</summary>
     public abstract string Describe();
 

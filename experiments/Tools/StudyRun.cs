@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using ViTDsl.Experiments.Findings;
+using ViTDsl.Runtime.Analysis.Findings;
+using ViTDsl.Runtime.Models;
+using ViTDsl.Runtime.Store;
+using ViTDsl.Runtime.Workers;
+
+namespace ViTDsl.Experiments.Cli;
+
+/// <summary>How `vitdsl findings` runs its studies.</summary>
+/// <param name="Train">False with --no-train: judge the finished trials only.</param>
+public sealed record StudySettings(string Root, int Workers, int TestImages, bool AcceptChangedRule, bool Train, TextWriter Console);
+
+/// <summary>
+/// One study of `vitdsl findings`, in the order that keeps its verdicts honest: fix each finding's protocol in the
+/// store, run the pilot seeds, plan the seeds from the pilot's spread, run the planned seeds, then judge.
+/// </summary>
+public static class StudyRun
+{
+    /// <summary>The store record that accumulates a study's training wall time over the invocations that ran trials.</summary>
+    public const string WallRecord = "findings/wall_seconds";
+
+    /// <summary>The study's input and its findings' sections; null when interrupted.</summary>
+    public static async Task<(FindingInput Input, IReadOnlyList<FindingSection> Sections)?> RunAsync(
+        ResultsStore store, GeneratedSweep sweep, IReadOnlyList<Finding> findings, StudySettings settings, CancellationToken cancellation)
+    {
+        var planning = SeedPlanning.Of(sweep);
+        var checks = findings.ToDictionary(f => f.Name, f => ProtocolStore.Check(store, sweep.Name,
+            f.ProtocolFor(sweep, settings.TestImages, planning), settings.AcceptChangedRule, persist: settings.Train));
+        if (settings.Train && !await TrainAsync(store, sweep, planning.First(planning.PilotSeeds), settings, cancellation)) return null;
+        var plan = StudySeeds.Plan(Input(store, sweep, planning.First(planning.PilotSeeds), settings), findings);
+        var seeds = planning.First(plan.Seeds);
+        settings.Console.WriteLine($"{sweep.Name}: pilot {planning.PilotSeeds} seed(s); plan {plan.Seeds} of {planning.MaxSeeds} declared");
+        if (settings.Train && plan.Seeds > planning.PilotSeeds && !await TrainAsync(store, sweep, seeds, settings, cancellation)) return null;
+        var input = Input(store, sweep, seeds, settings);
+        var sections = new List<FindingSection>();
+        foreach (var finding in findings)
+        {
+            try
+            {
+                sections.Add(finding.Judge(input) with
+                {
+                    Registration = checks[finding.Name],
+                    Plans = plan.Plans.GetValueOrDefault(finding.Name) ?? [],
+                });
+            }
+            catch (ArgumentException e) { settings.Console.WriteLine($"finding {finding.Name}: not judged yet: {e.Message}"); }
+        }
+        return (input, sections);
+    }
+
+    // The finished trials of the given seeds.
+    private static FindingInput Input(ResultsStore store, GeneratedSweep sweep, IReadOnlySet<long> seeds, StudySettings settings) =>
+        new(sweep, FindingTrial.Load(store, sweep).Where(t => seeds.Contains(t.Seed)).ToList(), WallTime(store, sweep.Name), settings.TestImages);
+
+    // Trains the trials of the given seeds (and any of the study's trials the store already holds, which a runner must
+    // see declared); false when interrupted.
+    private static async Task<bool> TrainAsync(ResultsStore store, GeneratedSweep sweep, IReadOnlySet<long> seeds, StudySettings settings, CancellationToken cancellation)
+    {
+        int threads = Math.Max(1, Environment.ProcessorCount / settings.Workers);
+        var runner = new SweepRunner(store, new SweepRunnerOptions
+        {
+            Worker = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "worker"),
+            RunRoot = settings.Root,
+            Parallelism = settings.Workers,
+            TrialTimeLimit = TimeSpan.FromSeconds(sweep.Facts.TrialTimeLimitSeconds),
+        });
+        var stored = store.Trials(sweep.Name).Select(t => t.Name).ToHashSet();
+        var chosen = SweepCommand.Ordered(sweep).Where(t => seeds.Contains(t.Declaration.Data.Seed) || stored.Contains(t.Name[(sweep.Name.Length + 1)..])).ToList();
+        var definition = new SweepDefinition(sweep.Name, chosen.Select(t => new SweepTrial(t.Name[(sweep.Name.Length + 1)..],
+            JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, settings.TestImages > 0 ? settings.TestImages : null), TrainingTrial.Json))).ToList());
+        settings.Console.WriteLine($"{sweep.Name}: {chosen.Count} of {sweep.Trials.Count} trials (seeds {string.Join(", ", seeds.Order())}), {settings.Workers} worker(s) × {threads} thread(s)");
+        var clock = Stopwatch.StartNew();
+        var summary = await runner.RunAsync(definition, null, cancellation);
+        if (summary.Cancelled) return false;
+        int trained = summary.Succeeded - summary.Skipped; // Succeeded counts every finished trial, reused ones too
+        if (trained > 0)
+        {
+            // Only invocations that trained count, so a rerun that reuses every trial does not dilute the wall time.
+            double before = store.Fits(sweep.Name).TryGetValue(WallRecord, out var json) ? JsonSerializer.Deserialize<double>(json) : 0;
+            store.RecordFit(sweep.Name, WallRecord, JsonSerializer.Serialize(before + clock.Elapsed.TotalSeconds));
+        }
+        settings.Console.WriteLine($"{sweep.Name}: {trained} trained, {summary.Skipped} reused, {summary.Failed} failed in {clock.Elapsed.TotalSeconds:F0} s");
+        if (summary.Failed > 0) settings.Console.WriteLine($"warning: {summary.Failed} trial(s) of {sweep.Name} failed; their findings use the seeds that finished (see the store's logs).");
+        return true;
+    }
+
+    private static string? WallTime(ResultsStore store, string sweep) =>
+        store.Fits(sweep).TryGetValue(WallRecord, out var json)
+            ? $"`{sweep}` trained in {JsonSerializer.Deserialize<double>(json).ToString("F0", CultureInfo.InvariantCulture)} s of wall time on this machine (all invocations that trained it)."
+            : null;
+}
