@@ -52,7 +52,7 @@ public static class ScaleFindings
             FindingCatalog.ScalingLaw.Claim,
             Declaration(input.Sweep),
             perSeed.Count == 0 ? [] : [new Comparison($"mean absolute log error of the law's prediction of the {HeldOut} most expensive frontier runs", rule.Decide(perSeed))],
-            [string.Join("\n", rows)],
+            rows.Count > 2 ? [string.Join("\n", rows)] : [],
             [ComputeFigure.Create(pooled) with { FileName = "a_error_vs_compute.png" }])
         {
             WallTime = input.WallTime,

@@ -37,13 +37,7 @@ public static class FindingsReport
             if (s.WallTime is not null) md.AppendLine($"**Wall time.** {s.WallTime}").AppendLine();
             foreach (var t in s.Tables) md.AppendLine(t).AppendLine();
             foreach (var f in s.Figures) md.AppendLine($"![{f.FileName}]({f.FileName})").AppendLine();
-            md.AppendLine("| comparison | seeds | mean difference | 95% interval | verdict |").AppendLine("|---|---|---|---|---|");
-            foreach (var c in s.Comparisons)
-            {
-                var d = c.Judgement.Difference;
-                md.AppendLine($"| {c.What} | {d.Seeds} | {d.Mean:0.0000} | {d.Format().Split(' ', 2)[1]} | {c.Judgement.Verdict.Label()} |");
-            }
-            md.AppendLine();
+            if (s.Comparisons.Count > 0) md.AppendLine(ComparisonTable(s)).AppendLine();
             if (s.Plans.Count > 0) md.AppendLine(PlanTable(s)).AppendLine();
             foreach (var rule in s.Comparisons.Select(c => c.Judgement.Rule.Describe()).Distinct())
                 md.AppendLine($"Rule: {rule}{(s.Comparisons.Count > 1 ? $" (Bonferroni: {s.Comparisons.Count} comparisons, each at this level, 95% for the claim)" : "")}.").AppendLine();
@@ -53,6 +47,17 @@ public static class FindingsReport
             if (s.Notes.Count > 0) md.AppendLine();
         }
         return md.ToString();
+    }
+
+    private static string ComparisonTable(FindingSection s)
+    {
+        var md = new StringBuilder("| comparison | seeds | mean | interval | verdict |\n|---|---|---|---|---|\n");
+        foreach (var c in s.Comparisons)
+        {
+            var d = c.Judgement.Difference;
+            md.AppendLine($"| {c.What} | {d.Seeds} | {d.Mean:0.0000} | {d.Format().Split(' ', 2)[1]} ({c.Judgement.Rule.Level:0.##%}) | {c.Judgement.Verdict.Label()} |");
+        }
+        return md.ToString().TrimEnd();
     }
 
     // The seed plan of each comparison against what the study achieved.
