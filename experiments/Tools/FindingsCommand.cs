@@ -104,7 +104,7 @@ public static class FindingsCommand
             Parallelism = parallel,
             TrialTimeLimit = TimeSpan.FromSeconds(sweep.Facts.TrialTimeLimitSeconds),
         });
-        var definition = new SweepDefinition(sweep.Name, SweepCommand.Ordered(sweep).Select(t => new SweepTrial(
+        var definition = new SweepDefinition(sweep.Name, SweepPlan.Ordered(sweep).Select(t => new SweepTrial(
             t.Name[(sweep.Name.Length + 1)..], JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, testImages > 0 ? testImages : null), TrainingTrial.Json))).ToList());
         console.WriteLine($"{sweep.Name}: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s)");
         var clock = Stopwatch.StartNew();
