@@ -1,7 +1,11 @@
 using ViTDsl.Generated;
 
+using ViTDsl.Experiments.Cli;
+
 // The ViTDsl command line for this repository's declarations (Paper, Fashion): the CLI itself lives in src/Cli.
-// `findings` runs this repository's finding studies and `bench generator` needs Roslyn: this CLI's own commands, not the package's.
+// `findings` runs this repository's finding studies; the benchmarks (experiments/Bench, `bench generator` with Roslyn)
+// are this repository's own commands, not the package's.
 return ViTDsl.Cli.Run(args, ExperimentCatalog.All, ExperimentCatalog.Sweeps,
-    commands: [ViTDsl.Experiments.Cli.FindingsCommand.Create(ExperimentCatalog.Sweeps)],
-    benchmarks: [ViTDsl.Experiments.Cli.BenchGeneratorCommand.Create()]);
+    commands: [FindingsCommand.Create(ExperimentCatalog.Sweeps)],
+    benchmarks: [BenchTrainingCommand.Create(), BenchCommands.Data(), BenchCommands.Optimizers(), BenchCommands.Store(),
+        BenchCoverageCommand.Create(), BenchGeneratorCommand.Create()]);

@@ -69,7 +69,7 @@ public static class StudyRun
             TrialTimeLimit = TimeSpan.FromSeconds(sweep.Facts.TrialTimeLimitSeconds),
         });
         var stored = store.Trials(sweep.Name).Select(t => t.Name).ToHashSet();
-        var chosen = SweepCommand.Ordered(sweep).Where(t => seeds.Contains(t.Declaration.Data.Seed) || stored.Contains(t.Name[(sweep.Name.Length + 1)..])).ToList();
+        var chosen = SweepPlan.Ordered(sweep).Where(t => seeds.Contains(t.Declaration.Data.Seed) || stored.Contains(t.Name[(sweep.Name.Length + 1)..])).ToList();
         var definition = new SweepDefinition(sweep.Name, chosen.Select(t => new SweepTrial(t.Name[(sweep.Name.Length + 1)..],
             JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, settings.TestImages > 0 ? settings.TestImages : null), TrainingTrial.Json))).ToList());
         settings.Console.WriteLine($"{sweep.Name}: {chosen.Count} of {sweep.Trials.Count} trials (seeds {string.Join(", ", seeds.Order())}), {settings.Workers} worker(s) × {threads} thread(s)");

@@ -27,14 +27,12 @@ public static class CliApp
         root.Subcommands.Add(AnalysisCommands.Report());
         root.Subcommands.Add(ProbeCommand.Create());
         foreach (var extra in commands ?? []) root.Subcommands.Add(extra);
-        var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");
-        bench.Subcommands.Add(BenchTrainingCommand.Create());
-        bench.Subcommands.Add(BenchCommands.Data());
-        bench.Subcommands.Add(BenchCommands.Optimizers());
-        bench.Subcommands.Add(BenchCommands.Store());
-        bench.Subcommands.Add(BenchCoverageCommand.Create());
-        foreach (var extra in benchmarks ?? []) bench.Subcommands.Add(extra);
-        root.Subcommands.Add(bench);
+        if (benchmarks?.ToList() is { Count: > 0 } measured)
+        {
+            var bench = new Command("bench", "Benchmarks, reported as ratios measured within one run.");
+            foreach (var benchmark in measured) bench.Subcommands.Add(benchmark);
+            root.Subcommands.Add(bench);
+        }
         return root;
     }
 

@@ -14,7 +14,7 @@ public static class CliErrors
     public static (int Code, string Line) Describe(Exception e) => e switch
     {
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
-        UsageException or UnknownPartitionException => (ExitCodes.UsageError, $"error: {e.Message}"),
+        UsageException or UnknownPartitionException or SharedStoreRequiredException => (ExitCodes.UsageError, $"error: {e.Message}"),
         ClusterException => (ExitCodes.Failure, $"error: {e.Message}"),
         OperationCanceledException => (ExitCodes.Interrupted, "stopped: everything up to here is kept; run the same command again to resume."),
         FileNotFoundException or DirectoryNotFoundException => (ExitCodes.DataMissing, $"error: {e.Message}"),

@@ -3,10 +3,12 @@ using System.Reflection;
 using System.Text.Json;
 using Spectre.Console;
 using ViTDsl.Runtime.Analysis;
+using ViTDsl.Runtime.Cluster;
 using ViTDsl.Runtime.Compute;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
+using static ViTDsl.Runtime.Workers.SweepPlan;
 
 namespace ViTDsl.Experiments.Cli;
 
@@ -115,26 +117,6 @@ public static class SweepCommand
         });
         return command;
     }
-
-    private static SweepDefinition Definition(GeneratedSweep sweep, int threads, int? testImages) =>
-        new(sweep.Name, Ordered(sweep).Select(t => new SweepTrial(TrialName(sweep, t),
-            JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, testImages is > 0 and var n ? n : null), TrainingTrial.Json))).ToList());
-
-    private static string TrialName(GeneratedSweep sweep, GeneratedExperiment trial) => trial.Name[(sweep.Name.Length + 1)..];
-
-    // Trials of one lineage share a prefix: on a cluster they run in one task, longest first.
-    private static Dictionary<string, string> LineageOf(GeneratedSweep sweep) =>
-        sweep.Trials.ToDictionary(t => TrialName(sweep, t), t => Lineage.KeyOf(t.Declaration));
-
-    /// <summary>
-    /// Longest run of each lineage first, lineages interleaved: the long runs write the shared prefixes that the
-    /// shorter durations then branch off, and concurrent workers rarely train the same prefix twice.
-    /// </summary>
-    public static IEnumerable<GeneratedExperiment> Ordered(GeneratedSweep sweep) =>
-        sweep.Trials.GroupBy(t => Lineage.KeyOf(t.Declaration))
-            .SelectMany(lineage => lineage.OrderByDescending(t => t.Declaration.Steps).Select((t, rank) => (t, rank)))
-            .OrderBy(x => x.rank)
-            .Select(x => x.t);
 
     private static string? WriteReport(string store, string sweep, string folder, bool quiet)
     {

@@ -2,7 +2,7 @@ namespace ViTDsl;
 
 /// <summary>
 /// Activation memory of one training step of a generated ViT: the tensors alive when its forward pass ends, counted
-/// layer by layer for the layers this project generates (src/Runtime/Layers). A model's forward pass keeps every
+/// layer by layer for the layers this project generates (src/Runtime/Training/Layers). A model's forward pass keeps every
 /// intermediate of its trunk until it returns (one dispose scope, docs/reference.md §9 for the per-layer terms), and
 /// autograd keeps what the backward pass needs after that; the backward pass frees activations as it creates
 /// gradients, so the end of the forward pass is the step's activation peak.

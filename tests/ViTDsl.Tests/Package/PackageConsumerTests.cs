@@ -81,7 +81,7 @@ public class PackageConsumerTests(ITestOutputHelper log) : IDisposable
         Assert.Single(Directory.GetFiles(temp.File("runs"), "result.json", SearchOption.AllDirectories));
     }
 
-    /// <summary>The package holds the three libraries, the generator as an analyzer, the native fix for every
+    /// <summary>The package holds its libraries, the generator as an analyzer, the native fix for every
     /// consuming project, a readme, and depends on exactly the packages its libraries reference.</summary>
     private static void AssertPackageContents(string package, string root)
     {
@@ -89,7 +89,8 @@ public class PackageConsumerTests(ITestOutputHelper log) : IDisposable
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
         foreach (var expected in new[]
                  {
-                     "lib/net10.0/ViTDsl.Dsl.dll", "lib/net10.0/ViTDsl.Runtime.dll", "lib/net10.0/ViTDsl.Cli.dll",
+                     "lib/net10.0/ViTDsl.Dsl.dll", "lib/net10.0/ViTDsl.Runtime.Common.dll", "lib/net10.0/ViTDsl.Runtime.Training.dll",
+                     "lib/net10.0/ViTDsl.Runtime.Analysis.dll", "lib/net10.0/ViTDsl.Runtime.Sweeps.dll", "lib/net10.0/ViTDsl.Cli.dll",
                      "analyzers/dotnet/cs/ViTDsl.Generators.dll",
                      "buildTransitive/ViTDsl.targets", "buildTransitive/GlibcxxCompat.targets", "buildTransitive/GlibcxxCompatPatch.cs",
                      "README.md",
@@ -104,10 +105,11 @@ public class PackageConsumerTests(ITestOutputHelper log) : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "description")?.Value));
         Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
         var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).Order().ToList();
-        var referenced = new[] { "src/Runtime/ViTDsl.Runtime.csproj", "src/Cli/ViTDsl.Cli.csproj" }
+        var referenced = new[] { "src/Runtime/Common/ViTDsl.Runtime.Common.csproj", "src/Runtime/Training/ViTDsl.Runtime.Training.csproj",
+                "src/Runtime/Analysis/ViTDsl.Runtime.Analysis.csproj", "src/Runtime/Sweeps/ViTDsl.Runtime.Sweeps.csproj", "src/Cli/ViTDsl.Cli.csproj" }
             .SelectMany(p => XDocument.Load(Path.Combine(root, p)).Descendants("PackageReference"))
             .Where(r => r.Attribute("PrivateAssets")?.Value != "all")
-            .Select(r => r.Attribute("Include")!.Value).Order().ToList();
+            .Select(r => r.Attribute("Include")!.Value).Distinct().Order().ToList();
         Assert.Equal(referenced, dependencies);
         Assert.DoesNotContain("TorchSharp-cpu", dependencies); // the application chooses the backend
     }

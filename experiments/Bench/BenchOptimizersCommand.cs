@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using ViTDsl.Experiments.Bench;
 using ViTDsl.Runtime.Optim;
 
 namespace ViTDsl.Experiments.Cli;

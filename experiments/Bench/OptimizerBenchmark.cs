@@ -3,7 +3,9 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Runtime.Optim;
+using ViTDsl.Runtime.Optim;
+
+namespace ViTDsl.Experiments.Bench;
 
 /// <summary>One optimizer's measurements in an <see cref="OptimizerBenchmark"/> run.</summary>
 /// <param name="Name">Short label.</param>

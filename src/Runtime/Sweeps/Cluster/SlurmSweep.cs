@@ -1,10 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
-using ViTDsl.Runtime.Cluster;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Runtime.Cluster;
 
 /// <summary>
 /// `vitdsl sweep NAME --on slurm`: the sweep's unfinished trials as one Slurm job array (a task per lineage, see
@@ -29,7 +28,7 @@ public static class SlurmSweep
         string runs, Options options, TextWriter output, CancellationToken cancellationToken)
     {
         if (!PostgresUrl.IsUrl(storeLocation))
-            throw new UsageException(
+            throw new SharedStoreRequiredException(
                 $"`--on slurm` needs a results store every node can write to, not the SQLite file '{storeLocation}' (SQLite's locks do not work over " +
                 $"network file systems): pass --store postgres://user:password@host/database or set {SlurmArray.StoreVariable}.");
         var slurm = new SlurmClient();

@@ -5,3 +5,6 @@ public class ClusterException(string message, Exception? inner = null) : Excepti
 
 /// <summary>The command asked for a partition the cluster does not have; the message lists the ones it has.</summary>
 public sealed class UnknownPartitionException(string message) : ClusterException(message);
+
+/// <summary>A cluster run was given a store that only this machine can write (an SQLite file); the message names the fix.</summary>
+public sealed class SharedStoreRequiredException(string message) : ClusterException(message);
