@@ -3,3 +3,6 @@
 // after the parallel ones, one class at a time. Native Scalars are no reason to serialise any more: the Runtime owns
 // every Scalar it passes (see ViTDsl.Runtime.Scalars and UnownedScalarGuardTests).
 [assembly: CollectionBehavior(DisableTestParallelization = false)]
+
+// The integration tier runs the store's contracts on PostgreSQL and drives the CLI with this tier's helpers.
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("ViTDsl.Tests.Integration")]

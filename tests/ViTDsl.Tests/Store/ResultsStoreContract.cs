@@ -124,5 +124,3 @@ public abstract class ResultsStoreContract<TStore> : IDisposable where TStore : 
 }
 
 public sealed class ResultsStoreContractOnSqlite : ResultsStoreContract<SqliteStoreUnderTest>;
-
-public sealed class ResultsStoreContractOnPostgres : ResultsStoreContract<PostgresStoreUnderTest>;

@@ -171,5 +171,3 @@ public abstract class RunnerLeaseContract<TStore> : IDisposable where TStore : I
 }
 
 public sealed class RunnerLeaseContractOnSqlite : RunnerLeaseContract<SqliteStoreUnderTest>;
-
-public sealed class RunnerLeaseContractOnPostgres : RunnerLeaseContract<PostgresStoreUnderTest>;

@@ -52,5 +52,3 @@ public abstract class StoreConcurrencyContract<TStore> : IDisposable where TStor
 }
 
 public sealed class StoreConcurrencyContractOnSqlite : StoreConcurrencyContract<SqliteStoreUnderTest>;
-
-public sealed class StoreConcurrencyContractOnPostgres : StoreConcurrencyContract<PostgresStoreUnderTest>;
