@@ -57,7 +57,7 @@ public sealed class AssembledVit : VitModule
         var x = stem.forward(images);
         if (cls is not null) x = cat([cls.expand(x.shape[0], -1, -1), x], 1);
         x = x.add(position, Runtime.Scalars.One); // as generated: + would pass an unowned Scalar (see Scalars)
-        foreach (var block in blocks) x = block.forward(x);
+        foreach (var block in blocks) x = Rematerialised.Forward(block, x, Rematerialisation);
         x = norm.forward(x);
         var pooled = spec.Pool switch
         {
