@@ -20,7 +20,7 @@ namespace ViTDsl;
 /// Without rematerialisation the peak is the end of the forward pass (the backward pass frees activations as it
 /// makes gradients). Rematerialising each encoder block keeps only the blocks' inputs (T·D each); the peak is then
 /// the larger of the end of the forward pass (inputs, last output, head) and the backward pass of the last block
-/// (inputs and that block's recomputed activations).
+/// (inputs, that block's recomputed activations and the gradients its backward pass holds).
 /// </para>
 /// </summary>
 public static class ActivationMemory
@@ -55,7 +55,7 @@ public static class ActivationMemory
         return e.Rematerialisation switch
         {
             Rematerialisation.None => stem + m.Depth * block + head,
-            Rematerialisation.EncoderBlock => stem + m.Depth * td + System.Math.Max(td + head, block),
+            Rematerialisation.EncoderBlock => stem + m.Depth * td + System.Math.Max(td + head, block + BlockBackwardElements(m, e)),
             _ => throw new System.InvalidOperationException("unreachable: Rematerialisation is closed"),
         };
     }
@@ -74,6 +74,14 @@ public static class ActivationMemory
         var attention = e.Mode == ExecutionMode.Xla ? h * t * t /* softmax probabilities */ : h * t /* log-sum-exp */;
         return t * (11 * d + 2 * m.Mlp + 4) + attention;
     }
+
+    /// <summary>
+    /// Gradients a block's backward pass holds at once next to its activations: the gradient that enters and the one
+    /// that leaves the block (2·TD), and the MLP's hidden-layer gradients before and after GELU (2·TM). Without
+    /// rematerialisation they never reach the end-of-forward peak (the blocks after it have freed more); with it they
+    /// come on top of every block's input and the recomputed block's activations.
+    /// </summary>
+    public static long BlockBackwardElements(Vit m, Execution e) => 2L * e.PaddedTokens(m.Tokens) * (m.Width + m.Mlp);
 
     /// <summary>The final LayerNorm, pooling head, pre-logits, logits and loss terms, per image.</summary>
     public static long HeadElements(Vit m, Loss loss, Execution e)
