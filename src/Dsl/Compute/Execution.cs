@@ -59,6 +59,12 @@ public sealed record Execution(ExecutionMode Mode)
     /// <summary>Tokens as the device lays them out: <paramref name="tokens"/> rounded up to <see cref="TokenMultiple"/>.</summary>
     public int PaddedTokens(int tokens) => (tokens + TokenMultiple - 1) / TokenMultiple * TokenMultiple;
 
+    /// <summary>
+    /// Training FLOPs relative to a step that keeps everything: a step is about 3 forward passes (forward, and twice
+    /// that backward), and rematerialising the blocks adds one forward pass of them (the stem and head are negligible).
+    /// </summary>
+    public double TrainingFlopsFactor => Rematerialisation == Rematerialisation.EncoderBlock ? 4.0 / 3.0 : 1.0;
+
     /// <summary>"eager" or "xla", with "+ remat per block" when it rematerialises.</summary>
     public string Label => (Mode == ExecutionMode.Xla ? "xla" : "eager") + (Rematerialisation == Rematerialisation.EncoderBlock ? " + remat per block" : "");
 }

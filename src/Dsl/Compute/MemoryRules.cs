@@ -40,7 +40,7 @@ public static class MemoryRules
             ? $" The largest batch per device that fits is {largest}."
             : $" Not even one image fits: weights, gradients and optimizer state alone need {G(plan.ModelStateBytes)}.";
         var fixes = Fixes(experiment, plan, largest);
-        if (fixes.Count > 0) text += " Try " + string.Join("; or ", fixes) + ".";
+        if (fixes.Count > 0) text += " Each of these saves memory: " + string.Join("; ", fixes) + ".";
         return text;
     }
 
@@ -50,8 +50,9 @@ public static class MemoryRules
         var fixes = new List<string>();
         void Offer(string change, Experiment changed)
         {
-            var saved = plan.PeakBytes - TrainingMemory.Of(changed).PeakBytes;
-            if (saved > 0) fixes.Add($"{change} saves {TrainingMemory.Gib(saved)}");
+            var peak = TrainingMemory.Of(changed).PeakBytes;
+            if (peak < plan.PeakBytes)
+                fixes.Add($"{change} saves {TrainingMemory.Gib(plan.PeakBytes - peak)}{(peak <= experiment.Device.MemoryBytes ? ", enough on its own" : "")}");
         }
         var execution = experiment.ExecutionOf();
         if (execution.Rematerialisation == Rematerialisation.None)
