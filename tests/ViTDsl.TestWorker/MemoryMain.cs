@@ -8,8 +8,9 @@ namespace ViTDsl.TestWorker;
 
 /// <summary>
 /// <c>measure-memory --patch P --width D --depth L --mlp M --heads H --image I --channels C --pool token|gap|map
-/// --classes K --batch B --optimizer adam|adafactor</c>: builds that ViT and its optimizer in this fresh process,
-/// runs two training steps and prints the measured and planned bytes as JSON.
+/// --classes K --batch B --optimizer adam|adafactor [--remat none|block] [--precision fp32|bf16]</c>: builds that ViT
+/// and its optimizer in this fresh process (eager, rematerialising each encoder block with --remat block), runs two
+/// training steps and prints the measured and planned bytes as JSON.
 /// </summary>
 public static class MemoryMain
 {
@@ -26,9 +27,14 @@ public static class MemoryMain
         {
             Data = new Data(new DataSet.FashionMnist()) { Batch = I("batch") },
             Optimizer = o["optimizer"] == "adam" ? new Optimizer.Adam() : new Optimizer.Adafactor(),
+            Precision = o.GetValueOrDefault("precision") == "bf16" ? Precision.Bf16 : Precision.Fp32,
+            Execution = Execution.Eager with
+            {
+                Rematerialisation = o.GetValueOrDefault("remat") == "block" ? Rematerialisation.EncoderBlock : Rematerialisation.None,
+            },
         };
         manual_seed(0);
-        using var module = new AssembledVit(model);
+        using var module = new AssembledVit(model, precision: experiment.Precision) { Rematerialisation = experiment.ExecutionOf().Rematerialisation };
         var measured = MemoryProbe.MeasureSteps(experiment, module);
         var plan = TrainingMemory.Of(experiment);
         Console.WriteLine(JsonSerializer.Serialize(new

@@ -38,6 +38,7 @@ public static class ProbeCommand
         var measureBatch = new Option<int>("--measure-batch") { Description = "Images per step of the measurements here.", DefaultValueFactory = _ => 8 };
         var steps = new Option<int>("--steps") { Description = "Timed training steps per measured shape (after a warm-up step).", DefaultValueFactory = _ => 3 };
         var budget = new Option<double>("--measure-seconds") { Description = "Skip measuring shapes whose steps are estimated to take longer than this many seconds here.", DefaultValueFactory = _ => 60 };
+        var fitDevice = new Option<string>("--fit-device") { Description = "Device of the fit grid (depth × width at patch 14, coloured by the first recipe that fits, at --batch images): a preset or cpu:GIB.", DefaultValueFactory = _ => "tpuv3" };
         var output = new Option<string>("--out") { Description = "Folder the figure is written to.", DefaultValueFactory = _ => "probe" };
         var json = new Option<bool>("--json") { Description = "Print the study as JSON instead of a table." };
         foreach (var positive in new[] { image, batch, measureBatch, steps })
@@ -46,7 +47,7 @@ public static class ProbeCommand
         precision.Validators.Add(r => { if (r.GetValueOrDefault<string>() is not ("fp32" or "bf16")) r.AddError("--precision takes fp32 or bf16."); });
 
         var command = new Command("probe", "The paper's shape study: parameters, GFLOPs, training memory and the largest batch per device for each shape, measured images/s and peak memory for those that fit here.");
-        foreach (var option in new Option[] { shapes, image, batch, optimizer, precision, devices, measure, measureBatch, steps, budget, output, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { shapes, image, batch, optimizer, precision, devices, fitDevice, measure, measureBatch, steps, budget, output, json }) command.Options.Add(option);
         command.Subcommands.Add(MeasureOne());
         command.SetAction(parsed =>
         {
@@ -60,10 +61,17 @@ public static class ProbeCommand
                 ? MeasureHere(studied, chosenOptimizer, parsed.GetValue(measureBatch), parsed.GetValue(steps), parsed.GetValue(budget), quiet: parsed.GetValue(json))
                 : [];
             var figure = ShapeStudyFigure.Create(facts, accelerators).Save(parsed.GetValue(output)!);
+            var fit = FitStudy.Of(Usage(() => Accelerator.Named(parsed.GetValue(fitDevice)!)), image: parsed.GetValue(image), batchPerDevice: parsed.GetValue(batch));
+            var fitSummary = ProbeFitSummary.Of(fit, FitGridFigure.Create(fit).Save(parsed.GetValue(output)!));
+            if (fit.Device.Execution.Rematerialisation != Rematerialisation.None)
+                FitGridFigure.Create(fit.KeepingActivations(), FitGridFigure.KeepingActivationsFileName).Save(parsed.GetValue(output)!);
             if (parsed.GetValue(json))
-                Console.Out.WriteLine(JsonSerializer.Serialize(new { optimizer = chosenOptimizer, precision = planPrecision.Label(), shapes = facts.Select(Row), measured, figure }, CliJson.Options));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { optimizer = chosenOptimizer, precision = planPrecision.Label(), shapes = facts.Select(Row), measured, figure, fitStudy = fitSummary }, CliJson.Options));
             else
+            {
                 WriteTable(facts, measured, deviceKeys, figure);
+                foreach (var line in fitSummary.Lines()) AnsiConsole.MarkupLine(Markup.Escape(line));
+            }
             return ExitCodes.Success;
         });
         return command;
@@ -84,7 +92,7 @@ public static class ProbeCommand
         var table = new Table();
         var headers = new List<string> { "shape", "M params", "GFLOPs", $"GiB@{facts.FirstOrDefault()?.Memory.BatchPerDevice}" };
         headers.AddRange(deviceKeys);
-        if (measured.Count > 0) headers.AddRange(["img/s here", "plan ÷ meas."]);
+        if (measured.Count > 0) headers.AddRange(["img/s here", "plan ÷ meas.", "remat time ×"]);
         foreach (var header in headers) table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
         foreach (var f in facts)
         {
@@ -99,13 +107,14 @@ public static class ProbeCommand
             {
                 cells.Add(m is null ? "–" : m.ImagesPerSecond.ToString("0.0", CultureInfo.InvariantCulture));
                 cells.Add(m is null ? "–" : m.EstimateOverMeasured.ToString("0.00", CultureInfo.InvariantCulture));
+                cells.Add(m is null ? "–" : m.RematTimeRatio.ToString("0.00", CultureInfo.InvariantCulture));
             }
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape($"GiB@{facts.FirstOrDefault()?.Memory.BatchPerDevice}: training memory per device at that batch; {string.Join(", ", deviceKeys)}: the largest batch per device that fits (0: none)."));
         if (measured.Count > 0)
-            AnsiConsole.MarkupLine(Markup.Escape($"Measured here in fp32 at batch {measured[0].Batch} ({Environment.ProcessorCount} threads), each shape in a process of its own; '–': over this machine's memory or time budget (--measure-seconds)."));
+            AnsiConsole.MarkupLine(Markup.Escape($"Measured here in fp32 at batch {measured[0].Batch} ({Environment.ProcessorCount} threads), each shape in a process of its own; '–': over this machine's memory or time budget (--measure-seconds); remat time ×: a step rematerialising each encoder block ÷ a plain step, alternating in one process."));
         AnsiConsole.MarkupLine(Markup.Escape($"Figure: {figure}"));
     }
 
@@ -122,7 +131,7 @@ public static class ProbeCommand
         foreach (var shape in shapes)
         {
             var plan = TrainingMemory.Of(ShapeFacts.ExperimentOf(shape.Model, Optimizers[optimizer](), batch));
-            var seconds = FlopCount.TrainingGflopsPerImage(shape.Model) * batch * (steps + 4) / (gflops / 3);
+            var seconds = FlopCount.TrainingGflopsPerImage(shape.Model) * batch * (2.5 * steps + 4) / (gflops / 3);
             if (plan.PeakBytes > memoryBudget || seconds > budgetSeconds) continue;
             if (!quiet) AnsiConsole.MarkupLine(Markup.Escape($"measuring {shape.Name} (about {seconds:0} s) …"));
             results.Add(MeasureInChild(shape, optimizer, batch, steps));

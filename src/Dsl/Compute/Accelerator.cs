@@ -22,6 +22,12 @@ public sealed record Accelerator(string Name, double PeakFlopsPerSecond)
     /// </summary>
     public double MemoryGiB { get; init; } = double.PositiveInfinity;
 
+    /// <summary>
+    /// How this device runs a training step, which decides what its memory holds (<see cref="TrainingMemory"/>): eager
+    /// by default (GPUs, CPUs, this runtime); the TPU presets compile it with XLA. An experiment may override it.
+    /// </summary>
+    public Execution Execution { get; init; } = Execution.Eager;
+
     /// <summary>Memory in bytes, or <see cref="long.MaxValue"/> when unchecked.</summary>
     public long MemoryBytes => IsMemoryChecked ? (long)(MemoryGiB * TrainingMemory.BytesPerGiB) : long.MaxValue;
 
@@ -32,10 +38,10 @@ public sealed record Accelerator(string Name, double PeakFlopsPerSecond)
     /// One TPUv3 core: a TPUv3 chip peaks at 123 TFLOP/s (bf16) and holds two TensorCores, so 61.5 TFLOP/s per core.
     /// The paper's "TPUv3 core-days" are measured on this unit.
     /// </summary>
-    public static Accelerator TpuV3Core => new("TPUv3 core", 61.5e12) { MemoryGiB = 16 };
+    public static Accelerator TpuV3Core => new("TPUv3 core", 61.5e12) { MemoryGiB = 16, Execution = Execution.Xla };
 
     /// <summary>One TPUv4 chip: 275 TFLOP/s (bf16), 32 GiB of HBM.</summary>
-    public static Accelerator TpuV4Chip => new("TPUv4 chip", 275e12) { MemoryGiB = 32 };
+    public static Accelerator TpuV4Chip => new("TPUv4 chip", 275e12) { MemoryGiB = 32, Execution = Execution.Xla };
 
     /// <summary>NVIDIA A100 40 GB: 312 TFLOP/s dense bf16.</summary>
     public static Accelerator A100_40 => new("A100 40 GB", 312e12) { MemoryGiB = 40 };

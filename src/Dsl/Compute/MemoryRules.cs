@@ -1,14 +1,14 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 
 namespace ViTDsl;
 
 /// <summary>
-/// The declared device must hold one training step (<see cref="TrainingMemory"/>): VIT401 when it does not, saying
-/// by how much, the largest batch per device that fits, and what the paper would change (§3.4: a memory-efficient
-/// optimizer; §3.2: no class token; a smaller batch per device, i.e. more devices). VIT402 for a device that cannot
-/// hold anything (non-positive memory or device count).
+/// The declared device must hold one training step (<see cref="TrainingMemory"/>, in the experiment's execution): VIT401
+/// when it does not, saying by how much, the largest batch per device that fits, and each change that would help with
+/// the bytes it saves in that execution — rematerialising the encoder blocks, a smaller batch per device (or more
+/// devices), the paper's memory-efficient optimizer (§3.4), no class token (§3.2: MAP), bfloat16 activations. VIT402
+/// for a device that cannot hold anything (non-positive memory or device count).
 /// </summary>
 public static class MemoryRules
 {
@@ -32,34 +32,47 @@ public static class MemoryRules
     {
         string G(long bytes) => TrainingMemory.Gib(bytes);
         var device = experiment.Device;
-        var text = $"Training does not fit the device: {plan.BatchPerDevice} images per {device.Name} need {G(plan.PeakBytes)} " +
+        var text = $"Training does not fit the device: {plan.BatchPerDevice} images per {device.Name} ({plan.Execution.Label} execution) need {G(plan.PeakBytes)} " +
                    $"(weights {G(plan.WeightBytes)}, gradients {G(plan.GradientBytes)}, optimizer state {G(plan.OptimizerStateBytes)}, " +
                    $"activations {G(plan.ActivationBytes)}) but it holds {G(available)}: {G(plan.PeakBytes - available)} too much.";
         var largest = TrainingMemory.LargestBatchPerDevice(experiment, device);
+        text += largest >= 1
+            ? $" The largest batch per device that fits is {largest}."
+            : $" Not even one image fits: weights, gradients and optimizer state alone need {G(plan.ModelStateBytes)}.";
+        var fixes = Fixes(experiment, plan, largest);
+        if (fixes.Count > 0) text += " Each of these saves memory: " + string.Join("; ", fixes) + ".";
+        return text;
+    }
+
+    /// <summary>Each change that lowers the peak, with the bytes it saves (batch changes only when some batch fits).</summary>
+    private static List<string> Fixes(Experiment experiment, TrainingMemory plan, int largest)
+    {
         var fixes = new List<string>();
+        void Offer(string change, Experiment changed)
+        {
+            var peak = TrainingMemory.Of(changed).PeakBytes;
+            if (peak < plan.PeakBytes)
+                fixes.Add($"{change} saves {TrainingMemory.Gib(plan.PeakBytes - peak)}{(peak <= experiment.Device.MemoryBytes ? ", enough on its own" : "")}");
+        }
+        var execution = experiment.ExecutionOf();
+        if (execution.Rematerialisation == Rematerialisation.None)
+            Offer("rematerialising each encoder block (Execution = " + (execution.Mode == ExecutionMode.Xla
+                    ? "Execution.Xla)" : "Execution.Eager with { Rematerialisation = Rematerialisation.EncoderBlock })"),
+                experiment with { Execution = execution with { Rematerialisation = Rematerialisation.EncoderBlock } });
         if (largest >= 1)
         {
-            text += $" The largest batch per device that fits is {largest}.";
             var devices = (experiment.Data.Batch + largest - 1) / largest;
-            fixes.Add($"a smaller batch (Data.Batch ≤ {(long)largest * experiment.DeviceCount} on {experiment.DeviceCount} device(s))");
-            fixes.Add($"more devices (DeviceCount = {devices.ToString(CultureInfo.InvariantCulture)} keeps Batch = {experiment.Data.Batch})");
+            Offer($"a smaller batch (Data.Batch ≤ {(long)largest * experiment.DeviceCount} on {experiment.DeviceCount} device(s))",
+                experiment with { Data = experiment.Data with { Batch = largest * experiment.DeviceCount } });
+            Offer($"more devices (DeviceCount = {devices.ToString(CultureInfo.InvariantCulture)} keeps Batch = {experiment.Data.Batch})",
+                experiment with { DeviceCount = devices });
         }
-        else
-        {
-            text += $" Not even one image fits: weights, gradients and optimizer state alone need {G(plan.ModelStateBytes)}.";
-        }
-        var adafactor = new Optimizer.Adafactor();
         if (experiment.Optimizer is not Optimizer.Adafactor { MomentumDtype: StateDtype.Bf16 })
-        {
-            var saved = plan.OptimizerStateBytes - OptimizerMemory.StateBytes(adafactor, experiment.Model);
-            if (saved > 0) fixes.Add($"the paper's memory-efficient optimizer (Optimizer = new Optimizer.Adafactor() saves {G(saved)})");
-        }
+            Offer("the paper's memory-efficient optimizer (Optimizer = new Optimizer.Adafactor())", experiment with { Optimizer = new Optimizer.Adafactor() });
         if (experiment.Model.Pool is Pool.Token)
-        {
-            var map = TrainingMemory.Of(experiment with { Model = experiment.Model with { Pool = new Pool.Map() } });
-            if (map.PeakBytes < plan.PeakBytes) fixes.Add($"MAP pooling instead of a class token (Pool = new Pool.Map() saves {G(plan.PeakBytes - map.PeakBytes)})");
-        }
-        if (fixes.Count > 0) text += " Try " + string.Join("; or ", fixes) + ".";
-        return text;
+            Offer("MAP pooling instead of a class token (Pool = new Pool.Map())", experiment with { Model = experiment.Model with { Pool = new Pool.Map() } });
+        if (experiment.Precision == Precision.Fp32)
+            Offer("bfloat16 activations (Precision = Precision.Bf16)", experiment with { Precision = Precision.Bf16 });
+        return fixes;
     }
 }

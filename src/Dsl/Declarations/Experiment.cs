@@ -57,6 +57,13 @@ public sealed record Experiment(Vit Model)
     public int DeviceCount { get; init; } = 1;
 
     /// <summary>
+    /// How each device runs a step (<see cref="ViTDsl.Execution"/>: eager or XLA, and what it rematerialises); null
+    /// takes the device's own (<see cref="Accelerator.Execution"/>: XLA on the TPU presets, eager elsewhere). Its
+    /// rematerialisation is what this runtime does too; it changes memory and time, never the numbers.
+    /// </summary>
+    public Execution? Execution { get; init; }
+
+    /// <summary>
     /// Number type of the matrix products (<see cref="ViTDsl.Precision"/>); master weights, optimizer and checkpoints
     /// stay float32 either way. Float32 by default: bfloat16 is fast only on CPUs with AVX512-BF16 or AMX (the paper's
     /// TPUs multiply in bfloat16 by default).

@@ -11,4 +11,7 @@ public static class ExperimentSemantics
     {
         Classifier = experiment.Model.Classifier with { BiasInit = experiment.Loss.HeadBiasInit(experiment.Model.Classifier) },
     };
+
+    /// <summary>How each device runs this experiment's steps: the declared execution, else the device's own.</summary>
+    public static Execution ExecutionOf(this Experiment experiment) => experiment.Execution ?? experiment.Device.Execution;
 }

@@ -11,11 +11,11 @@ namespace ViTDsl;
 public static class Lineage
 {
     /// <summary>
-    /// Runs in one lineage differ at most in their length (and in the device and periodic evaluations, which do not change
-    /// the numbers).
+    /// Runs in one lineage differ at most in their length (and in the device, its execution and periodic evaluations, which do not
+    /// change the numbers).
     /// </summary>
     public static string KeyOf(Experiment experiment) =>
-        SourceText.Print(experiment with { Steps = 0, Device = Accelerator.ThisCpuFp32, DeviceCount = 1, Evaluations = Evaluations.Default });
+        SourceText.Print(experiment with { Steps = 0, Device = Accelerator.ThisCpuFp32, DeviceCount = 1, Execution = null, Evaluations = Evaluations.Default });
 
     /// <summary>Whether the schedule's prefix is independent of the run's length, so runs can branch.</summary>
     public static bool CanBranch(Experiment experiment) => experiment.Schedule.Decay is Decay.Constant or Decay.Rsqrt;

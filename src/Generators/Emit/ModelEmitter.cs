@@ -75,7 +75,7 @@ internal static class ModelEmitter
               "            var x = global::TorchSharp.torch.cat(new[] { cls.expand(patches.shape[0], -1, -1), patches }, 1).add(position, global::ViTDsl.Runtime.Scalars.One);"
             : "            var x = stem.forward(images).add(position, global::ViTDsl.Runtime.Scalars.One);");
         // .add(…, One), not +: TorchSharp's + hands libtorch an alpha Scalar that nothing owns (see ViTDsl.Runtime.Scalars).
-        code.AppendLine("            foreach (var block in blocks) x = block.forward(x);");
+        code.AppendLine("            foreach (var block in blocks) x = global::ViTDsl.Runtime.Layers.Rematerialised.Forward(block, x, Rematerialisation);");
         code.AppendLine("            x = norm.forward(x);");
         code.AppendLine(m.Pool switch
         {

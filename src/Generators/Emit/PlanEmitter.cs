@@ -43,7 +43,7 @@ internal static class PlanEmitter
         /// <summary>Bytes of optimizer state for the declared optimizer (the Dsl's memory formula).</summary>
         public const long OptimizerStateBytes = {{I(f.OptimizerStateBytes)}}L;
 
-        /// <summary>Training memory per device at {{I(f.Memory.BatchPerDevice)}} images per device (the Dsl's TrainingMemory): float32 weights and gradients, optimizer state on big_vision's shapes, activations.</summary>
+        /// <summary>Training memory per device at {{I(f.Memory.BatchPerDevice)}} images per device (the Dsl's TrainingMemory, {{f.Memory.Execution.Label}} execution): float32 weights, the gradients alive at once, optimizer state on big_vision's shapes, activations at the declared precision.</summary>
         public const long WeightBytes = {{I(f.Memory.WeightBytes)}}L, GradientBytes = {{I(f.Memory.GradientBytes)}}L, ActivationBytes = {{I(f.Memory.ActivationBytes)}}L;
 
         /// <summary>Everything one device holds at once while training.</summary>

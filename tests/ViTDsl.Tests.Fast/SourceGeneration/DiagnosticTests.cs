@@ -88,10 +88,10 @@ public class DiagnosticTests
     public void A_sweep_reports_each_trial_that_does_not_fit()
     {
         var diagnostics = GeneratorHarness.Run(Declarations("""
-            public static Experiment Base => new(Vit.Ti(16)) { Device = Accelerator.TpuV3Core, DeviceCount = 64 };
+            public static Experiment Base => new(Vit.Ti(16)) { Device = Accelerator.TpuV3Core, DeviceCount = 64, Execution = Execution.Eager };
             public static ViTDsl.Sweep Models => ViTDsl.Sweep.From(Base) * Axis.Of("model", (e, m) => e with { Model = m }, Vit.Ti(16), Vit.L(16), Vit.G(14));
             """)).GeneratorDiagnostics;
-        // 64 images per core: Ti/16 fits a 16 GiB core, L/16 and G/14 do not (the declaring class is named Sweep here).
+        // 64 images per core, eagerly: Ti/16 fits a 16 GiB core, L/16 and G/14 do not (the declaring class is named Sweep here).
         Assert.All(diagnostics, d => Assert.Equal("VIT401", d.Id));
         Assert.Equal(["Trial 'model=G/14'", "Trial 'model=L/16'"], diagnostics.Select(d => d.GetMessage().Split(':')[0]).Order());
     }

@@ -32,10 +32,11 @@ public class ProbeCommandTests : IDisposable
     [InlineData("B/16", "cpu:3")]
     public void The_largest_batch_per_device_is_the_closed_form_of_a_memory_linear_in_the_batch(string name, string device)
     {
-        // Memory = fixed + batch × per-image, so two batches give both terms and the largest batch that fits follows
-        // in one division — independent of the bisection the facts use.
+        // Eagerly, memory = fixed + batch × per-image, so two batches give both terms and the largest batch that fits
+        // follows in one division — independent of the bisection the facts use. (Under XLA the peak is the larger of
+        // two such lines, activations or gradients; PaperMemoryTests checks it.)
         var shape = ProbeShape.Parse(name, 224);
-        var accelerator = Accelerator.Named(device);
+        var accelerator = Accelerator.Named(device) with { Execution = Execution.Eager };
         long PeakAt(int batch) => ShapeFacts.Of(shape, new Optimizer.Adafactor(), batch, Precision.Fp32, [accelerator]).Memory.PeakBytes;
         long one = PeakAt(1), two = PeakAt(2), perImage = two - one, fixedBytes = one - perImage;
         var expected = Math.Max(0, (accelerator.MemoryBytes - fixedBytes) / perImage);
@@ -67,9 +68,14 @@ public class ProbeCommandTests : IDisposable
         Assert.InRange(ratio, 0.85, 1.15);
         Assert.True(measured.GetProperty("plannedStepBytes").GetInt64() > 256_000_000, $"the check needs a large step, not {measured.GetProperty("plannedStepBytes").GetInt64()} B");
         Assert.True(measured.GetProperty("imagesPerSecond").GetDouble() > 0);
+        Assert.InRange(measured.GetProperty("rematTimeRatio").GetDouble(), 1.0, 3.0); // one more forward pass of the blocks
         var g = json.GetProperty("shapes").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "G/16");
         Assert.Equal(0, g.GetProperty("largestBatch")[1].GetProperty("largestBatch").GetInt32()); // 1.9B params cannot train in 2 GiB
         Assert.True(File.Exists(Path.Combine(dir.File("probe"), ShapeStudyFigure.FileName)));
+        Assert.True(File.Exists(Path.Combine(dir.File("probe"), FitGridFigure.FileName)));
+        var deepest = json.GetProperty("fitStudy").GetProperty("deepest")[0].GetProperty("depthByRecipe").EnumerateObject().Select(p => p.Value.GetInt32()).ToList();
+        Assert.Equal(3, deepest.Count);
+        Assert.True(deepest[0] <= deepest[1] && deepest[1] <= deepest[2], "each recipe adds memory savings: " + string.Join(", ", deepest));
     }
 
     [Fact]

@@ -11,25 +11,31 @@ namespace ViTDsl.Tests.Facts;
 /// two steps at the full batch, minus that baseline, is compared with the plan's gradients + activations. glibc is
 /// told to return every freed block above 64 KiB at once (MALLOC_MMAP_THRESHOLD_), so the peak counts live tensors.
 /// The formula is the same for every shape (nothing tuned per shape); shapes vary pooling, heads (head widths 16 and
-/// 32), optimizer, tokens and classes, each with more than 256 MB of activations. Tolerance: ±15%.
+/// 32), optimizer, tokens and classes, each with more than 256 MB of activations; four of them rematerialise each
+/// encoder block (the plan then counts the blocks' inputs and one recomputed block with its backward gradients).
+/// Tolerance: ±10%.
 /// </summary>
 public class TrainingMemoryMeasuredTests(ITestOutputHelper output)
 {
     private static readonly string Worker = typeof(ViTDsl.TestWorker.MemoryMain).Assembly.Location;
 
-    // patch width depth mlp heads image channels pool classes batch optimizer
+    // patch width depth mlp heads image channels pool classes batch optimizer remat
     private static readonly string[] Shapes =
     [
-        "4 32 4 128 2 64 1 gap 10 128 adafactor",
-        "4 32 4 64 1 64 3 token 10 128 adam",
-        "4 64 2 128 2 64 1 map 10 128 adafactor",
-        "3 48 3 96 3 48 1 gap 10 160 adam",
-        "2 32 6 64 4 32 3 map 1000 96 adafactor",
-        "4 64 2 256 4 56 1 token 100 192 adafactor",
+        "4 32 4 128 2 64 1 gap 10 128 adafactor none",
+        "4 32 4 64 1 64 3 token 10 128 adam none",
+        "4 64 2 128 2 64 1 map 10 128 adafactor none",
+        "3 48 3 96 3 48 1 gap 10 160 adam none",
+        "2 32 6 64 4 32 3 map 1000 96 adafactor none",
+        "4 64 2 256 4 56 1 token 100 192 adafactor none",
+        "4 64 8 256 4 64 3 gap 10 128 adafactor block",
+        "4 48 6 96 3 64 1 token 100 192 adam block",
+        "4 64 6 128 2 48 3 map 1000 256 adafactor block",
+        "2 32 8 128 4 32 1 gap 10 208 adam block",
     ];
 
     [Fact]
-    public void Measured_peak_of_a_training_step_is_within_15_percent_of_the_plan()
+    public void Measured_peak_of_a_training_step_is_within_10_percent_of_the_plan_eager_and_rematerialised()
     {
         // Two processes at a time: each runs single-threaded.
         var results = new JsonElement[Shapes.Length];
@@ -43,14 +49,14 @@ public class TrainingMemoryMeasuredTests(ITestOutputHelper output)
             var ratio = planned / (double)measured;
             output.WriteLine($"{Shapes[i]}: planned {planned / 1e6:0.0} MB, measured {measured / 1e6:0.0} MB, estimate ÷ measured {ratio:0.000}");
             Assert.True(activations > 256_000_000, $"{Shapes[i]} has only {activations} activation bytes; the check needs large steps");
-            if (ratio is < 0.85 or > 1.15) failures.Add($"{Shapes[i]}: estimate ÷ measured = {ratio:0.000}");
+            if (ratio is < 0.90 or > 1.10) failures.Add($"{Shapes[i]}: estimate ÷ measured = {ratio:0.000}");
         }
         Assert.Empty(failures);
     }
 
     private static JsonElement Measure(string shape)
     {
-        var names = new[] { "patch", "width", "depth", "mlp", "heads", "image", "channels", "pool", "classes", "batch", "optimizer" };
+        var names = new[] { "patch", "width", "depth", "mlp", "heads", "image", "channels", "pool", "classes", "batch", "optimizer", "remat" };
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Worker);
         start.ArgumentList.Add("measure-memory");

@@ -121,7 +121,7 @@ public class TrainingMemoryTests
         Assert.Equal(TrainingMemory.LargestBatchPerDevice(e, Accelerator.TpuV3Core), facts.LargestBatchPerDevice);
         Assert.Equal(7, TrainingMemory.BatchPerDeviceOf(e with { Data = e.Data with { Batch = 13 }, DeviceCount = 2 }));
         // Halving the activation element (bfloat16) halves the activations and nothing else.
-        var bf16 = TrainingMemory.Of(e, activationElementBytes: 2);
+        var bf16 = TrainingMemory.Of(e with { Precision = Precision.Bf16 });
         Assert.Equal(facts.Memory.ModelStateBytes, bf16.ModelStateBytes);
         Assert.InRange(bf16.ActivationBytes / (double)facts.Memory.ActivationBytes, 0.5, 0.51);
     }

@@ -22,12 +22,12 @@ public sealed class AssembledVit : VitModule
     private readonly Linear? preLogits;
     private readonly Linear head;
 
-    public AssembledVit(Vit m, Device? device = null) : base(nameof(AssembledVit))
+    public AssembledVit(Vit m, Device? device = null, Precision precision = Precision.Fp32) : base(nameof(AssembledVit), precision)
     {
         spec = m;
-        stem = new PatchEmbedding(m.Channels, m.Width, m.Patch, device);
+        stem = new PatchEmbedding(m.Channels, m.Width, m.Patch, device, precision);
         position = Init.PositionEmbedding(m.Tokens, m.Width, device);
-        blocks = nn.ModuleList(Enumerable.Range(0, m.Depth).Select(_ => new EncoderBlock(m.Width, m.Mlp, m.Heads, device)).ToArray());
+        blocks = nn.ModuleList(Enumerable.Range(0, m.Depth).Select(_ => new EncoderBlock(m.Width, m.Mlp, m.Heads, device, precision)).ToArray());
         norm = Init.Norm(m.Width, device);
         head = Init.Classifier(m.RepresentationWidth, m.Classifier.Classes, m.Classifier.ZeroKernel, m.Classifier.BiasInit, device);
         register_module("stem", stem);
@@ -35,7 +35,7 @@ public sealed class AssembledVit : VitModule
         if (m.Pool is Pool.Token) register_parameter("cls", cls = Init.ClassToken(m.Width, device));
         register_module("blocks", blocks);
         register_module("norm", norm);
-        if (m.Pool is Pool.Map) register_module("pool", pool = new MapHead(m.Width, m.Mlp, m.Heads, device));
+        if (m.Pool is Pool.Map) register_module("pool", pool = new MapHead(m.Width, m.Mlp, m.Heads, device, precision));
         if (m.PreLogits is int r) register_module("preLogits", preLogits = Init.Dense(m.Width, r, device));
         register_module("head", head);
     }
@@ -46,10 +46,10 @@ public sealed class AssembledVit : VitModule
     {
         if (preLogits is null) return Pooled(images);
         using var pooled = Pooled(images);
-        return preLogits.forward(pooled).tanh();
+        return MatrixProducts.DenseToFloat32(preLogits, pooled, Precision).tanh();
     }
 
-    public override Tensor Logits(Tensor features) => head.forward(features);
+    public override Tensor Logits(Tensor features) => MatrixProducts.DenseToFloat32(head, features, Precision);
 
     public override Tensor Pooled(Tensor images)
     {
@@ -57,7 +57,7 @@ public sealed class AssembledVit : VitModule
         var x = stem.forward(images);
         if (cls is not null) x = cat([cls.expand(x.shape[0], -1, -1), x], 1);
         x = x.add(position, Runtime.Scalars.One); // as generated: + would pass an unowned Scalar (see Scalars)
-        foreach (var block in blocks) x = block.forward(x);
+        foreach (var block in blocks) x = Rematerialised.Forward(block, x, Rematerialisation);
         x = norm.forward(x);
         var pooled = spec.Pool switch
         {

@@ -13,7 +13,13 @@ public sealed record GeneratedExperiment(
 {
     /// <summary>
     /// The generated module in the declaration's precision, so a variant made with
-    /// <c>with { Declaration = … with { Precision = … } }</c> builds the model it declares.
+    /// <c>with { Declaration = … with { Precision = … } }</c> builds the model it declares, rematerialising what its
+    /// execution declares.
     /// </summary>
-    public VitModule CreateModel(Device? device) => BuildModel(device, Declaration.Precision);
+    public VitModule CreateModel(Device? device)
+    {
+        var model = BuildModel(device, Declaration.Precision);
+        model.Rematerialisation = Declaration.ExecutionOf().Rematerialisation;
+        return model;
+    }
 }

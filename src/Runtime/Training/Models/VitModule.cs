@@ -15,6 +15,9 @@ public abstract class VitModule(string name, Precision precision = Precision.Fp3
     /// <summary>The number type of its matrix products (the experiment's declared precision).</summary>
     public Precision Precision { get; } = precision;
 
+    /// <summary>What training recomputes instead of keeping (the experiment's <see cref="Execution"/>): each encoder block runs through <see cref="Layers.Rematerialised"/>.</summary>
+    public Rematerialisation Rematerialisation { get; set; } = Rematerialisation.None;
+
     /// <summary>Images [batch, C, H, W] → pooled representation [batch, Width].</summary>
     public abstract Tensor Pooled(Tensor images);
 

@@ -8,9 +8,11 @@ namespace ViTDsl.Runtime.Probe;
 
 /// <summary>
 /// One shape measured on this machine in fp32: the peak memory a training step adds (<see cref="MemoryProbe"/>) next
-/// to what the plan says it adds (gradients + activations), and training images per second.
+/// to what the plan says it adds (gradients + activations), training images per second, and the time a step that
+/// rematerialises each encoder block takes relative to the plain one (steps alternating in one process, so both
+/// see the same load).
 /// </summary>
-public sealed record ShapeMeasurement(string Name, int Batch, long MeasuredStepBytes, long PlannedStepBytes, double ImagesPerSecond)
+public sealed record ShapeMeasurement(string Name, int Batch, long MeasuredStepBytes, long PlannedStepBytes, double ImagesPerSecond, double RematTimeRatio)
 {
     /// <summary>The plan's step bytes ÷ the measured ones: 1 is a perfect estimate.</summary>
     public double EstimateOverMeasured => PlannedStepBytes / (double)MeasuredStepBytes;
@@ -28,9 +30,21 @@ public sealed record ShapeMeasurement(string Name, int Batch, long MeasuredStepB
         var plan = TrainingMemory.Of(experiment);
         using var chain = OptimizerChain.For(experiment, model);
         MemoryProbe.Step(experiment, model, chain, batch); // warm-up: the timed steps start with every buffer allocated
+        double plain = 0, remat = 0;
+        for (var step = 0; step < timedSteps; step++)
+        {
+            model.Rematerialisation = Rematerialisation.None;
+            plain += Seconds(() => MemoryProbe.Step(experiment, model, chain, batch));
+            model.Rematerialisation = Rematerialisation.EncoderBlock;
+            remat += Seconds(() => MemoryProbe.Step(experiment, model, chain, batch));
+        }
+        return new(shape.Name, batch, memory.StepBytes, plan.GradientBytes + plan.ActivationBytes, timedSteps * (double)batch / plain, remat / plain);
+    }
+
+    private static double Seconds(Action step)
+    {
         var clock = Stopwatch.StartNew();
-        for (var step = 0; step < timedSteps; step++) MemoryProbe.Step(experiment, model, chain, batch);
-        var seconds = clock.Elapsed.TotalSeconds;
-        return new(shape.Name, batch, memory.StepBytes, plan.GradientBytes + plan.ActivationBytes, timedSteps * (double)batch / seconds);
+        step();
+        return clock.Elapsed.TotalSeconds;
     }
 }
