@@ -4,7 +4,11 @@ using ViTDsl.Runtime.Workers;
 
 namespace ViTDsl.TestWorker;
 
-/// <summary>The <c>run-sweep</c> mode: a runner process whose workers are this same executable.</summary>
+/// <summary>
+/// The <c>run-sweep</c> mode: a runner process whose workers are this same executable. <c>--lease-stale SECONDS</c>
+/// shortens the lease's stale age so a test of a suspended runner takes seconds. Exit codes: 0 done, 1 a lease
+/// held or lost, 3 cancelled, 4 stopped by an environment failure.
+/// </summary>
 internal static class SweepMain
 {
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> options)
@@ -19,6 +23,8 @@ internal static class SweepMain
             Worker = WorkerCommand.Dotnet(typeof(Program).Assembly.Location, "worker"),
             RunRoot = options["runs"],
             Parallelism = options.TryGetValue("parallel", out var n) ? int.Parse(n) : 1,
+            LeaseStaleAfter = options.TryGetValue("lease-stale", out var stale) ? TimeSpan.FromSeconds(double.Parse(stale, System.Globalization.CultureInfo.InvariantCulture))
+                : SweepRunnerOptions.DefaultLeaseStaleAfter,
         });
         var progress = new SynchronousProgress(p => { if (p.Event is not null) Console.WriteLine($"[{p.Succeeded + p.Failed}/{p.Total}] {p.Event}"); });
         SweepSummary summary;
@@ -26,10 +32,10 @@ internal static class SweepMain
         {
             summary = await runner.RunAsync(sweep, progress, cancel.Token);
         }
-        catch (SweepLeaseHeldException e) // what the CLI does too: one line, no stack trace
+        catch (Exception e) when (e is SweepLeaseHeldException or SweepLeaseLostException or SweepEnvironmentException) // what the CLI does too: one line, no stack trace
         {
             Console.Error.WriteLine("error: " + e.Message);
-            return 1;
+            return e is SweepEnvironmentException ? 4 : 1;
         }
         Console.WriteLine($"succeeded {summary.Succeeded}, failed {summary.Failed}, skipped {summary.Skipped}{(summary.Cancelled ? ", cancelled" : "")}");
         PrintTimings(store.Trials(sweep.Name));

@@ -77,6 +77,12 @@ internal sealed class PostgresBackend : StoreBackend
     public override void LockLeases(ResultsStore store, DbTransaction tx) =>
         store.Execute("LOCK TABLE runner_leases, trial_leases IN SHARE ROW EXCLUSIVE MODE", tx);
 
+    // The server's clock, the one every node of the cluster shares (now() is the transaction's start).
+    public override DateTimeOffset ClockNow(ResultsStore store, DbTransaction? tx) =>
+        new(DateTime.SpecifyKind((DateTime)store.Scalar("SELECT now()", tx)!, DateTimeKind.Utc), TimeSpan.Zero);
+
+    public override string ShareLock => " FOR SHARE";
+
     // PostgreSQL checks its pages itself (and its values by their types); the metrics' checksums are checked on read.
     public override string IntegrityCheck(ResultsStore store) => "ok";
 

@@ -89,6 +89,11 @@ internal sealed class SqliteBackend : StoreBackend
 
     public override void LockLeases(ResultsStore store, DbTransaction tx) { } // BEGIN IMMEDIATE already holds the one write lock
 
+    // One host's file: this host's clock is the store's clock.
+    public override DateTimeOffset ClockNow(ResultsStore store, DbTransaction? tx) => DateTimeOffset.UtcNow;
+
+    public override string ShareLock => ""; // a write transaction already holds SQLite's one write lock
+
     public override string IntegrityCheck(ResultsStore store) =>
         string.Join("; ", store.Query("PRAGMA integrity_check", r => r.GetString(0)));
 

@@ -29,6 +29,12 @@ internal abstract class StoreBackend
     /// </summary>
     public abstract void LockLeases(ResultsStore store, DbTransaction tx);
 
+    /// <summary>The time now by the clock lease times are compared with: the database server's when it has one.</summary>
+    public abstract DateTimeOffset ClockNow(ResultsStore store, DbTransaction? tx);
+
+    /// <summary>What a fence's look at a lease row appends so that a take-over waits until the fenced write commits.</summary>
+    public abstract string ShareLock { get; }
+
     /// <summary>The database's own consistency check: "ok" or the problems found.</summary>
     public abstract string IntegrityCheck(ResultsStore store);
 

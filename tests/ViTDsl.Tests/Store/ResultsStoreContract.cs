@@ -119,7 +119,7 @@ public abstract class ResultsStoreContract<TStore> : IDisposable where TStore : 
         using (var first = Store.Open()) Trial(first);
         using var again = Store.Open();
         Assert.Equal(["t"], again.Trials("s").Select(t => t.Name));
-        Assert.Equal(3, Store.SchemaVersion());
+        Assert.Equal(4, Store.SchemaVersion());
     }
 }
 
