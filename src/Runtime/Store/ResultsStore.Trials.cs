@@ -112,6 +112,19 @@ public sealed partial class ResultsStore
     });
 
     /// <summary>
+    /// Gives the failed trials of a sweep a new budget of attempts (<c>sweep NAME --retry-failed</c>): they are pending
+    /// again with no failures counted; their attempts and records are kept. Returns how many trials it reset.
+    /// </summary>
+    public int RetryFailed(string sweep) => Guard(() =>
+    {
+        using var tx = Begin();
+        var reset = Execute("UPDATE trials SET status = 'pending', failures = 0, updated_utc = @u WHERE status IN ('failed', 'pending') AND failures > 0 " +
+                            "AND sweep_id = (SELECT id FROM sweeps WHERE name = @s)", tx, ("@s", sweep), ("@u", Now()));
+        tx.Commit();
+        return reset;
+    });
+
+    /// <summary>
     /// Marks the attempt of one trial that was left running (its runner died: a cluster task cancelled, preempted or
     /// lost with its node) as interrupted and the trial as pending again; true when there was one. Call only while
     /// holding the trial's lease (<see cref="AcquireTrialLease"/>).
