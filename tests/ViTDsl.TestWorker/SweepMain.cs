@@ -11,12 +11,10 @@ namespace ViTDsl.TestWorker;
 /// </summary>
 internal static class SweepMain
 {
-    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> options)
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> options, CancellationToken cancellation)
     {
         var sweep = JsonSerializer.Deserialize<SweepDefinition>(File.ReadAllText(options["sweep"]), new JsonSerializerOptions(JsonSerializerDefaults.Web))
                     ?? throw new ArgumentException("empty sweep file");
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         using var store = ResultsStore.Open(options["store"]);
         var runner = new SweepRunner(store, new SweepRunnerOptions
         {
@@ -30,7 +28,7 @@ internal static class SweepMain
         SweepSummary summary;
         try
         {
-            summary = await runner.RunAsync(sweep, progress, cancel.Token);
+            summary = await runner.RunAsync(sweep, progress, cancellation);
         }
         catch (Exception e) when (e is SweepLeaseHeldException or SweepLeaseLostException or SweepEnvironmentException) // what the CLI does too: one line, no stack trace
         {
