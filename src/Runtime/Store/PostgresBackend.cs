@@ -86,11 +86,19 @@ internal sealed class PostgresBackend : StoreBackend
     // PostgreSQL checks its pages itself (and its values by their types); the metrics' checksums are checked on read.
     public override string IntegrityCheck(ResultsStore store) => "ok";
 
-    public override StoreException Translate(DbException e)
+    // The connection broke (an I/O error, the server shut down or restarted) or the server is momentarily unavailable.
+    public override bool IsTransient(DbException e) => e is NpgsqlException { IsTransient: true } && e is not PostgresException
+        { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.DeadlockDetected };
+
+    public override StoreException Translate(DbException e, TimeSpan? retried)
     {
         var server = $"{_settings.Host}:{_settings.Port}";
         return e switch
         {
+            _ when retried is not null && IsTransient(e) => new StoreException(
+                $"Lost the connection to the PostgreSQL server of the results store '{Location}' at {server} and could not reconnect in " +
+                $"{retried.Value.TotalSeconds:0} s ({(e.InnerException ?? e).Message.TrimEnd('.')}). The store is not damaged: check that the server " +
+                "runs and is reachable from this host, then run the same command again (nothing recorded is lost).", e) { StorePath = Location },
             PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } => new StoreException(
                 $"The PostgreSQL server at {server} refused the login of '{_settings.Username}' to the results store '{Location}' ({e.Message.TrimEnd('.')}). " +
                 "Check the user and password in the URL (or PGPASSWORD / ~/.pgpass).", e) { StorePath = Location },
