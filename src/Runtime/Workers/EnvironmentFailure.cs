@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Workers;
 /// <summary>
 /// The failure taxonomy of an attempt: a trial failure (its code, its data, its model) counts against the trial's
 /// budget of attempts; an environment failure (the disk filled up, the store became unreachable, the node or the
-/// lease was lost) does not: the trial goes back to pending and the sweep stops, to resume when run again.
+/// lease was lost, a worker built from other sources than the plan) does not: the trial goes back to pending and the sweep stops, to resume when run again.
 /// </summary>
 public static class EnvironmentFailure
 {
@@ -17,9 +17,10 @@ public static class EnvironmentFailure
     public static string? Describe(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
-            if (x is DurableWriteException { DiskFull: true } || x is IOException io && DiskFullCodes.Contains(io.HResult)
+            if (x is BuildMismatchException) return x.Message;
+            else if (x is DurableWriteException { DiskFull: true } || x is IOException io && DiskFullCodes.Contains(io.HResult)
                 || DiskFullSigns.Any(s => x.Message.Contains(s, StringComparison.OrdinalIgnoreCase)))
-                return $"the disk is full ({x.Message.Split('\n')[0].TrimEnd('.')})";
+                return $"the disk is full ({x.Message.Split('\n')[0].TrimEnd('.')}): free space on it";
         return null;
     }
 }

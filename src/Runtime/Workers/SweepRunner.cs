@@ -140,7 +140,7 @@ public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions o
         lock (run)
             run.EnvironmentFailure ??= new SweepEnvironmentException(
                 $"Sweep '{run.Sweep}' stopped: trial '{trial}' could not go on because {what}. No trial was counted as failed for it; " +
-                $"fix it (free space under {Path.GetFullPath(options.RunRoot)}) and run the same command again: it resumes from the last recorded checkpoints.");
+                $"once that is fixed, run the same command again: it resumes from the last recorded checkpoints (runs folder {Path.GetFullPath(options.RunRoot)}).");
         run.Abort.Cancel();
     }
 
