@@ -40,7 +40,10 @@ internal sealed class PostgresBackend : StoreBackend
 
     public override void Open(ResultsStore store) => _connection.Open();
 
-    private static string QuoteIdentifier(string name) => "\"" + name.Trim('"').Replace("\"", "\"\"") + "\"";
+    // The schema a search_path entry names, as PostgreSQL resolves it: a quoted name as written, an unquoted one
+    // folded to lower case (?search_path=Study1 is the schema study1, as in SQL).
+    private static string SearchPathSchema(string entry) =>
+        "\"" + (entry.StartsWith('"') ? entry.Trim('"') : entry.ToLowerInvariant()).Replace("\"", "\"\"") + "\"";
 
     public override void Migrate(ResultsStore store)
     {
@@ -48,7 +51,7 @@ internal sealed class PostgresBackend : StoreBackend
         store.Execute($"SELECT pg_advisory_xact_lock({SchemaLockKey})", tx);
         // A store kept in its own schema (?search_path=NAME) creates it, as an SQLite store creates its file.
         if (_settings.SearchPath?.Split(',')[0].Trim() is { Length: > 0 } schema)
-            store.Execute($"CREATE SCHEMA IF NOT EXISTS {QuoteIdentifier(schema)}", tx);
+            store.Execute($"CREATE SCHEMA IF NOT EXISTS {SearchPathSchema(schema)}", tx);
         var version = store.Scalar("SELECT to_regclass('vitdsl_schema') IS NOT NULL", tx) is true
             ? Convert.ToInt32(store.Scalar("SELECT version FROM vitdsl_schema", tx), CultureInfo.InvariantCulture)
             : 0;

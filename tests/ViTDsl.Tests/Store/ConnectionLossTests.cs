@@ -98,3 +98,31 @@ public sealed class ConnectionLossTests : IDisposable
         NpgsqlConnection.ClearAllPools(); // the test's own pooled connections (dropping its schema afterwards) died with the server
     }
 }
+
+/// <summary>A store kept in a schema named with capitals: PostgreSQL folds the unquoted search_path, and so does the store.</summary>
+public sealed class MixedCaseSchemaTests : IDisposable
+{
+    private readonly string _schema = $"Study_{Guid.NewGuid():N}";
+
+    public MixedCaseSchemaTests() => TestCluster.EnsurePostgres();
+
+    [Fact]
+    public void A_search_path_with_capitals_opens_and_reopens_the_store_in_the_folded_schema()
+    {
+        var url = $"{TestCluster.PostgresUrl}?search_path={_schema}";
+        using (var store = ResultsStore.Open(url)) store.EnsureSweep("s", [("t", "{}")]);
+        using var again = ResultsStore.Open(url);
+        Assert.Equal(["t"], again.Trials("s").Select(t => t.Name));
+        Assert.Equal(_schema.ToLowerInvariant(), Sql($"SELECT schema_name FROM information_schema.schemata WHERE schema_name = '{_schema.ToLowerInvariant()}'"));
+    }
+
+    private static object? Sql(string sql)
+    {
+        using var connection = new NpgsqlConnection(PostgresUrl.Parse(TestCluster.PostgresUrl).ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose() => Sql($"DROP SCHEMA IF EXISTS \"{_schema.ToLowerInvariant()}\" CASCADE");
+}
