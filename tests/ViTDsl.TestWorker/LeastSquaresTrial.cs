@@ -26,6 +26,7 @@ public sealed class LeastSquaresTrial : ITrialRunner
         for (var step = start + 1; step <= p.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (p.BusyStepMs > 0) Thread.Sleep(p.BusyStepMs); // a step cancellation cannot interrupt
             using (NewDisposeScope())
             {
                 var residual = (x * w.t()).sum(1, keepdim: true) - y;           // X·w − y, rows × 1

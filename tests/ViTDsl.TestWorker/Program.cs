@@ -17,7 +17,10 @@ public static class Program
             case "worker":
                 return await WorkerHost.RunStdioAsync(new LeastSquaresTrial(), CancellationToken.None);
             case "run-sweep":
-                return await SweepMain.RunAsync(Options(args));
+                // Under the CLI's invocation, as `vitdsl sweep` runs: Ctrl+C and SIGTERM cancel, with its termination timeout.
+                var command = new System.CommandLine.Command("run-sweep") { TreatUnmatchedTokensAsErrors = false };
+                command.SetAction((_, cancellation) => SweepMain.RunAsync(Options(args), cancellation));
+                return await Task.Run(() => ViTDsl.Experiments.Cli.CliApp.Run(new System.CommandLine.RootCommand { command }, args));
             case "bench-store":
                 return StoreBench.Run(Options(args));
             case "measure-memory":

@@ -4,32 +4,36 @@ using ViTDsl.Runtime.Workers;
 
 namespace ViTDsl.TestWorker;
 
-/// <summary>The <c>run-sweep</c> mode: a runner process whose workers are this same executable.</summary>
+/// <summary>
+/// The <c>run-sweep</c> mode: a runner process whose workers are this same executable. <c>--lease-stale SECONDS</c>
+/// shortens the lease's stale age so a test of a suspended runner takes seconds. Exit codes: 0 done, 1 a lease
+/// held or lost, 3 cancelled, 4 stopped by an environment failure.
+/// </summary>
 internal static class SweepMain
 {
-    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> options)
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> options, CancellationToken cancellation)
     {
         var sweep = JsonSerializer.Deserialize<SweepDefinition>(File.ReadAllText(options["sweep"]), new JsonSerializerOptions(JsonSerializerDefaults.Web))
                     ?? throw new ArgumentException("empty sweep file");
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         using var store = ResultsStore.Open(options["store"]);
         var runner = new SweepRunner(store, new SweepRunnerOptions
         {
             Worker = WorkerCommand.Dotnet(typeof(Program).Assembly.Location, "worker"),
             RunRoot = options["runs"],
             Parallelism = options.TryGetValue("parallel", out var n) ? int.Parse(n) : 1,
+            LeaseStaleAfter = options.TryGetValue("lease-stale", out var stale) ? TimeSpan.FromSeconds(double.Parse(stale, System.Globalization.CultureInfo.InvariantCulture))
+                : SweepRunnerOptions.DefaultLeaseStaleAfter,
         });
         var progress = new SynchronousProgress(p => { if (p.Event is not null) Console.WriteLine($"[{p.Succeeded + p.Failed}/{p.Total}] {p.Event}"); });
         SweepSummary summary;
         try
         {
-            summary = await runner.RunAsync(sweep, progress, cancel.Token);
+            summary = await runner.RunAsync(sweep, progress, cancellation);
         }
-        catch (SweepLeaseHeldException e) // what the CLI does too: one line, no stack trace
+        catch (Exception e) when (e is SweepLeaseHeldException or SweepLeaseLostException or SweepEnvironmentException) // what the CLI does too: one line, no stack trace
         {
             Console.Error.WriteLine("error: " + e.Message);
-            return 1;
+            return e is SweepEnvironmentException ? 4 : 1;
         }
         Console.WriteLine($"succeeded {summary.Succeeded}, failed {summary.Failed}, skipped {summary.Skipped}{(summary.Cancelled ? ", cancelled" : "")}");
         PrintTimings(store.Trials(sweep.Name));

@@ -12,6 +12,15 @@ public static class CliApp
     /// <summary><c>--verbose</c>, on every command: print the stack trace of a failure after its one-line message.</summary>
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "On failure, print the stack trace too.", Recursive = true };
 
+    /// <summary>
+    /// How long Ctrl+C or SIGTERM (scancel) leaves a command to stop before the process ends anyway: longer than the
+    /// graces of a sweep's shutdown (a worker finishes its current step within <see cref="ViTDsl.Runtime.Workers.WorkerHost.CancelGrace"/>,
+    /// the runner kills one that does not after <see cref="ViTDsl.Runtime.Workers.SweepRunnerOptions.StopGrace"/>, then records the
+    /// attempts as interrupted and releases its lease), and shorter than Slurm's default KillWait (30 s, then SIGKILL).
+    /// System.CommandLine's own default (2 s) would end a runner mid-shutdown, its attempts and lease left "running".
+    /// </summary>
+    public static readonly TimeSpan TerminationTimeout = TimeSpan.FromSeconds(25);
+
     public static RootCommand Root(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps,
         IEnumerable<Command>? commands = null, IEnumerable<Command>? benchmarks = null)
     {
@@ -50,7 +59,7 @@ public static class CliApp
             error.WriteLine($"error: {parsed.Errors[0].Message.TrimEnd('.')}. Run `{CommandLine(parsed.CommandResult)} --help` for the options.");
             return ExitCodes.UsageError;
         }
-        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error };
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error, ProcessTerminationTimeout = TerminationTimeout };
         if (output is not null) configuration.Output = output;
         try
         {

@@ -19,6 +19,7 @@ public static class CliErrors
         OperationCanceledException => (ExitCodes.Interrupted, "stopped: everything up to here is kept; run the same command again to resume."),
         FileNotFoundException or DirectoryNotFoundException => (ExitCodes.DataMissing, $"error: {e.Message}"),
         StoreException or InvalidDataException => (ExitCodes.Failure, $"error: {e.Message}"),
+        ViTDsl.Runtime.Workers.SweepEnvironmentException => (ExitCodes.Failure, $"stopped: {e.Message}"),
         // Raised by the library when a value the user chose is out of range (a preset name, an empty run set).
         ArgumentException or NotSupportedException => (ExitCodes.Failure, $"error: {e.Message}"),
         ExternalException => (ExitCodes.Failure, $"error: libtorch failed: {OneLine(e.Message)}. Run again with --verbose for the stack trace and report it."),

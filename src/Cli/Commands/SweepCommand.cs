@@ -39,13 +39,14 @@ public static class SweepCommand
         var cpusPerTask = new Option<int?>("--cpus-per-task") { Description = "With --on slurm: cores per array task, the threads each trial trains with (default 1)." };
         var noWait = new Option<bool>("--no-wait") { Description = "With --on slurm: submit and return (follow it with --status)." };
         var status = new Option<bool>("--status") { Description = "Print where the sweep stands (from the store) and exit." };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "Give the trials that used up their attempts a new budget (their records are kept)." };
         var command = new Command("sweep", "Run a declared sweep crash-safely in worker processes (here, or on Slurm with --on slurm), record it in the results store, then fit scaling laws and write RUNS/NAME/report.md.");
         command.Arguments.Add(name);
         workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--workers must be at least 1 (trials run at once)"); });
         testImages.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 0) r.AddError("--test-images must be 0 (all) or a positive count"); });
-        trialTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } s && !(s > 0 && !double.IsInfinity(s))) r.AddError($"--trial-timeout must be a positive number of seconds (got {s})"); });
+        trialTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } s && !(s > 0 && s <= 1e9)) r.AddError($"--trial-timeout must be a positive number of seconds, at most 1e9 (31 years) (got {s})"); });
         cpusPerTask.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--cpus-per-task must be at least 1"); });
-        foreach (var option in new Option[] { runs, workers, testImages, noReport, json, trialTimeout, storeOption, on, partition, time, cpusPerTask, noWait, status }) command.Options.Add(option);
+        foreach (var option in new Option[] { runs, workers, testImages, noReport, json, trialTimeout, storeOption, on, partition, time, cpusPerTask, noWait, status, retryFailed }) command.Options.Add(option);
         command.Validators.Add(r =>
         {
             if (r.GetValue(on) == "slurm") return;
@@ -59,6 +60,7 @@ public static class SweepCommand
             var location = StoreLocation.Resolve(parsed.GetValue(storeOption), root);
             if (parsed.GetValue(status)) return SweepStatusView.Print(location, sweep.Name, SweepRunnerOptions.DefaultMaxAttempts, Console.Out);
             DataAvailability.Ensure(sweep.Trials.Select(t => t.Declaration));
+            if (parsed.GetValue(retryFailed)) RetryFailed(location, sweep.Name);
             var quiet = parsed.GetValue(json);
             var trialLimit = parsed.GetValue(trialTimeout) ?? sweep.Facts.TrialTimeLimitSeconds;
             if (parsed.GetValue(on) == "slurm")
@@ -116,6 +118,12 @@ public static class SweepCommand
             return summary.Cancelled ? ExitCodes.Interrupted : summary.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void RetryFailed(string location, string sweep)
+    {
+        using var store = ResultsStore.Open(location);
+        Console.Out.WriteLine($"{store.RetryFailed(sweep)} failed trial(s) of {sweep} get a new budget of attempts");
     }
 
     private static string? WriteReport(string store, string sweep, string folder, bool quiet)

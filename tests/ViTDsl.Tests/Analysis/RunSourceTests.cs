@@ -24,6 +24,27 @@ public class RunSourceTests
         finally { File.Delete(path); }
     }
 
+    [Theory]
+    [InlineData("two\nlines")]
+    [InlineData("windows\r\nline, and \"quotes\"")]
+    [InlineData("\"\n,\n\"")]
+    public void Csv_round_trips_names_with_line_breaks_commas_and_quotes(string name)
+    {
+        var runs = AnalysisFixtures.Runs().Select((r, i) => i == 1 ? r with { Name = name, Variant = name + "v" } : r).ToList();
+        var path = Path.Combine(Path.GetTempPath(), $"runs-{Guid.NewGuid():N}.csv");
+        try
+        {
+            CsvRunSource.Write(path, runs);
+            var back = new CsvRunSource(path).ReadRuns();
+            Assert.Equal(runs.Select(r => (r.Name, r.Variant, r.TestError)), back.Select(r => (r.Name, r.Variant, r.TestError)));
+            // A record's line number (for messages) counts the line breaks inside the quoted fields before it.
+            File.AppendAllText(path, "r9,B/16,not-a-number,1,1,0.5,fashion_mnist\n");
+            var e = Assert.Throws<InvalidDataException>(() => new CsvRunSource(path).ReadRuns());
+            Assert.Matches($"line {File.ReadAllText(path).Count(c => c == '\n')}[: ]", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public void An_older_csv_with_fewshot_K_columns_reads_them_as_the_upstream_data_sets()
     {

@@ -1,3 +1,6 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using ViTDsl.Runtime.Store;
 
 namespace ViTDsl.Tests.Store;
@@ -18,6 +21,9 @@ public sealed class PostgresUrlTests
     [InlineData("postgres://u:secret@h:1/d", "postgres://u:***@h:1/d")]
     [InlineData("postgres://u@h/d", "postgres://u@h/d")]
     [InlineData("runs/results.db", "runs/results.db")]
+    [InlineData("postgres://vitdsl:p@ss@db:5432/d", "postgres://vitdsl:***@db:5432/d")]
+    [InlineData("postgres://u@127.0.0.1:1/d?password=hunter2", "postgres://u@127.0.0.1:1/d?password=***")]
+    [InlineData("postgres://u@h/d?sslmode=Require&Password=hunter2&search_path=s", "postgres://u@h/d?sslmode=Require&Password=***&search_path=s")]
     public void Messages_show_a_url_without_its_password(string url, string shown) => Assert.Equal(shown, PostgresUrl.Redact(url));
 
     [Theory]
@@ -38,4 +44,37 @@ public sealed class PostgresUrlTests
         Assert.False(PostgresUrl.IsUrl("runs/results.db"));
         Assert.False(PostgresUrl.IsUrl("/data/postgres/results.db"));
     }
+
+    // Passwords as people write them, unescaped: letters, digits and the URL's own delimiters.
+    private static readonly Gen<string> Passwords = Gen.Elements("abcXYZ019@:/?#%+=!$ ".ToCharArray()).ArrayOf().Select(c => new string(c))
+        .Where(p => p.Length >= 4);
+
+    [Property(MaxTest = 300)]
+    public Property Redact_never_shows_a_password_written_in_the_user_information() => Prop.ForAll(Passwords.ToArbitrary(), password =>
+    {
+        const string Around = "postgres://vitdsl:@127.0.0.1:1/vitdsl?search_path=s";
+        if (Around.Contains(password, StringComparison.Ordinal)) return true; // shown anyway, as part of the rest
+        var url = Around.Insert(Around.IndexOf('@'), password);
+        return !PostgresUrl.Redact(url).Contains(password, StringComparison.Ordinal);
+    });
+
+    [Property(MaxTest = 300)]
+    public Property Redact_never_shows_a_password_option() => Prop.ForAll(Passwords.Where(p => !p.Contains('&')).ToArbitrary(), password =>
+    {
+        var url = $"postgres://vitdsl@127.0.0.1:1/vitdsl?sslmode=Disable&password={password}";
+        return !PostgresUrl.Redact(url).Contains(password, StringComparison.Ordinal);
+    });
+
+    // The messages of a store that cannot be opened (the URL unreadable, the server unreachable) show no password either.
+    [Property(MaxTest = 40)]
+    public Property The_unreachable_server_message_never_shows_the_password() => Prop.ForAll(Passwords.Where(p => !p.Contains('&')).ToArbitrary(), password =>
+    {
+        if ("postgres://vitdsl:@127.0.0.1:1/vitdsl?password=".Contains(password, StringComparison.Ordinal)) return true;
+        foreach (var url in new[] { $"postgres://vitdsl:{password}@127.0.0.1:1/vitdsl", $"postgres://vitdsl@127.0.0.1:1/vitdsl?password={password}" })
+        {
+            var e = Assert.ThrowsAny<StoreException>(() => ResultsStore.Open(url, new StoreOptions { BusyTimeout = TimeSpan.FromSeconds(1) }));
+            if (e.Message.Contains(password, StringComparison.Ordinal) || e.StorePath.Contains(password, StringComparison.Ordinal)) return false;
+        }
+        return true;
+    });
 }

@@ -114,12 +114,29 @@ public abstract class ResultsStoreContract<TStore> : IDisposable where TStore : 
     }
 
     [Fact]
+    public void Retry_failed_gives_failed_trials_a_new_budget_keeping_their_attempts()
+    {
+        using var store = Store.Open();
+        var trials = store.EnsureSweep("s", [("failed", "{}"), ("once", "{}"), ("done", "{}")]);
+        foreach (var _ in Enumerable.Range(0, 2)) store.CompleteAttempt(store.BeginAttempt(trials[0].Id), AttemptOutcome.Failed, "boom", null);
+        store.CompleteAttempt(store.BeginAttempt(trials[1].Id), AttemptOutcome.TimedOut, "slow", null);
+        store.CompleteAttempt(store.BeginAttempt(trials[2].Id), AttemptOutcome.Succeeded, null, TrialTimings.Zero);
+
+        Assert.Equal(2, store.RetryFailed("s"));
+
+        Assert.Equal([(TrialStatus.Pending, 0, 2), (TrialStatus.Pending, 0, 1), (TrialStatus.Succeeded, 0, 1)],
+            store.Trials("s").Select(t => (t.Status, t.Failures, t.Attempts)));
+        Assert.Equal([AttemptOutcome.Failed, AttemptOutcome.Failed], store.Attempts(trials[0].Id).Select(a => a.Outcome)); // the history stays
+        Assert.Equal(0, store.RetryFailed("s"));
+    }
+
+    [Fact]
     public void A_new_store_is_at_the_current_schema_version_and_reopening_it_changes_nothing()
     {
         using (var first = Store.Open()) Trial(first);
         using var again = Store.Open();
         Assert.Equal(["t"], again.Trials("s").Select(t => t.Name));
-        Assert.Equal(3, Store.SchemaVersion());
+        Assert.Equal(4, Store.SchemaVersion());
     }
 }
 

@@ -152,6 +152,60 @@ public abstract class RunnerLeaseContract<TStore> : IDisposable where TStore : I
     }
 
     [Fact]
+    public void Every_write_of_an_attempt_is_fenced_by_its_lease_and_a_taken_over_one_writes_nothing()
+    {
+        using var loser = Open();
+        using var winner = Open(); // another process's connection
+        var lease = loser.AcquireLease("s", Minute, out _);
+        var trial = loser.EnsureSweep("s", [("t", "{}")]).Single();
+        var attempt = loser.BeginAttempt(trial.Id, lease);
+        loser.RecordProgress(attempt, [new MetricRecord(1, "loss", 0.5)], []); // held: written
+
+        // Another host's runner found this lease stale (modelled by a stale age of zero) and took the sweep over.
+        winner.AcquireLease("s", TimeSpan.Zero, out var takenOver, new RunnerIdentity(4242, "another-host", null));
+        Assert.Equal(lease.Token, takenOver!.Token);
+        winner.RecoverInterrupted("s", takenOver);
+        var before = (winner.Trials("s").Single(), winner.Attempts(trial.Id).Single(), winner.Metrics(trial.Id).Single(), winner.Logs(trial.Id).Count);
+
+        Assert.Throws<SweepLeaseLostException>(() => loser.RecordProgress(attempt, [new MetricRecord(1, "loss", 9.0), new MetricRecord(2, "loss", 9.0)], []));
+        Assert.Throws<SweepLeaseLostException>(() => loser.RecordLog(attempt, LogSource.Runner, ["late"]));
+        Assert.Throws<SweepLeaseLostException>(() => loser.SetWorkerPid(attempt, 7));
+        var e = Assert.Throws<SweepLeaseLostException>(() => loser.CompleteAttempt(attempt, AttemptOutcome.Failed, "late", null));
+        Assert.Throws<SweepLeaseLostException>(() => loser.BeginAttempt(trial.Id, lease));
+        Assert.Contains("no longer holds sweep 's'", e.Message);
+        Assert.Equal(before, (winner.Trials("s").Single(), winner.Attempts(trial.Id).Single(), winner.Metrics(trial.Id).Single(), winner.Logs(trial.Id).Count));
+        Assert.Equal(AttemptOutcome.LostLease, before.Item2.Outcome); // its holder (this process) is alive: it lost the lease, it did not die
+    }
+
+    [Fact]
+    public void The_attempt_of_a_live_runner_that_went_stale_is_recorded_as_lost_lease()
+    {
+        using var store = Open();
+        var lease = store.AcquireLease("s", Minute, out _);
+        var trial = store.EnsureSweep("s", [("t", "{}")]).Single();
+        store.BeginAttempt(trial.Id, lease);
+        // This very process, alive, but its lease stale: suspended, or cut off from the store.
+        store.AcquireLease("s", TimeSpan.Zero, out var takenOver);
+        Assert.Equal(1, store.RecoverInterrupted("s", takenOver));
+        var attempt = store.Attempts(trial.Id).Single();
+        Assert.Equal(AttemptOutcome.LostLease, attempt.Outcome);
+        Assert.Contains($"pid {Environment.ProcessId}", attempt.Error);
+        Assert.Equal((TrialStatus.Pending, 0), (store.Trials("s").Single().Status, store.Trials("s").Single().Failures));
+    }
+
+    [Fact]
+    public void Lease_times_are_the_store_clock()
+    {
+        using var store = Open();
+        var before = store.ClockNow();
+        var lease = store.AcquireLease("s", Minute, out _);
+        var after = store.ClockNow();
+        // PostgreSQL's now() is the server's transaction time; SQLite's store clock is this host's.
+        Assert.InRange(store.Lease("s")!.Renewed, before, after);
+        Assert.Equal(lease.Since, store.Lease("s")!.Since);
+    }
+
+    [Fact]
     public async Task Of_eight_runners_racing_for_one_trial_exactly_one_wins()
     {
         using (var setup = Open()) Trials(setup);

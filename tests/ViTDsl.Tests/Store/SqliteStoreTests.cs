@@ -21,7 +21,7 @@ public sealed class SqliteStoreTests : IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "PRAGMA user_version";
-        Assert.Equal(3L, command.ExecuteScalar());
+        Assert.Equal(4L, command.ExecuteScalar());
         command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
         Assert.Equal("attempts,checkpoints,fits,logs,metrics,runner_leases,sweeps,trial_leases,trials", command.ExecuteScalar());
     }
@@ -51,6 +51,11 @@ public sealed class SqliteStoreTests : IDisposable
         store.CompleteAttempt(attempt, AttemptOutcome.TimedOut, "timed out: test", null);
         Assert.Equal([AttemptOutcome.Failed, AttemptOutcome.TimedOut], store.Attempts(trial.Id).Select(a => a.Outcome));
         Assert.Equal((TrialStatus.Failed, 2), (store.Trials("s").Single().Status, store.Trials("s").Single().Failures));
+        // Version 4's statuses: neither counts against the trial's budget.
+        store.CompleteAttempt(store.BeginAttempt(trial.Id), AttemptOutcome.Environment, "disk full", null);
+        store.CompleteAttempt(store.BeginAttempt(trial.Id), AttemptOutcome.LostLease, "lease lost", null);
+        Assert.Equal([AttemptOutcome.Failed, AttemptOutcome.TimedOut, AttemptOutcome.Environment, AttemptOutcome.LostLease], store.Attempts(trial.Id).Select(a => a.Outcome));
+        Assert.Equal((TrialStatus.Pending, 2), (store.Trials("s").Single().Status, store.Trials("s").Single().Failures));
         Assert.NotNull(store.AcquireLease("s", TimeSpan.FromMinutes(1), out _));
         Assert.Equal("ok", store.IntegrityCheck());
     }

@@ -19,10 +19,10 @@ public sealed class CsvRunSource(string path) : IRunSource
 
     public IReadOnlyList<RunRecord> ReadRuns()
     {
-        var lines = File.ReadAllLines(path).Select((text, i) => (text, number: i + 1)).Where(l => l.text.Trim().Length > 0).ToList();
+        var lines = Records(File.ReadAllText(path)).Where(l => !(l.fields.Count == 1 && l.fields[0].Trim().Length == 0)).ToList();
         if (lines.Count == 0)
             throw new InvalidDataException($"'{path}' is empty; it needs the header {string.Join(",", Required)}[,data_set][,fewshot/<target>/<k>shot_error…].");
-        var header = Split(lines[0].text).Select(h => h.Trim()).ToList();
+        var header = lines[0].fields.Select(h => h.Trim()).ToList();
         var missing = Required.Where(r => !header.Contains(r)).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"'{path}' lacks column(s) {string.Join(", ", missing)}; the header must contain {string.Join(",", Required)}.");
@@ -32,9 +32,8 @@ public sealed class CsvRunSource(string path) : IRunSource
                 throw new InvalidDataException($"Column '{column}' in '{path}' should be fewshot/<target>/<k>shot_error with k an integer, " +
                                                "e.g. fewshot/mnist_digits/10shot_error (or an older file's fewshot_10).");
         var runs = new List<RunRecord>();
-        foreach (var (text, number) in lines.Skip(1))
+        foreach (var (fields, number) in lines.Skip(1))
         {
-            var fields = Split(text);
             if (fields.Count != header.Count)
                 throw new InvalidDataException($"'{path}' line {number} has {fields.Count} fields but the header has {header.Count}.");
             string Text(string column) => fields[header.IndexOf(column)].Trim();
@@ -69,27 +68,32 @@ public sealed class CsvRunSource(string path) : IRunSource
         File.WriteAllText(path, text.ToString());
     }
 
-    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
-    private static List<string> Split(string line)
+    // RFC 4180 records with the line each starts on: a quoted field may hold commas, doubled quotes and line breaks.
+    private static IEnumerable<(List<string> fields, int number)> Records(string text)
     {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
+        var (fields, field) = (new List<string>(), new StringBuilder());
+        var (quoted, line, start) = (false, 1, 1);
+        for (var i = 0; i < text.Length; i++)
         {
-            char ch = line[i];
+            var ch = text[i];
+            if (ch == '\n') line++;
             if (quoted)
             {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
                 else if (ch == '"') quoted = false;
                 else field.Append(ch);
             }
             else if (ch == '"') quoted = true;
             else if (ch == ',') { fields.Add(field.ToString()); field.Clear(); }
+            else if (ch == '\n' || ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n') { }
             else field.Append(ch);
+            if (quoted || ch != '\n') continue;
+            fields.Add(field.ToString());
+            yield return (fields, start);
+            (fields, field, start) = (new List<string>(), new StringBuilder(), line);
         }
-        fields.Add(field.ToString());
-        return fields;
+        if (fields.Count > 0 || field.Length > 0) { fields.Add(field.ToString()); yield return (fields, start); }
     }
 }

@@ -96,10 +96,13 @@ public static class SlurmSweep
     private static bool Unfinished(TrialRecord t, int maxAttempts) => t.Status != TrialStatus.Succeeded && !(t.Status == TrialStatus.Failed && t.Failures >= maxAttempts);
 
     // The trials whose lease a live runner holds (renewed lately; on this host, its process still runs).
-    private static HashSet<string> LiveLeases(ResultsStore store, string sweep) =>
-        store.TrialLeases(sweep).Values
-            .Where(l => DateTimeOffset.UtcNow - l.Renewed < SweepRunnerOptions.DefaultLeaseStaleAfter && l.Holder.IsAliveSeenFrom(RunnerIdentity.Current))
+    private static HashSet<string> LiveLeases(ResultsStore store, string sweep)
+    {
+        var now = store.ClockNow(); // the clock the leases were renewed by, not this host's
+        return store.TrialLeases(sweep).Values
+            .Where(l => now - l.Renewed < SweepRunnerOptions.DefaultLeaseStaleAfter && l.Holder.IsAliveSeenFrom(RunnerIdentity.Current))
             .Select(l => l.Trial!).ToHashSet();
+    }
 
     // Unfinished trials in the sweep's order, less those another live runner holds (another submission's tasks).
     private static List<string> ToSubmit(ResultsStore store, SweepDefinition definition, int maxAttempts, TextWriter output)

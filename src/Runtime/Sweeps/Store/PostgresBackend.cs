@@ -40,7 +40,10 @@ internal sealed class PostgresBackend : StoreBackend
 
     public override void Open(ResultsStore store) => _connection.Open();
 
-    private static string QuoteIdentifier(string name) => "\"" + name.Trim('"').Replace("\"", "\"\"") + "\"";
+    // The schema a search_path entry names, as PostgreSQL resolves it: a quoted name as written, an unquoted one
+    // folded to lower case (?search_path=Study1 is the schema study1, as in SQL).
+    private static string SearchPathSchema(string entry) =>
+        "\"" + (entry.StartsWith('"') ? entry.Trim('"') : entry.ToLowerInvariant()).Replace("\"", "\"\"") + "\"";
 
     public override void Migrate(ResultsStore store)
     {
@@ -48,7 +51,7 @@ internal sealed class PostgresBackend : StoreBackend
         store.Execute($"SELECT pg_advisory_xact_lock({SchemaLockKey})", tx);
         // A store kept in its own schema (?search_path=NAME) creates it, as an SQLite store creates its file.
         if (_settings.SearchPath?.Split(',')[0].Trim() is { Length: > 0 } schema)
-            store.Execute($"CREATE SCHEMA IF NOT EXISTS {QuoteIdentifier(schema)}", tx);
+            store.Execute($"CREATE SCHEMA IF NOT EXISTS {SearchPathSchema(schema)}", tx);
         var version = store.Scalar("SELECT to_regclass('vitdsl_schema') IS NOT NULL", tx) is true
             ? Convert.ToInt32(store.Scalar("SELECT version FROM vitdsl_schema", tx), CultureInfo.InvariantCulture)
             : 0;
@@ -77,14 +80,28 @@ internal sealed class PostgresBackend : StoreBackend
     public override void LockLeases(ResultsStore store, DbTransaction tx) =>
         store.Execute("LOCK TABLE runner_leases, trial_leases IN SHARE ROW EXCLUSIVE MODE", tx);
 
+    // The server's clock, the one every node of the cluster shares (now() is the transaction's start).
+    public override DateTimeOffset ClockNow(ResultsStore store, DbTransaction? tx) =>
+        new(DateTime.SpecifyKind((DateTime)store.Scalar("SELECT now()", tx)!, DateTimeKind.Utc), TimeSpan.Zero);
+
+    public override string ShareLock => " FOR SHARE";
+
     // PostgreSQL checks its pages itself (and its values by their types); the metrics' checksums are checked on read.
     public override string IntegrityCheck(ResultsStore store) => "ok";
 
-    public override StoreException Translate(DbException e)
+    // The connection broke (an I/O error, the server shut down or restarted) or the server is momentarily unavailable.
+    public override bool IsTransient(DbException e) => e is NpgsqlException { IsTransient: true } && e is not PostgresException
+        { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.DeadlockDetected };
+
+    public override StoreException Translate(DbException e, TimeSpan? retried)
     {
         var server = $"{_settings.Host}:{_settings.Port}";
         return e switch
         {
+            _ when retried is not null && IsTransient(e) => new StoreException(
+                $"Lost the connection to the PostgreSQL server of the results store '{Location}' at {server} and could not reconnect in " +
+                $"{retried.Value.TotalSeconds:0} s ({(e.InnerException ?? e).Message.TrimEnd('.')}). The store is not damaged: check that the server " +
+                "runs and is reachable from this host, then run the same command again (nothing recorded is lost).", e) { StorePath = Location },
             PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } => new StoreException(
                 $"The PostgreSQL server at {server} refused the login of '{_settings.Username}' to the results store '{Location}' ({e.Message.TrimEnd('.')}). " +
                 "Check the user and password in the URL (or PGPASSWORD / ~/.pgpass).", e) { StorePath = Location },

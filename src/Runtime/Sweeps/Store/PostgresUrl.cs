@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Store;
 /// Npgsql connection-string keys with underscores for spaces, e.g. <c>?search_path=study1</c> to keep a study's tables
 /// in their own schema. Without a password in the URL, Npgsql reads <c>PGPASSWORD</c> or <c>~/.pgpass</c>.
 /// </summary>
-public static class PostgresUrl
+public static partial class PostgresUrl
 {
     /// <summary>True when <paramref name="location"/> is a PostgreSQL URL rather than a file path.</summary>
     public static bool IsUrl(string location) =>
@@ -42,13 +42,21 @@ public static class PostgresUrl
         return builder;
     }
 
-    /// <summary>The URL without its password, for messages and logs.</summary>
+    /// <summary>
+    /// The URL without its password, for messages and logs: the user information's password (up to the last '@', since
+    /// a password written unescaped may itself hold '@', ':' or '/') and a <c>password=</c> option. When unsure it hides
+    /// more, never less.
+    /// </summary>
     public static string Redact(string url)
     {
-        var at = url.IndexOf('@');
         var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (at < 0 || scheme < 0 || at < scheme) return url;
+        if (scheme < 0) return url;
+        url = PasswordOption().Replace(url, "${key}***"); // first: the option's value may hold an '@'
+        var at = url.LastIndexOf('@');
         var colon = url.IndexOf(':', scheme + 3);
-        return colon < 0 || colon > at ? url : url[..colon] + ":***" + url[at..];
+        return at > scheme && colon >= 0 && colon < at ? url[..(colon + 1)] + "***" + url[at..] : url;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<key>[?&]password=)[^&]*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex PasswordOption();
 }

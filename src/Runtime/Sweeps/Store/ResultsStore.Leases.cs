@@ -5,7 +5,10 @@ namespace ViTDsl.Runtime.Store;
 
 // Who runs what: a lease row per sweep (a local runner runs the whole sweep) or per trial (a cluster task runs a few
 // trials of it), taken in one locked transaction so two runners cannot both win. A sweep's lease and its trials'
-// leases exclude each other: a local runner and cluster tasks never run the same sweep at once.
+// leases exclude each other: a local runner and cluster tasks never run the same sweep at once. Lease times are the
+// database's clock (PostgreSQL's now(); an SQLite store lives on one host, whose clock it is), so the clocks of the
+// cluster's nodes never enter a staleness decision. Every write of an attempt checks its lease (Fence) in the same
+// transaction: a runner that lost its lease cannot overwrite what the new holder records.
 public sealed partial class ResultsStore
 {
     private const string LeaseColumns = "token, holder_pid, host, process_start, since_utc, renewed_utc";
@@ -25,7 +28,7 @@ public sealed partial class ResultsStore
             using var tx = Begin();
             _backend.LockLeases(this, tx);
             var sweepId = EnsureSweepRow(sweep, tx);
-            var now = DateTimeOffset.UtcNow;
+            var now = _backend.ClockNow(this, tx);
             foreach (var trialLease in ReadTrialLeases(sweepId, tx))
                 if (IsLive(trialLease, now, staleAfter, self)) throw Held(trialLease, now, $"Trial '{trialLease.Trial}' of sweep '{sweep}'");
             previous = ReadLease(sweep, sweepId, tx);
@@ -53,7 +56,7 @@ public sealed partial class ResultsStore
             using var tx = Begin();
             _backend.LockLeases(this, tx);
             var sweepId = EnsureSweepRow(trial.Sweep, tx);
-            var now = DateTimeOffset.UtcNow;
+            var now = _backend.ClockNow(this, tx);
             var sweepLease = ReadLease(trial.Sweep, sweepId, tx);
             if (sweepLease is not null && IsLive(sweepLease, now, staleAfter, self)) throw Held(sweepLease, now, $"Sweep '{trial.Sweep}'");
             previous = ReadTrialLeases(sweepId, tx, trial.Id).SingleOrDefault();
@@ -67,10 +70,31 @@ public sealed partial class ResultsStore
         return lease;
     }
 
-    /// <summary>Marks the lease as still held now; false when another runner has taken it over meanwhile.</summary>
-    public bool RenewLease(RunnerLease lease) => Guard(() => Execute(
-        $"UPDATE {TableOf(lease)} SET renewed_utc = @u WHERE token = @k", null,
-        ("@u", RunnerIdentity.Format(DateTimeOffset.UtcNow)), ("@k", lease.Token)) == 1);
+    /// <summary>Marks the lease as still held now (the database's clock); false when another runner has taken it over meanwhile.</summary>
+    public bool RenewLease(RunnerLease lease) => Guard(() =>
+    {
+        using var tx = Begin();
+        var renewed = Execute($"UPDATE {TableOf(lease)} SET renewed_utc = @u WHERE token = @k", tx,
+            ("@u", RunnerIdentity.Format(_backend.ClockNow(this, tx))), ("@k", lease.Token)) == 1;
+        tx.Commit();
+        return renewed;
+    });
+
+    /// <summary>The time now by the clock that lease times are written with (the database server's, for PostgreSQL).</summary>
+    public DateTimeOffset ClockNow() => Guard(() => _backend.ClockNow(this, null));
+
+    // The fence of an attempt's writes: its lease must still be held, checked in the write's own transaction (SQLite's
+    // write lock; PostgreSQL's row lock keeps a take-over waiting until the write commits).
+    private void Fence(RunnerLease? lease, DbTransaction tx)
+    {
+        if (lease is null) return;
+        if (Scalar($"SELECT 1 FROM {TableOf(lease)} WHERE token = @k{_backend.ShareLock}", tx, ("@k", lease.Token)) is null)
+            throw new SweepLeaseLostException(
+                $"This runner no longer holds {(lease.Trial is null ? $"sweep '{lease.Sweep}'" : $"trial '{lease.Trial}' of sweep '{lease.Sweep}'")} " +
+                $"on the store '{Path}': another runner took it over after this one stopped renewing its lease (was it suspended, or cut off " +
+                "from the store?). Nothing was written; the other runner goes on with it.")
+            { StorePath = Path };
+    }
 
     /// <summary>Gives the lease up (if still held), so the next runner needs no take-over.</summary>
     public void ReleaseLease(RunnerLease lease) => Guard(() => Execute($"DELETE FROM {TableOf(lease)} WHERE token = @k", null, ("@k", lease.Token)));

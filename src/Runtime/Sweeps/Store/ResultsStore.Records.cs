@@ -7,12 +7,14 @@ public sealed partial class ResultsStore
     /// Records metrics and checkpoints of an attempt in one transaction (committed on return). A (trial, name, step)
     /// metric or (trial, step) checkpoint recorded before is replaced, never duplicated: see <see cref="StoreSchema"/>.
     /// </summary>
+    /// <exception cref="SweepLeaseLostException">The attempt's lease is no longer held: nothing is written.</exception>
     public void RecordProgress(AttemptHandle attempt, IReadOnlyList<MetricRecord> metrics, IReadOnlyList<CheckpointRecord> checkpoints)
     {
         if (metrics.Count == 0 && checkpoints.Count == 0) return;
         Guard(() =>
         {
             using var tx = Begin();
+            Fence(attempt.Lease, tx);
             using (var insert = Command(
                 "INSERT INTO metrics(trial_id, name, step, value, attempt, crc) VALUES(@t, @n, @s, @v, @a, @c) " +
                 "ON CONFLICT(trial_id, name, step) DO UPDATE SET value = excluded.value, attempt = excluded.attempt, crc = excluded.crc",
@@ -38,12 +40,14 @@ public sealed partial class ResultsStore
     }
 
     /// <summary>Appends log lines of an attempt (committed on return).</summary>
+    /// <exception cref="SweepLeaseLostException">The attempt's lease is no longer held: nothing is written.</exception>
     public void RecordLog(AttemptHandle attempt, LogSource source, IReadOnlyList<string> lines)
     {
         if (lines.Count == 0) return;
         Guard(() =>
         {
             using var tx = Begin();
+            Fence(attempt.Lease, tx);
             var utc = Now();
             foreach (var line in lines)
                 Execute("INSERT INTO logs(trial_id, attempt, source, utc, text) VALUES(@t, @a, @s, @u, @x)", tx,

@@ -74,22 +74,51 @@ public sealed partial class ResultsStore
         "failed" => AttemptOutcome.Failed,
         "interrupted" => AttemptOutcome.Interrupted,
         "timed_out" => AttemptOutcome.TimedOut,
+        "lost_lease" => AttemptOutcome.LostLease,
+        "environment" => AttemptOutcome.Environment,
         _ => throw new InvalidDataException($"unknown attempt status '{s}'"),
     };
 
-    private static string Name(AttemptOutcome o) => o == AttemptOutcome.TimedOut ? "timed_out" : o.ToString().ToLowerInvariant();
+    private static string Name(AttemptOutcome o) => o switch
+    {
+        AttemptOutcome.TimedOut => "timed_out",
+        AttemptOutcome.LostLease => "lost_lease",
+        _ => o.ToString().ToLowerInvariant(),
+    };
+
+    // How an attempt left running is recorded by the runner that takes its trial over: lost lease when its runner may
+    // still be alive (it stopped renewing: suspended, or cut off from the store), interrupted when it is gone.
+    private static (string Status, string Error) Orphaned(RunnerLease? takenOver) =>
+        takenOver is not null && takenOver.Holder.IsAliveSeenFrom(RunnerIdentity.Current)
+            ? ("lost_lease", $"its runner ({takenOver.Holder}) stopped renewing its lease and another runner took the trial over")
+            : ("interrupted", "the runner stopped before this attempt finished");
 
     /// <summary>
     /// Marks the attempts of a sweep that were left running (the runner died) as interrupted and their trials as
     /// pending again. Returns how many trials it reset. Call before running a sweep, never while it runs.
+    /// <paramref name="takenOver"/>: the lease this runner took over, if any (its attempts may be recorded as lost lease).
     /// </summary>
-    public int RecoverInterrupted(string sweep) => Guard(() =>
+    public int RecoverInterrupted(string sweep, RunnerLease? takenOver = null) => Guard(() =>
     {
         using var tx = Begin();
         const string OfSweep = "trial_id IN (SELECT t.id FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = @s)";
-        Execute($"UPDATE attempts SET status = 'interrupted', finished_utc = @u, error = 'the runner stopped before this attempt finished' " +
-                $"WHERE status = 'running' AND {OfSweep}", tx, ("@s", sweep), ("@u", Now()));
+        var (status, error) = Orphaned(takenOver);
+        Execute($"UPDATE attempts SET status = @o, finished_utc = @u, error = @e " +
+                $"WHERE status = 'running' AND {OfSweep}", tx, ("@s", sweep), ("@u", Now()), ("@o", status), ("@e", error));
         var reset = Execute("UPDATE trials SET status = 'pending', updated_utc = @u WHERE status = 'running' " +
+                            "AND sweep_id = (SELECT id FROM sweeps WHERE name = @s)", tx, ("@s", sweep), ("@u", Now()));
+        tx.Commit();
+        return reset;
+    });
+
+    /// <summary>
+    /// Gives the failed trials of a sweep a new budget of attempts (<c>sweep NAME --retry-failed</c>): they are pending
+    /// again with no failures counted; their attempts and records are kept. Returns how many trials it reset.
+    /// </summary>
+    public int RetryFailed(string sweep) => Guard(() =>
+    {
+        using var tx = Begin();
+        var reset = Execute("UPDATE trials SET status = 'pending', failures = 0, updated_utc = @u WHERE status IN ('failed', 'pending') AND failures > 0 " +
                             "AND sweep_id = (SELECT id FROM sweeps WHERE name = @s)", tx, ("@s", sweep), ("@u", Now()));
         tx.Commit();
         return reset;
@@ -100,11 +129,12 @@ public sealed partial class ResultsStore
     /// lost with its node) as interrupted and the trial as pending again; true when there was one. Call only while
     /// holding the trial's lease (<see cref="AcquireTrialLease"/>).
     /// </summary>
-    public bool RecoverInterrupted(long trialId) => Guard(() =>
+    public bool RecoverInterrupted(long trialId, RunnerLease? takenOver = null) => Guard(() =>
     {
         using var tx = Begin();
-        Execute("UPDATE attempts SET status = 'interrupted', finished_utc = @u, error = 'the runner stopped before this attempt finished' " +
-                "WHERE status = 'running' AND trial_id = @t", tx, ("@t", trialId), ("@u", Now()));
+        var (status, error) = Orphaned(takenOver);
+        Execute("UPDATE attempts SET status = @o, finished_utc = @u, error = @e " +
+                "WHERE status = 'running' AND trial_id = @t", tx, ("@t", trialId), ("@u", Now()), ("@o", status), ("@e", error));
         var reset = Execute("UPDATE trials SET status = 'pending', updated_utc = @u WHERE status = 'running' AND id = @t", tx, ("@t", trialId), ("@u", Now()));
         tx.Commit();
         return reset == 1;
@@ -112,11 +142,13 @@ public sealed partial class ResultsStore
 
     /// <summary>
     /// Starts the next attempt of a trial: counts it, marks the trial running and returns what the trial has already
-    /// recorded (see <see cref="ResumeState"/>).
+    /// recorded (see <see cref="ResumeState"/>). Under <paramref name="lease"/>, every write of the attempt is fenced by it.
     /// </summary>
-    public AttemptHandle BeginAttempt(long trialId) => Guard(() =>
+    /// <exception cref="SweepLeaseLostException">The lease is no longer held (another runner took it over).</exception>
+    public AttemptHandle BeginAttempt(long trialId, RunnerLease? lease = null) => Guard(() =>
     {
         using var tx = Begin();
+        Fence(lease, tx);
         var name = (string)Scalar("SELECT name FROM trials WHERE id = @t", tx, ("@t", trialId))!;
         var attempt = Convert.ToInt32(Scalar("UPDATE trials SET attempts = attempts + 1, status = 'running', updated_utc = @u " +
                                              "WHERE id = @t RETURNING attempts", tx, ("@t", trialId), ("@u", Now())), CultureInfo.InvariantCulture);
@@ -125,24 +157,32 @@ public sealed partial class ResultsStore
         var lastStep = Scalar("SELECT max(step) FROM metrics WHERE trial_id = @t", tx, ("@t", trialId));
         tx.Commit();
         var resume = new ResumeState(lastStep is null ? null : Convert.ToInt64(lastStep, CultureInfo.InvariantCulture), QueryCheckpoints(trialId));
-        return new AttemptHandle(trialId, name, attempt, resume);
+        return new AttemptHandle(trialId, name, attempt, resume) { Lease = lease };
     });
 
     /// <summary>Notes the process id of the worker running an attempt (to find orphans, and for the record).</summary>
-    public void SetWorkerPid(AttemptHandle attempt, int pid) => Guard(() => Execute(
-        "UPDATE attempts SET worker_pid = @p WHERE trial_id = @t AND attempt = @a",
-        null, ("@p", pid), ("@t", attempt.TrialId), ("@a", attempt.Attempt)));
+    public void SetWorkerPid(AttemptHandle attempt, int pid) => Guard(() =>
+    {
+        using var tx = Begin();
+        Fence(attempt.Lease, tx);
+        Execute("UPDATE attempts SET worker_pid = @p WHERE trial_id = @t AND attempt = @a",
+            tx, ("@p", pid), ("@t", attempt.TrialId), ("@a", attempt.Attempt));
+        tx.Commit();
+    });
 
     /// <summary>
     /// Ends an attempt. Succeeded: the trial succeeds with these timings. Failed or timed out: the trial is failed (the
-    /// runner retries it while <see cref="TrialRecord.Failures"/> is below its limit). Interrupted: the trial is pending again.
+    /// runner retries it while <see cref="TrialRecord.Failures"/> is below its limit). Interrupted, lost lease or an
+    /// environment failure: the trial is pending again, its failures unchanged.
     /// </summary>
+    /// <exception cref="SweepLeaseLostException">The attempt's lease is no longer held: nothing is written.</exception>
     public void CompleteAttempt(AttemptHandle attempt, AttemptOutcome outcome, string? error, TrialTimings? timings)
     {
         if (outcome == AttemptOutcome.Running) throw new ArgumentException("An attempt completes as succeeded, failed or interrupted.", nameof(outcome));
         Guard(() =>
         {
             using var tx = Begin();
+            Fence(attempt.Lease, tx);
             var t = timings ?? TrialTimings.Zero;
             (string, object?)[] common =
             [

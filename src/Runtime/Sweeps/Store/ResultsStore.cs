@@ -17,6 +17,7 @@ public sealed partial class ResultsStore : IDisposable
     private readonly StoreBackend _backend;
     private readonly DbConnection _connection;
     private readonly Lock _gate = new();
+    private bool _opened;
 
     /// <summary>The database file, or the PostgreSQL URL without its password.</summary>
     public string Path { get; }
@@ -56,6 +57,7 @@ public sealed partial class ResultsStore : IDisposable
                 backend.Migrate(store);
                 return 0;
             });
+            store._opened = true;
             return store;
         }
         catch
@@ -72,24 +74,63 @@ public sealed partial class ResultsStore : IDisposable
     }
 
     // Every public operation runs here: one at a time on the shared connection, with the database's errors turned
-    // into messages that name the store and the fix.
+    // into messages that name the store and the fix. A lost connection (a PostgreSQL server restarted, a network
+    // blip) or a busy SQLite file is retried with backoff for up to StoreOptions.ReconnectTimeout, reconnecting
+    // first: each operation is one transaction, so one that failed mid-way left nothing behind.
     private T Guard<T>(Func<T> operation)
     {
         lock (_gate)
         {
-            try
+            var retry = new Backoff(_opened ? Options.ReconnectTimeout : TimeSpan.Zero); // a store never reached fails at once
+            while (true)
             {
-                return operation();
+                try
+                {
+                    if (_opened && _connection.State != System.Data.ConnectionState.Open) Reconnect();
+                    return operation();
+                }
+                catch (DbException e) when (_backend.IsTransient(e) && retry.Wait()) { }
+                catch (InvalidOperationException) when (_connection.State != System.Data.ConnectionState.Open && retry.Wait()) { }
+                catch (DbException e)
+                {
+                    throw _backend.Translate(e, _opened ? retry.Elapsed : null);
+                }
+                catch (InvalidOperationException e) when (_connection.State != System.Data.ConnectionState.Open)
+                {
+                    throw new StoreException(
+                        $"Lost the connection to the results store '{Path}' and could not restore it in {retry.Elapsed.TotalSeconds:0} s " +
+                        $"({e.Message.TrimEnd('.')}). Check that the database server runs and is reachable, then run the same command again: " +
+                        "nothing recorded is lost.", e) { StorePath = Path };
+                }
+                // A damaged row: an unknown status, a malformed date, a text where a number belongs, a NULL in a NOT NULL column.
+                catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or OverflowException or InvalidOperationException)
+                {
+                    throw StoreErrors.Unreadable(Path, e); // a value the database returned intact but that no ViTDsl wrote
+                }
             }
-            catch (DbException e)
-            {
-                throw _backend.Translate(e);
-            }
-            // A damaged row: an unknown status, a malformed date, a text where a number belongs, a NULL in a NOT NULL column.
-            catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or OverflowException or InvalidOperationException)
-            {
-                throw StoreErrors.Unreadable(Path, e); // a value the database returned intact but that no ViTDsl wrote
-            }
+        }
+    }
+
+    private void Reconnect()
+    {
+        _connection.Close();
+        _backend.Open(this);
+    }
+
+    // Waits 0.1 s, doubling up to 5 s, while the budget lasts; false once it is spent.
+    private sealed class Backoff(TimeSpan budget)
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan _next = TimeSpan.FromMilliseconds(100);
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        public bool Wait()
+        {
+            if (_clock.Elapsed + _next > budget) return false;
+            Thread.Sleep(_next);
+            _next = TimeSpan.FromTicks(Math.Min(_next.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            return true;
         }
     }
 

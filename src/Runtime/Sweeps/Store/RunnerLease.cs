@@ -67,5 +67,8 @@ public sealed class SweepLeaseHeldException(string message) : StoreException(mes
     public required RunnerLease Held { get; init; }
 }
 
-/// <summary>A running runner found that another runner took its lease (it had stopped renewing it for too long).</summary>
-public sealed class SweepLeaseLostException(string message) : StoreException(message);
+/// <summary>
+/// A running runner found that another runner took its lease (it had stopped renewing it for too long), or could not
+/// renew it in time; a write fenced by a lease no longer held (nothing was written).
+/// </summary>
+public sealed class SweepLeaseLostException(string message, Exception? inner = null) : StoreException(message, inner);

@@ -89,10 +89,18 @@ internal sealed class SqliteBackend : StoreBackend
 
     public override void LockLeases(ResultsStore store, DbTransaction tx) { } // BEGIN IMMEDIATE already holds the one write lock
 
+    // One host's file: this host's clock is the store's clock.
+    public override DateTimeOffset ClockNow(ResultsStore store, DbTransaction? tx) => DateTimeOffset.UtcNow;
+
+    public override string ShareLock => ""; // a write transaction already holds SQLite's one write lock
+
     public override string IntegrityCheck(ResultsStore store) =>
         string.Join("; ", store.Query("PRAGMA integrity_check", r => r.GetString(0)));
 
-    public override StoreException Translate(DbException e) =>
+    // SQLite_BUSY past the busy timeout, or at once when waiting could deadlock (a reader upgrading to a writer).
+    public override bool IsTransient(DbException e) => e is SqliteException { SqliteErrorCode: 5 or 6 } or SqliteException { SqliteExtendedErrorCode: 517 };
+
+    public override StoreException Translate(DbException e, TimeSpan? retried) =>
         e is SqliteException sqlite ? StoreErrors.Translate(sqlite, Location, _options)
             : new StoreException($"The results store '{Location}' cannot be used ({e.Message.TrimEnd('.')}).", e) { StorePath = Location };
 }

@@ -29,9 +29,24 @@ internal abstract class StoreBackend
     /// </summary>
     public abstract void LockLeases(ResultsStore store, DbTransaction tx);
 
+    /// <summary>The time now by the clock lease times are compared with: the database server's when it has one.</summary>
+    public abstract DateTimeOffset ClockNow(ResultsStore store, DbTransaction? tx);
+
+    /// <summary>What a fence's look at a lease row appends so that a take-over waits until the fenced write commits.</summary>
+    public abstract string ShareLock { get; }
+
     /// <summary>The database's own consistency check: "ok" or the problems found.</summary>
     public abstract string IntegrityCheck(ResultsStore store);
 
-    /// <summary>The database's error as a <see cref="StoreException"/> that names the store and the fix.</summary>
-    public abstract StoreException Translate(DbException e);
+    /// <summary>
+    /// True when <paramref name="e"/> says the connection was lost or the database is momentarily unavailable (busy,
+    /// restarting): the operation may be retried after reconnecting.
+    /// </summary>
+    public abstract bool IsTransient(DbException e);
+
+    /// <summary>
+    /// The database's error as a <see cref="StoreException"/> that names the store and the fix; <paramref name="retried"/>:
+    /// how long the operation was retried before giving up, or null when the store was never connected (it is being opened).
+    /// </summary>
+    public abstract StoreException Translate(DbException e, TimeSpan? retried);
 }

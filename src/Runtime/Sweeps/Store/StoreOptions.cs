@@ -15,4 +15,11 @@ public sealed record StoreOptions
     /// but may lose the last commits on power loss; several times faster on slow disks.
     /// </summary>
     public bool SyncEveryCommit { get; init; } = true;
+
+    /// <summary>
+    /// How long an operation retries, reconnecting with backoff, when the connection was lost (a PostgreSQL server
+    /// restarted, the network dropped) or SQLite reported the file busy, before it fails with a message that says so.
+    /// Shorter than a lease's stale age (60 s), so a runner cut off from its store stops before its lease is taken over.
+    /// </summary>
+    public TimeSpan ReconnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -18,6 +18,16 @@ public enum AttemptOutcome
     /// the trial's attempts like a failure; the next attempt resumes from the last recorded checkpoint.
     /// </summary>
     TimedOut,
+    /// <summary>
+    /// The runner lost its lease while the attempt ran (it was suspended, or cut off from the store, for longer than the
+    /// lease lasts) and another runner took the trial over: does not count as a failure.
+    /// </summary>
+    LostLease,
+    /// <summary>
+    /// The environment failed, not the trial (the disk filled up, the store became unreachable): does not count as a
+    /// failure; the sweep stops and resumes the trial when run again.
+    /// </summary>
+    Environment,
 }
 
 /// <summary>
@@ -50,7 +60,15 @@ public enum LogSource { Worker, Stderr, Runner }
 public sealed record LogLine(int Attempt, LogSource Source, string Text);
 
 /// <summary>The handle of a running attempt: what every record of that worker run is written under.</summary>
-public sealed record AttemptHandle(long TrialId, string Trial, int Attempt, ResumeState Resume);
+public sealed record AttemptHandle(long TrialId, string Trial, int Attempt, ResumeState Resume)
+{
+    /// <summary>
+    /// The lease the attempt runs under: every write of the attempt checks, in its transaction, that the lease is still
+    /// held, so a runner that lost it (suspended, then resumed) cannot overwrite what the new holder records.
+    /// Null: unfenced (a store used by one program, e.g. a benchmark).
+    /// </summary>
+    public RunnerLease? Lease { get; init; }
+}
 
 /// <summary>
 /// What a trial has already recorded when an attempt starts, so the trial runner can continue instead of starting

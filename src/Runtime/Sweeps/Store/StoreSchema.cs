@@ -10,11 +10,12 @@ namespace ViTDsl.Runtime.Store;
 /// <remarks>
 /// Version 2 added <c>runner_leases</c> (one runner per sweep), the <c>timed_out</c> attempt status and the
 /// metrics' checksums. Version 3 added <c>trial_leases</c> (one runner per trial, for cluster tasks that each run a
-/// few trials of a sweep).
+/// few trials of a sweep). Version 4 added the attempt statuses <c>lost_lease</c> and <c>environment</c> (attempts that
+/// do not count against a trial's budget: see <see cref="AttemptOutcome"/>).
 /// </remarks>
 internal static partial class StoreSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>
     /// False when a store at <paramref name="version"/> is current; true when it must be created (0) or migrated.
@@ -81,7 +82,7 @@ internal static partial class StoreSchema
         CREATE TABLE attempts(
             trial_id       INTEGER NOT NULL REFERENCES trials(id),
             attempt        INTEGER NOT NULL,
-            status         TEXT NOT NULL CHECK(status IN ('running','succeeded','failed','interrupted','timed_out')),
+            status         TEXT NOT NULL CHECK(status IN ('running','succeeded','failed','interrupted','timed_out','lost_lease','environment')),
             worker_pid     INTEGER,
             error          TEXT,
             start_seconds  REAL, load_seconds REAL, train_seconds REAL, record_seconds REAL, wall_seconds REAL,
@@ -169,5 +170,22 @@ internal static partial class StoreSchema
             UPDATE metrics SET crc = vitdsl_metric_crc(trial_id, name, step, value);
             """ + Leases,
         [2] = TrialLeases,
+        // The attempts table again, for the statuses that do not count against a trial's budget.
+        [3] = """
+            CREATE TABLE attempts_v4(
+                trial_id       INTEGER NOT NULL REFERENCES trials(id),
+                attempt        INTEGER NOT NULL,
+                status         TEXT NOT NULL CHECK(status IN ('running','succeeded','failed','interrupted','timed_out','lost_lease','environment')),
+                worker_pid     INTEGER,
+                error          TEXT,
+                start_seconds  REAL, load_seconds REAL, train_seconds REAL, record_seconds REAL, wall_seconds REAL,
+                started_utc    TEXT NOT NULL,
+                finished_utc   TEXT,
+                PRIMARY KEY(trial_id, attempt)) WITHOUT ROWID;
+            INSERT INTO attempts_v4 SELECT trial_id, attempt, status, worker_pid, error, start_seconds, load_seconds,
+                train_seconds, record_seconds, wall_seconds, started_utc, finished_utc FROM attempts;
+            DROP TABLE attempts;
+            ALTER TABLE attempts_v4 RENAME TO attempts;
+            """,
     };
 }

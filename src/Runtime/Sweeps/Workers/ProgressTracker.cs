@@ -69,7 +69,7 @@ internal sealed class ProgressTracker
             if (!retrying) _running.Remove(trial);
             if (outcome == AttemptOutcome.Succeeded) _succeeded++;
             else if (counts && finalFailure) _failed++;
-            else if (outcome == AttemptOutcome.Interrupted) _pending++;
+            else if (outcome is AttemptOutcome.Interrupted or AttemptOutcome.LostLease or AttemptOutcome.Environment) _pending++;
         }
         var firstLine = error?.Split('\n')[0];
         Report(outcome switch
@@ -77,6 +77,8 @@ internal sealed class ProgressTracker
             AttemptOutcome.Succeeded => $"{trial} succeeded",
             AttemptOutcome.Failed => $"{trial} attempt {attempt} failed{(retrying ? ", retrying" : "")}: {firstLine}",
             AttemptOutcome.TimedOut => $"{trial} attempt {attempt} timed out{(retrying ? ", retrying" : "")}: {firstLine}",
+            AttemptOutcome.Environment => $"{trial} attempt {attempt} stopped, not counted as a failure: {firstLine}",
+            AttemptOutcome.LostLease => $"{trial} attempt {attempt} stopped: this runner lost its lease",
             _ => $"{trial} attempt {attempt} interrupted",
         });
     }

@@ -30,37 +30,26 @@ public sealed partial class SweepRunner
         var tracker = new ProgressTracker(sweep, mine, mine.Count(Unfinished), options.MaxAttempts, progress);
         // The task holds its whole share (a lineage) from the start, so another submission's task cannot start a
         // shorter branch before this one has written the shared prefix.
-        var leases = new Dictionary<string, RunnerLease>();
+        var (leases, takenOver) = (new Dictionary<string, RunnerLease>(), new Dictionary<string, RunnerLease>());
         foreach (var name in trialNames)
-            if (await TakeTrialAsync(stored[name], tracker, cancellationToken).ConfigureAwait(false) is { } lease) leases[name] = lease;
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewing = RenewAllAsync(leases, abort);
-        var skipped = trialNames.Count - leases.Count;
-        try
-        {
-            foreach (var name in trialNames.Where(leases.ContainsKey).ToList())
+            if (await TakeTrialAsync(stored[name], tracker, cancellationToken).ConfigureAwait(false) is ({ } lease, var previous))
             {
-                if (abort.IsCancellationRequested) break;
-                if (store.RecoverInterrupted(stored[name].Id))
-                    tracker.Report($"{name}: its last attempt's runner stopped before it finished; resuming from its last recorded checkpoint");
-                var trial = store.Trials(sweep).Single(t => t.Name == name);
-                if (!Unfinished(trial)) { skipped++; }
-                else
-                {
-                    using var payload = JsonDocument.Parse(trial.SpecJson);
-                    await RunTrialAsync(sweep, trial, payload.RootElement.Clone(), tracker, abort.Token).ConfigureAwait(false);
-                }
-                Release(leases, name);
+                leases[name] = lease;
+                if (previous is not null) takenOver[name] = previous;
             }
-        }
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var keeper = new LeaseKeeper(store, options.LeaseStaleAfter, () => { lock (leases) return [.. leases.Values]; });
+        var renewing = keeper.KeepAsync(abort);
+        var run = new RunContext(sweep, tracker, keeper, abort) { TakenOver = takenOver };
+        var skipped = trialNames.Count - leases.Count;
+        var work = RunLeasedTrialsAsync(run, trialNames.Where(leases.ContainsKey).ToList(), leases, () => skipped++);
+        try { await EndAsync([work], run, renewing).ConfigureAwait(false); }
         finally
         {
-            await abort.CancelAsync().ConfigureAwait(false); // stops the renewals
             List<string> left;
             lock (leases) left = [.. leases.Keys];
             foreach (var name in left) Release(leases, name);
         }
-        if (await renewing.ConfigureAwait(false) is { } lost) throw lost;
         var final = store.Trials(sweep).Where(t => trialNames.Contains(t.Name)).ToList();
         var summary = new SweepSummary(
             final.Count(t => t.Status == TrialStatus.Succeeded),
@@ -71,6 +60,27 @@ public sealed partial class SweepRunner
         return summary;
     }
 
+    private async Task RunLeasedTrialsAsync(RunContext run, List<string> names, Dictionary<string, RunnerLease> leases, Action skip)
+    {
+        foreach (var name in names)
+        {
+            if (run.Abort.IsCancellationRequested) break;
+            var trial = store.Trials(run.Sweep).Single(t => t.Name == name);
+            if (store.RecoverInterrupted(trial.Id, run.TakenOver.GetValueOrDefault(name)))
+                run.Tracker.Report($"{name}: its last attempt's runner stopped before it finished; resuming from its last recorded checkpoint");
+            trial = store.Trials(run.Sweep).Single(t => t.Name == name);
+            if (!Unfinished(trial)) skip();
+            else
+            {
+                using var payload = JsonDocument.Parse(trial.SpecJson);
+                RunnerLease lease;
+                lock (leases) lease = leases[name];
+                await RunTrialAsync(run, trial, payload.RootElement.Clone(), lease).ConfigureAwait(false);
+            }
+            Release(leases, name);
+        }
+    }
+
     private void Release(Dictionary<string, RunnerLease> leases, string trial)
     {
         RunnerLease? lease;
@@ -79,33 +89,8 @@ public sealed partial class SweepRunner
         catch (StoreException) { } // the store itself failed: that error is the one to report; the lease goes stale
     }
 
-    // Renews the leases still held until the task ends; a lease another runner took over stops this task's work.
-    private async Task<SweepLeaseLostException?> RenewAllAsync(Dictionary<string, RunnerLease> leases, CancellationTokenSource abort)
-    {
-        using var timer = new PeriodicTimer(options.LeaseStaleAfter / 4);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(abort.Token).ConfigureAwait(false))
-            {
-                List<RunnerLease> held;
-                lock (leases) held = [.. leases.Values];
-                var lost = held.FirstOrDefault(l => !store.RenewLease(l));
-                if (lost is null) continue;
-                await abort.CancelAsync().ConfigureAwait(false);
-                return new SweepLeaseLostException(
-                    $"This runner lost trial '{lost.Trial}' of sweep '{lost.Sweep}' to another runner after not renewing its lease for " +
-                    $"{options.LeaseStaleAfter.TotalSeconds:0} s (was it suspended?); its workers were stopped. Nothing recorded is lost.")
-                { StorePath = store.Path };
-            }
-        }
-        catch (OperationCanceledException) { }
-        return null;
-    }
-
-    private bool Unfinished(TrialRecord t) => t.Status != TrialStatus.Succeeded && (t.Status != TrialStatus.Failed || t.Failures < options.MaxAttempts);
-
     // The trial's lease, or null when another live runner has it (this host) or keeps renewing it (another host).
-    private async Task<RunnerLease?> TakeTrialAsync(TrialRecord trial, ProgressTracker tracker, CancellationToken cancellationToken)
+    private async Task<(RunnerLease? Lease, RunnerLease? TakenOver)> TakeTrialAsync(TrialRecord trial, ProgressTracker tracker, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + options.LeaseStaleAfter + LeasePollInterval;
         while (true)
@@ -114,7 +99,7 @@ public sealed partial class SweepRunner
             {
                 var lease = store.AcquireTrialLease(trial, options.LeaseStaleAfter, out var takenOver);
                 if (takenOver is not null) tracker.Report($"{trial.Name}: took it over from {takenOver.Holder}, which is no longer running it");
-                return lease;
+                return (lease, takenOver);
             }
             catch (SweepLeaseHeldException held)
             {
@@ -122,11 +107,11 @@ public sealed partial class SweepRunner
                 if (!elsewhere || DateTimeOffset.UtcNow > deadline || cancellationToken.IsCancellationRequested)
                 {
                     tracker.Report($"{trial.Name}: skipped, {held.Held.Holder} is running it");
-                    return null;
+                    return (null, null);
                 }
             }
             try { await Task.Delay(LeasePollInterval, cancellationToken).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return null; }
+            catch (OperationCanceledException) { return (null, null); }
         }
     }
 }

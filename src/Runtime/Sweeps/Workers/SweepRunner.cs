@@ -47,85 +47,101 @@ public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions o
     private async Task<SweepSummary> RunLeasedAsync(SweepDefinition sweep, RunnerLease lease, RunnerLease? takenOver,
         IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
     {
-        store.RecoverInterrupted(sweep.Name); // safe: the lease says no other runner is running these attempts
+        store.RecoverInterrupted(sweep.Name, takenOver); // safe: the lease says no other runner is running these attempts
         var payloads = sweep.Trials.ToDictionary(t => t.Name, t => t.Payload);
         var trials = store.EnsureSweep(sweep.Name, sweep.Trials.Select(t => (t.Name, JsonSerializer.Serialize(t.Payload))));
-        var runnable = trials.Where(t => t.Status != TrialStatus.Succeeded && (t.Status != TrialStatus.Failed || t.Failures < options.MaxAttempts)).ToList();
+        var runnable = trials.Where(Unfinished).ToList();
         var tracker = new ProgressTracker(sweep.Name, trials, runnable.Count, options.MaxAttempts, progress);
         if (takenOver is not null)
             tracker.Report($"took the sweep over from {takenOver.Holder} (since {takenOver.Since:yyyy-MM-dd HH:mm:ss} UTC), which is no longer running it");
         tracker.Report($"{runnable.Count} of {trials.Count} trials to run");
 
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewing = RenewAsync(lease, abort);
+        var keeper = new LeaseKeeper(store, options.LeaseStaleAfter, () => [lease]);
+        var renewing = keeper.KeepAsync(abort);
         using var slots = new SemaphoreSlim(options.Parallelism);
+        var run = new RunContext(sweep.Name, tracker, keeper, abort);
         var tasks = runnable.Select(async trial =>
         {
             try { await slots.WaitAsync(abort.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
-            try { await RunTrialAsync(sweep.Name, trial, payloads[trial.Name], tracker, abort.Token).ConfigureAwait(false); }
+            try { await RunTrialAsync(run, trial, payloads[trial.Name], lease).ConfigureAwait(false); }
             catch { abort.Cancel(); throw; } // the store failed: stop the other workers too, then report it
             finally { slots.Release(); }
         }).ToList();
-        try { await Task.WhenAll(tasks).ConfigureAwait(false); }
-        catch when (tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).FirstOrDefault() is { } first)
-        {
-            throw first;
-        }
-        finally
-        {
-            await abort.CancelAsync().ConfigureAwait(false); // stops the renewals
-        }
-        if (await renewing.ConfigureAwait(false) is { } lost) throw lost;
+        await EndAsync(tasks, run, renewing).ConfigureAwait(false);
 
         var final = store.Trials(sweep.Name);
         var summary = new SweepSummary(
             final.Count(t => t.Status == TrialStatus.Succeeded),
             final.Count(t => t.Status == TrialStatus.Failed && t.Failures >= options.MaxAttempts),
             trials.Count - runnable.Count,
-            cancellationToken.IsCancellationRequested && final.Any(t => t.Status is TrialStatus.Pending or TrialStatus.Failed && t.Failures < options.MaxAttempts));
+            cancellationToken.IsCancellationRequested && final.Any(Unfinished));
         tracker.Report(summary.Cancelled ? "cancelled" : "done");
         return summary;
     }
 
-    // Renews the lease until the sweep ends; if another runner took it over meanwhile, stops this one's workers
-    // (two runners must never run the same trials) and returns why.
-    private async Task<SweepLeaseLostException?> RenewAsync(RunnerLease lease, CancellationTokenSource abort)
+    // Waits for the trials, then stops the renewals. Says why the run stopped early, first of: a lost lease, the
+    // store or another unexpected failure, an environment failure (no trial counted as failed for it).
+    private static async Task EndAsync(List<Task> tasks, RunContext run, Task renewing)
     {
-        using var timer = new PeriodicTimer(options.LeaseStaleAfter / 4);
-        try
+        try { await Task.WhenAll(tasks).ConfigureAwait(false); }
+        catch when (tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).FirstOrDefault() is { } first)
         {
-            while (await timer.WaitForNextTickAsync(abort.Token).ConfigureAwait(false))
-            {
-                if (store.RenewLease(lease)) continue;
-                var holder = store.Lease(lease.Sweep);
-                await abort.CancelAsync().ConfigureAwait(false);
-                return new SweepLeaseLostException(
-                    $"This runner lost sweep '{lease.Sweep}' to {holder?.Holder.ToString() ?? "another runner"} after not renewing its lease for " +
-                    $"{options.LeaseStaleAfter.TotalSeconds:0} s (was it suspended?); its workers were stopped. Nothing recorded is lost.")
-                { StorePath = store.Path };
-            }
+            await run.Abort.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+            throw run.Leases.Lost ?? first; // a lost lease explains the rest (fenced writes, stopped workers)
         }
-        catch (OperationCanceledException) { }
-        return null;
+        await run.Abort.CancelAsync().ConfigureAwait(false); // stops the renewals
+        await renewing.ConfigureAwait(false);
+        if (run.Leases.Lost is { } gone) throw gone;
+        if (run.EnvironmentFailure is { } environment) throw environment;
     }
 
-    private async Task RunTrialAsync(string sweep, TrialRecord trial, JsonElement payload, ProgressTracker tracker, CancellationToken cancellationToken)
+    // What the trials of one run share: the sweep, the display, the leases and the switch that stops every worker.
+    private sealed class RunContext(string sweep, ProgressTracker tracker, LeaseKeeper leases, CancellationTokenSource abort)
+    {
+        public string Sweep => sweep;
+        public ProgressTracker Tracker => tracker;
+        public LeaseKeeper Leases => leases;
+        public CancellationTokenSource Abort => abort;
+        public SweepEnvironmentException? EnvironmentFailure { get; set; }
+        public IReadOnlyDictionary<string, RunnerLease> TakenOver { get; init; } = new Dictionary<string, RunnerLease>();
+    }
+
+    private bool Unfinished(TrialRecord t) => t.Status != TrialStatus.Succeeded && (t.Status != TrialStatus.Failed || t.Failures < options.MaxAttempts);
+
+    private async Task RunTrialAsync(RunContext run, TrialRecord trial, JsonElement payload, RunnerLease lease)
     {
         var failures = trial.Failures;
-        var runDirectory = Path.Combine(Path.GetFullPath(options.RunRoot), SafeName(sweep), SafeName(trial.Name));
-        Directory.CreateDirectory(runDirectory);
-        while (!cancellationToken.IsCancellationRequested)
+        var runDirectory = Path.Combine(Path.GetFullPath(options.RunRoot), SafeName(run.Sweep), SafeName(trial.Name));
+        try { Directory.CreateDirectory(runDirectory); }
+        catch (IOException e) when (EnvironmentFailure.Describe(e) is { } what) { StopForEnvironment(run, trial.Name, what); return; }
+        while (!run.Abort.IsCancellationRequested)
         {
-            var attempt = store.BeginAttempt(trial.Id);
-            tracker.Begin(trial.Name, attempt.Attempt);
-            var result = await RunAttemptAsync(attempt, new TrialSpec(sweep, trial.Name, payload, runDirectory, attempt.Attempt, attempt.Resume), tracker, cancellationToken).ConfigureAwait(false);
-            store.CompleteAttempt(attempt, result.Outcome, result.Error, result.Timings);
+            var attempt = store.BeginAttempt(trial.Id, lease);
+            run.Tracker.Begin(trial.Name, attempt.Attempt);
+            var spec = new TrialSpec(run.Sweep, trial.Name, payload, runDirectory, attempt.Attempt, attempt.Resume);
+            var result = await RunAttemptAsync(attempt, spec, run.Tracker, run.Abort.Token).ConfigureAwait(false);
+            if (result.Outcome == AttemptOutcome.Interrupted && run.Leases.Lost is { } lost)
+                result = result with { Outcome = AttemptOutcome.LostLease, Error = lost.Message };
+            store.CompleteAttempt(attempt, result.Outcome, result.Error, result.Timings); // fenced: throws if the lease was taken over
             var counts = result.Outcome is AttemptOutcome.Failed or AttemptOutcome.TimedOut;
             if (counts) failures++;
-            tracker.End(trial.Name, attempt.Attempt, result.Outcome, result.Error, finalFailure: failures >= options.MaxAttempts);
+            run.Tracker.End(trial.Name, attempt.Attempt, result.Outcome, result.Error, finalFailure: failures >= options.MaxAttempts);
+            if (result.Outcome == AttemptOutcome.Environment) StopForEnvironment(run, trial.Name, result.Error!.Split('\n')[0]);
             if (!counts || failures >= options.MaxAttempts) return;
         }
+    }
+
+    // An environment failure stops the whole sweep (every other trial would fail the same way) without counting.
+    private void StopForEnvironment(RunContext run, string trial, string what)
+    {
+        lock (run)
+            run.EnvironmentFailure ??= new SweepEnvironmentException(
+                $"Sweep '{run.Sweep}' stopped: trial '{trial}' could not go on because {what}. No trial was counted as failed for it; " +
+                $"once that is fixed, run the same command again: it resumes from the last recorded checkpoints (runs folder {Path.GetFullPath(options.RunRoot)}).");
+        run.Abort.Cancel();
     }
 
     private async Task<WorkerResult> RunAttemptAsync(AttemptHandle attempt, TrialSpec spec, ProgressTracker tracker, CancellationToken cancellationToken)

@@ -48,6 +48,7 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
             ?? throw new InvalidDataException($"Trial {trial.Name} has no training payload.");
         var experiment = find(spec.Experiment)
             ?? throw new InvalidOperationException($"This worker has no experiment named '{spec.Experiment}'; rebuild so the worker and the sweep agree.");
+        BuildIdentity.Check(trial.Name, spec, experiment); // before anything is trained or written
         var recorded = trial.Resume.Checkpoints;
         var options = new TrainingOptions(Path.Combine(Path.GetDirectoryName(trial.RunDirectory)!, "lineages"))
         {

@@ -46,7 +46,11 @@ internal sealed record TrialStarted(int Pid) : WorkerMessage;
 internal sealed record PhaseChanged(TrialPhase Phase) : WorkerMessage;
 internal sealed record Heartbeat : WorkerMessage;
 internal sealed record TrialFinished(PhaseSeconds Seconds) : WorkerMessage;
-internal sealed record TrialFailed(string Error, PhaseSeconds Seconds) : WorkerMessage;
+internal sealed record TrialFailed(string Error, PhaseSeconds Seconds) : WorkerMessage
+{
+    /// <summary>What in the environment failed, when it was not the trial (see <see cref="EnvironmentFailure"/>); null: the trial failed.</summary>
+    public string? Environment { get; init; }
+}
 internal sealed record TrialCancelled(PhaseSeconds Seconds) : WorkerMessage;
 internal sealed record MetricReported(long Step, string Name, double Value) : WorkerMessage;
 internal sealed record CheckpointReported(long Step, string Path, string Sha256) : WorkerMessage;

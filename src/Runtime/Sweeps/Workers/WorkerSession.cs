@@ -34,7 +34,8 @@ public sealed record WorkerSessionOptions
 }
 
 /// <summary>How a worker run ended, as the parent saw it.</summary>
-/// <param name="Outcome">Succeeded, Failed (the trial threw, or the connection ended without an answer) or Interrupted (cancelled).</param>
+/// <param name="Outcome">Succeeded, Failed (the trial threw, or the connection ended without an answer), Environment (the
+/// trial threw because its environment failed: see <see cref="EnvironmentFailure"/>) or Interrupted (cancelled).</param>
 /// <param name="Error">Why it failed: the trial's exception, or what happened to the connection.</param>
 /// <param name="Worker">The seconds the worker measured for each phase, when it said.</param>
 /// <param name="StartSeconds">From the session's start to the worker's <c>started</c>; null if it never started.</param>
@@ -70,7 +71,6 @@ public static class WorkerSession
     {
         options ??= new WorkerSessionOptions();
         var clock = Stopwatch.StartNew();
-        double? startSeconds = null;
         MultiplexingStream mx;
         MultiplexingStream.Channel control, metrics, log;
         try
@@ -93,16 +93,86 @@ public static class WorkerSession
         var controlOut = new MessagePump(control.Output);
         controlOut.Post(LineChannel.Encode(new RunTrial(trial, options.HeartbeatInterval.TotalSeconds)));
         await using var cancelling = cancellationToken.Register(() => controlOut.Post(LineChannel.Encode(new CancelTrial())));
+        var reports = new ReportReader(observer, controlOut, metrics, log);
+        var (end, startSeconds, protocolError) = await ReadControlAsync(control, observer, clock).ConfigureAwait(false);
 
-        // A channel that breaks the protocol, or an observer that fails (the store), stops the worker: nothing it
-        // reports from then on could be recorded.
-        string? channelError = null;
-        void StopWorker(string? why)
+        // The worker ends metrics and log before its last message; after a crash they end with the connection.
+        var drained = reports.Done;
+        if (await Task.WhenAny(drained, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false) == drained)
+            await drained.ConfigureAwait(false); // observer exceptions (e.g. the store failed) surface here
+        else
+            protocolError ??= "the worker's metrics or log channel did not end";
+        var wall = clock.Elapsed.TotalSeconds;
+        await controlOut.CompleteAsync().ConfigureAwait(false); // hang up: the worker exits
+        protocolError ??= reports.ChannelError;
+        return Result(end, protocolError, startSeconds, wall, cancellationToken.IsCancellationRequested);
+    }
+
+    // Reads the control channel to its end: the worker's start, phases and heartbeats, then how the trial ended.
+    private static async Task<(WorkerMessage? End, double? StartSeconds, string? ProtocolError)> ReadControlAsync(
+        MultiplexingStream.Channel control, IWorkerObserver observer, Stopwatch clock)
+    {
+        WorkerMessage? end = null;
+        double? startSeconds = null;
+        try
         {
-            if (why is not null) Interlocked.CompareExchange(ref channelError, why, null);
-            controlOut.Post(LineChannel.Encode(new CancelTrial()));
+            await foreach (var batch in LineChannel.ReadBatchesAsync(control.Input))
+                foreach (var line in batch)
+                    switch (LineChannel.Decode(line))
+                    {
+                        case TrialStarted s:
+                            startSeconds = clock.Elapsed.TotalSeconds;
+                            observer.Started(s.Pid);
+                            break;
+                        case PhaseChanged p: observer.PhaseChanged(p.Phase); break;
+                        case Heartbeat: observer.Heartbeat(); break;
+                        case TrialFinished or TrialFailed or TrialCancelled: end = LineChannel.Decode(line); break;
+                    }
+            return (end, startSeconds, null);
         }
-        var metricsDone = Task.Run(async () =>
+        catch (System.Text.Json.JsonException e)
+        {
+            return (end, startSeconds, $"the worker sent something that is not a protocol message ({e.Message})");
+        }
+    }
+
+    private static WorkerResult Result(WorkerMessage? end, string? protocolError, double? startSeconds, double wall, bool cancelled) => end switch
+    {
+        TrialFinished f when protocolError is null => new(AttemptOutcome.Succeeded, null, f.Seconds, startSeconds, wall),
+        TrialFinished f => new(AttemptOutcome.Failed, protocolError, f.Seconds, startSeconds, wall),
+        TrialFailed { Environment: { } what } f => new(AttemptOutcome.Environment, $"{what}; the trial itself did not fail\n{f.Error}", f.Seconds, startSeconds, wall),
+        TrialFailed f => new(AttemptOutcome.Failed, f.Error, f.Seconds, startSeconds, wall),
+        TrialCancelled c when protocolError is null => new(AttemptOutcome.Interrupted, "cancelled", c.Seconds, startSeconds, wall),
+        TrialCancelled c => new(AttemptOutcome.Failed, protocolError, c.Seconds, startSeconds, wall),
+        _ when cancelled => new(AttemptOutcome.Interrupted, "cancelled; the worker ended without answering", null, startSeconds, wall),
+        _ => new(AttemptOutcome.Failed, protocolError ?? "the worker's connection ended before it finished the trial", null, startSeconds, wall),
+    };
+
+    // Forwards the metrics and log channels to the observer. A channel that breaks the protocol, or an observer that
+    // fails (the store), stops the worker: nothing it reports from then on could be recorded.
+    private sealed class ReportReader
+    {
+        private readonly MessagePump _control;
+        private string? _channelError;
+
+        public ReportReader(IWorkerObserver observer, MessagePump control, MultiplexingStream.Channel metrics, MultiplexingStream.Channel log)
+        {
+            _control = control;
+            Done = Task.WhenAll(
+                Task.Run(() => ReadMetricsAsync(observer, metrics), CancellationToken.None),
+                Task.Run(() => ReadLogAsync(observer, log), CancellationToken.None));
+        }
+
+        public Task Done { get; }
+        public string? ChannelError => Volatile.Read(ref _channelError);
+
+        private void StopWorker(string? why)
+        {
+            if (why is not null) Interlocked.CompareExchange(ref _channelError, why, null);
+            _control.Post(LineChannel.Encode(new CancelTrial()));
+        }
+
+        private async Task ReadMetricsAsync(IWorkerObserver observer, MultiplexingStream.Channel metrics)
         {
             try
             {
@@ -124,57 +194,15 @@ public static class WorkerSession
                 await foreach (var _ in LineChannel.ReadBatchesAsync(metrics.Input)) { } // keep it flowing so the worker can finish
             }
             catch { StopWorker(null); throw; }
-        }, CancellationToken.None);
-        var logDone = Task.Run(async () =>
+        }
+
+        private async Task ReadLogAsync(IWorkerObserver observer, MultiplexingStream.Channel log)
         {
             try
             {
                 await foreach (var batch in LineChannel.ReadBatchesAsync(log.Input)) observer.Log(batch);
             }
             catch { StopWorker(null); throw; }
-        }, CancellationToken.None);
-
-        WorkerMessage? end = null;
-        string? protocolError = null;
-        try
-        {
-            await foreach (var batch in LineChannel.ReadBatchesAsync(control.Input))
-                foreach (var line in batch)
-                    switch (LineChannel.Decode(line))
-                    {
-                        case TrialStarted s:
-                            startSeconds = clock.Elapsed.TotalSeconds;
-                            observer.Started(s.Pid);
-                            break;
-                        case PhaseChanged p: observer.PhaseChanged(p.Phase); break;
-                        case Heartbeat: observer.Heartbeat(); break;
-                        case TrialFinished or TrialFailed or TrialCancelled: end = LineChannel.Decode(line); break;
-                    }
         }
-        catch (System.Text.Json.JsonException e)
-        {
-            protocolError = $"the worker sent something that is not a protocol message ({e.Message})";
-        }
-
-        // The worker ends metrics and log before its last message; after a crash they end with the connection.
-        var drained = Task.WhenAll(metricsDone, logDone);
-        if (await Task.WhenAny(drained, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false) == drained)
-            await drained.ConfigureAwait(false); // observer exceptions (e.g. the store failed) surface here
-        else
-            protocolError ??= "the worker's metrics or log channel did not end";
-        var wall = clock.Elapsed.TotalSeconds;
-        await controlOut.CompleteAsync().ConfigureAwait(false); // hang up: the worker exits
-        protocolError ??= Volatile.Read(ref channelError);
-
-        return end switch
-        {
-            TrialFinished f when protocolError is null => new(AttemptOutcome.Succeeded, null, f.Seconds, startSeconds, wall),
-            TrialFinished f => new(AttemptOutcome.Failed, protocolError, f.Seconds, startSeconds, wall),
-            TrialFailed f => new(AttemptOutcome.Failed, f.Error, f.Seconds, startSeconds, wall),
-            TrialCancelled c when protocolError is null => new(AttemptOutcome.Interrupted, "cancelled", c.Seconds, startSeconds, wall),
-            TrialCancelled c => new(AttemptOutcome.Failed, protocolError, c.Seconds, startSeconds, wall),
-            _ when cancellationToken.IsCancellationRequested => new(AttemptOutcome.Interrupted, "cancelled; the worker ended without answering", null, startSeconds, wall),
-            _ => new(AttemptOutcome.Failed, protocolError ?? "the worker's connection ended before it finished the trial", null, startSeconds, wall),
-        };
     }
 }

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using ViTDsl.Runtime.Store;
+using ViTDsl.TestWorker;
+using ViTDsl.Tests.Store;
+
+namespace ViTDsl.Tests.Workers;
+
+/// <summary>
+/// Fenced leases: a runner suspended (SIGSTOP, with its worker: a paused VM or a swapped-out node) past its lease's
+/// stale age is taken over by another runner, which finishes the trial; resumed (SIGCONT), the first runner finds its
+/// lease gone, stops, and changes nothing the new owner wrote. The stale age is shortened to 2 s (it is 60 s by default).
+/// </summary>
+public sealed class SuspendedRunnerTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_resumed_runner_whose_lease_was_taken_over_changes_nothing_the_new_owner_wrote()
+    {
+        var payload = new LeastSquaresPayload(Seed: 11, Rows: 24, Cols: 4, Steps: 60, LearningRate: 0.05, CheckpointEvery: 10, StepDelayMs: 50);
+        var sweepFile = RunnerProcess.WriteSweep(_folder.Path, "paused", new Dictionary<string, LeastSquaresPayload> { ["slow"] = payload });
+        var storePath = _folder.File("paused.db");
+        string[] command = ["--store", storePath, "--runs", _folder.File("runs"), "--sweep", sweepFile, "--lease-stale", "2"];
+
+        var first = RunnerProcess.Start(command);
+        var worker = await WorkerPastFirstCheckpointAsync(storePath, first);
+        RunnerProcess.Signal(first.Process.Id, RunnerProcess.SigStop);
+        RunnerProcess.Signal(worker, RunnerProcess.SigStop);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3)); // past the 2 s stale age
+            var second = RunnerProcess.Start(command);
+            Assert.True(await second.ExitCodeAsync(TimeSpan.FromMinutes(2)) == 0, $"the runner taking over failed:\n{second.Output}");
+            Assert.Contains($"took the sweep over from pid {first.Process.Id}", second.Output);
+        }
+        finally
+        {
+            var ownersRecord = RunnerProcess.Snapshot(storePath, "paused");
+            RunnerProcess.Signal(worker, RunnerProcess.SigCont);
+            RunnerProcess.Signal(first.Process.Id, RunnerProcess.SigCont);
+            var code = await first.ExitCodeAsync(TimeSpan.FromMinutes(1));
+            Assert.Equal(ownersRecord, RunnerProcess.Snapshot(storePath, "paused")); // byte for byte: nothing changed
+            Assert.True(code == 1 && (first.Output.Contains("no longer holds sweep 'paused'") || first.Output.Contains("lost sweep 'paused'")),
+                $"the resumed runner should stop, saying it lost the sweep (exit {code}):\n{first.Output}");
+        }
+
+        using var store = ResultsStore.Open(storePath);
+        var trial = store.Trials("paused").Single();
+        Assert.Equal((TrialStatus.Succeeded, 0), (trial.Status, trial.Failures));
+        var attempts = store.Attempts(trial.Id);
+        Assert.Equal([AttemptOutcome.LostLease, AttemptOutcome.Succeeded], attempts.Select(a => a.Outcome));
+        Assert.Contains($"pid {first.Process.Id}", attempts[0].Error);
+        SweepRunnerTests.AssertEqualToOracle(LeastSquaresOracle.Metrics(payload), store.Metrics(trial.Id));
+        Assert.Null(store.Lease("paused"));
+    }
+
+    // The first runner's worker once it has recorded a checkpoint (so the take-over has progress to resume from).
+    private static async Task<int> WorkerPastFirstCheckpointAsync(string storePath, RunnerProcess runner)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(runner.Process.HasExited, $"the runner ended before it could be suspended:\n{runner.Output}");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"the runner recorded no checkpoint in a minute:\n{runner.Output}");
+            if (runner.Output.Contains("trials to run")) // the store exists: opening it now races no creation
+            {
+                using var store = ResultsStore.Open(storePath);
+                if (store.Trials("paused").SingleOrDefault() is { } trial && store.Checkpoints(trial.Id).Count > 0
+                    && store.Attempts(trial.Id).SingleOrDefault()?.WorkerPid is { } pid)
+                    return pid;
+            }
+            await Task.Delay(50);
+        }
+    }
+}
