@@ -133,6 +133,7 @@ public static class SafeTensorsFile
 
     private static (List<WeightEntry>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw Corrupt(path, "has a header that is not valid UTF-8 text");
         JsonDocument document;
         try
         {

@@ -63,11 +63,14 @@ public abstract record WeightLink(string Foreign)
 
     /// <summary>
     /// big_vision's class token, which gets no position embedding: ViTDsl's class token plus its position row (the sum
-    /// ViTDsl's first token starts from, so the logits are the same). Import gives the class token alone.
+    /// ViTDsl's first token starts from, so the logits are the same). The sum is written in float64, where the sum of two
+    /// float32 numbers is exact: rounding it to float32 is what ViTDsl's own float32 forward pass does, and a float64
+    /// reader sees the unrounded value. Import gives the class token alone.
     /// </summary>
     public sealed record ClassToken(string Foreign, string Native, string Position) : WeightLink(Foreign)
     {
-        public override Tensor Export(Func<string, Tensor> native) => native(Native).add(native(Position).narrow(1, 0, 1));
+        public override Tensor Export(Func<string, Tensor> native) =>
+            native(Native).to(ScalarType.Float64).add(native(Position).narrow(1, 0, 1).to(ScalarType.Float64), Scalars.One); // a + b without an unowned Scalar (see Scalars)
         public override IEnumerable<KeyValuePair<string, Tensor>> Import(Tensor foreign) => [KeyValuePair.Create(Native, foreign.alias())];
     }
 }
