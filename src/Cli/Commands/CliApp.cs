@@ -34,6 +34,7 @@ public static class CliApp
         bench.Subcommands.Add(BenchCommands.Data());
         bench.Subcommands.Add(BenchCommands.Optimizers());
         bench.Subcommands.Add(BenchCommands.Store());
+        bench.Subcommands.Add(BenchCommands.Weights());
         bench.Subcommands.Add(BenchCoverageCommand.Create());
         foreach (var extra in benchmarks ?? []) bench.Subcommands.Add(extra);
         root.Subcommands.Add(bench);

@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Train.TensorBoard;
 /// </summary>
 public sealed class TensorBoardObserver(ITrainingObserver inner, TensorBoardEvents events, GeneratedExperiment experiment) : ITrainingObserver
 {
-    public const string LearningRate = "train/learning_rate", ImagesPerSecond = "train/images_per_second", Declaration = "declaration";
+    public const string LearningRate = "train/learning_rate", ImagesPerSecond = MetricName.TrainImagesPerSecond, Declaration = "declaration";
 
     /// <summary>The observer to train with: <paramref name="observer"/> mirrored to TensorBoard unless the options turn it off.</summary>
     public static ITrainingObserver Attach(ITrainingObserver observer, TrainingOptions options, RunLayout layout, GeneratedExperiment experiment) =>
