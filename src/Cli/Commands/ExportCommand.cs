@@ -13,11 +13,11 @@ public static class ExportCommand
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
     {
         var name = new Argument<string>("name") { Description = "The trained experiment (see `vitdsl list`)." };
-        var output = new Argument<string>("out") { Description = "The safetensors file to write, e.g. model.safetensors." };
+        var output = new Argument<string>("out") { Description = "The file to write: model.safetensors, or model.npz (numpy's npz, what big_vision loads)." };
         var names = WeightOptions.Names("timm");
         var runs = CommonOptions.Runs();
         runs.Aliases.Add("--run");
-        var command = new Command("export", "Write a finished run's final weights as safetensors (timm names by default), for PyTorch/timm or big_vision.");
+        var command = new Command("export", "Write a finished run's final weights as safetensors or npz (timm names by default), for PyTorch/timm or big_vision.");
         command.Arguments.Add(name);
         command.Arguments.Add(output);
         command.Options.Add(names);

@@ -57,13 +57,18 @@ public static class ForeignWeights
         foreach (var (name, parameter) in model.named_parameters()) parameter.copy_(parameters[name]);
     }
 
-    /// <summary>Writes <paramref name="model"/>'s parameters to a safetensors file with <paramref name="names"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="model"/>'s parameters with <paramref name="names"/>: as numpy's npz when the path ends in
+    /// <c>.npz</c> (what big_vision loads), else as safetensors (with <paramref name="metadata"/>).
+    /// </summary>
     public static void Export(VitModule model, WeightNames names, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var scope = NewDisposeScope();
         var native = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         var described = new Dictionary<string, string> { ["format"] = "pt", ["names"] = WeightNamesVocabulary.NameOf(names) };
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>()) described[key] = value;
-        SafeTensorsFile.Write(path, WeightConventions.Export(model.Shape, names, native), described);
+        var tensors = WeightConventions.Export(model.Shape, names, native);
+        if (WeightFiles.FormatOf(path) == WeightFormat.Npz) NpzFile.Write(path, tensors);
+        else SafeTensorsFile.Write(path, tensors, described);
     }
 }

@@ -37,6 +37,17 @@ public sealed partial record NpyHeader(WeightDtype Dtype, bool FortranOrder, lon
         return Parse(Encoding.Latin1.GetString(dict), prefix + dictLength, problem);
     }
 
+    /// <summary>numpy's version 1.0 header for a C-ordered array, padded with spaces and a newline to a multiple of 64 bytes.</summary>
+    public static byte[] Encode(WeightDtype dtype, IReadOnlyList<long> shape)
+    {
+        var dims = shape.Count == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
+        var dict = $"{{'descr': '{dtype.Numpy}', 'fortran_order': False, 'shape': {dims}, }}";
+        int padded = (10 + dict.Length + 1 + 63) / 64 * 64 - 10;
+        var text = Encoding.ASCII.GetBytes(dict.PadRight(padded - 1) + "\n");
+        byte[] prefix = [0x93, .. "NUMPY"u8, 1, 0, (byte)(text.Length & 0xFF), (byte)(text.Length >> 8)];
+        return [.. prefix, .. text];
+    }
+
     private static NpyHeader Parse(string dict, int length, Func<string, Exception> problem)
     {
         var descr = DescrPattern().Match(dict);

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ViTDsl.Runtime.Train.Checkpoints;
 using static TorchSharp.torch;
 
 namespace ViTDsl.Runtime.Weights;
@@ -43,6 +44,29 @@ public static class NpzFile
             throw;
         }
         return new WeightSet(path, tensors);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="tensors"/> as numpy's <c>np.savez</c> does (stored entries; <c>np.savez_compressed</c> with
+    /// <paramref name="level"/> other than none): one <c>NAME.npy</c> (format 1.0, C order, little-endian) per tensor,
+    /// atomically. big_vision's <c>load_params</c> reads such a file with '/'-joined tree paths as names.
+    /// </summary>
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, CompressionLevel level = CompressionLevel.NoCompression)
+    {
+        using var scope = NewDisposeScope();
+        var host = tensors.Select(t => KeyValuePair.Create(t.Key, t.Value.detach().cpu().contiguous())).ToList();
+        DurableFile.WriteAtomically(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            foreach (var (name, tensor) in host)
+            {
+                var dtype = WeightDtype.Of(tensor.dtype);
+                if (dtype.Numpy.Length == 0) throw new NotSupportedException($"tensor '{name}' is {dtype.SafeTensors}, which numpy cannot hold; write safetensors instead");
+                using var entry = zip.CreateEntry(name + ".npy", level).Open();
+                entry.Write(NpyHeader.Encode(dtype, tensor.shape));
+                entry.Write(tensor.bytes);
+            }
+        });
     }
 
     private static ZipArchive Open(string path, Stream stream)

@@ -29,6 +29,7 @@ public static class WeightFiles
         if (extension == ".npz") return WeightFormat.Npz;
         if (extension == ".safetensors") return WeightFormat.SafeTensors;
         // Unknown extension: numpy's npz is a zip, a pickle starts with 0x80 (protocol 2+), safetensors with a length.
+        if (!File.Exists(path)) return WeightFormat.SafeTensors; // a file about to be written
         Span<byte> start = stackalloc byte[4];
         using var file = File.OpenRead(path);
         int read = file.ReadAtLeast(start, 4, throwOnEndOfStream: false);

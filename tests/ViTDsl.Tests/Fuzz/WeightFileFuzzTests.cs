@@ -51,7 +51,7 @@ public sealed class WeightFileFuzzTests(ITestOutputHelper output) : IDisposable
     public void A_damaged_npz_file_is_refused_in_one_line_or_read_with_the_sizes_its_headers_declare(CompressionLevel level)
     {
         var path = dir.File("weights.npz");
-        NpzWriting.Write(path, Tensors(), level);
+        NpzFile.Write(path, Tensors(), level);
         var original = File.ReadAllBytes(path);
         var outcomes = new Outcomes();
         Fuzzing.Run(300, damage =>
@@ -76,26 +76,6 @@ public sealed class WeightFileFuzzTests(ITestOutputHelper output) : IDisposable
             Assert.StartsWith(path, e.Message);
             Assert.DoesNotContain('\n', e.Message);
             outcomes.Add("refused");
-        }
-    }
-}
-
-/// <summary>Writes an npz as numpy.savez does (a zip of .npy version 1.0 entries), for tests.</summary>
-internal static class NpzWriting
-{
-    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, CompressionLevel level = CompressionLevel.NoCompression)
-    {
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
-        foreach (var (name, tensor) in tensors)
-        {
-            var dtype = WeightDtype.Of(tensor.dtype);
-            var dict = $"{{'descr': '{dtype.Numpy}', 'fortran_order': False, 'shape': ({string.Join("", tensor.shape.Select(d => $"{d}, "))}), }}";
-            var total = 10 + dict.Length + 1;
-            dict = dict.PadRight(dict.Length + (64 - total % 64) % 64) + "\n";
-            using var entry = zip.CreateEntry(name + ".npy", level).Open();
-            entry.Write([0x93, .. "NUMPY"u8, 1, 0, (byte)(dict.Length & 0xFF), (byte)(dict.Length >> 8)]);
-            entry.Write(System.Text.Encoding.ASCII.GetBytes(dict));
-            entry.Write(tensor.contiguous().bytes);
         }
     }
 }

@@ -28,6 +28,10 @@ public sealed class PyTorchInteropTests(ITestOutputHelper output) : IDisposable
         ExportedLogitsMatch(pool, WeightNames.BigVision);
 
     [Theory, MemberData(nameof(PoolShapes.Pools), MemberType = typeof(PoolShapes))]
+    public void Numpy_reads_an_npz_export_with_big_vision_names_and_PyTorch_computes_the_same_logits(string pool) =>
+        ExportedLogitsMatch(pool, WeightNames.BigVision, "export.npz");
+
+    [Theory, MemberData(nameof(PoolShapes.Pools), MemberType = typeof(PoolShapes))]
     public void PyTorch_weights_saved_as_timm_safetensors_load_into_the_declaration_with_the_same_logits(string pool) =>
         ForeignLogitsMatch(pool, WeightNames.Timm, "weights.safetensors");
 
@@ -35,21 +39,21 @@ public sealed class PyTorchInteropTests(ITestOutputHelper output) : IDisposable
     public void Big_vision_weights_saved_by_numpy_as_npz_load_into_the_declaration_with_the_same_logits(string pool) =>
         ForeignLogitsMatch(pool, WeightNames.BigVision, "weights.npz");
 
-    private void ExportedLogitsMatch(string pool, WeightNames names)
+    private void ExportedLogitsMatch(string pool, WeightNames names, string file = "export.safetensors")
     {
         var experiment = PoolShapes.Smallest(pool);
         var shape = experiment.Declaration.Model;
         using var model = experiment.CreateModel(null);
         TorchOracle.Randomize(model);
-        ForeignWeights.Export(model, names, dir.File("export.safetensors"));
+        ForeignWeights.Export(model, names, dir.File(file));
         using var images = TorchOracle.Images(shape, dir.File("images.safetensors"));
-        TorchOracle.Run(Job("logits", shape, names, dir.File("export.safetensors")));
+        TorchOracle.Run(Job("logits", shape, names, dir.File(file)));
 
         model.to(float64);
         using var logits = model.forward(images);
         using var theirs = SafeTensorsFile.Read(dir.File("logits.safetensors"));
         var difference = TorchOracle.RelativeDifference(logits, theirs.Tensors["logits"]);
-        output.WriteLine($"{experiment.Name} ({pool}) exported with {names} names: PyTorch's logits differ by {difference:E2} (relative)");
+        output.WriteLine($"{experiment.Name} ({pool}) exported as {file} with {names} names: PyTorch's logits differ by {difference:E2} (relative)");
         Assert.True(difference <= Tolerance, $"relative difference {difference:E2}");
     }
 
