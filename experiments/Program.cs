@@ -8,4 +8,4 @@ using ViTDsl.Experiments.Cli;
 return ViTDsl.Cli.Run(args, ExperimentCatalog.All, ExperimentCatalog.Sweeps,
     commands: [FindingsCommand.Create(ExperimentCatalog.Sweeps)],
     benchmarks: [BenchTrainingCommand.Create(), BenchCommands.Data(), BenchCommands.Optimizers(), BenchCommands.Store(),
-        BenchCoverageCommand.Create(), BenchGeneratorCommand.Create()]);
+        BenchCommands.Weights(), BenchCoverageCommand.Create(), BenchGeneratorCommand.Create()]);

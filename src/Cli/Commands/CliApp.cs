@@ -35,6 +35,8 @@ public static class CliApp
         root.Subcommands.Add(AnalysisCommands.Fit());
         root.Subcommands.Add(AnalysisCommands.Report());
         root.Subcommands.Add(ProbeCommand.Create());
+        foreach (var weights in new[] { ExportCommand.Create(experiments, sweeps), InspectCommand.Create(experiments, sweeps), EvaluateCommand.Create(experiments, sweeps) })
+            root.Subcommands.Add(weights);
         foreach (var extra in commands ?? []) root.Subcommands.Add(extra);
         if (benchmarks?.ToList() is { Count: > 0 } measured)
         {

@@ -34,9 +34,23 @@ public sealed record Experiment(Vit Model)
     /// Fine-tuning (paper §3, its headline results): start from the final weights of this upstream experiment's run
     /// instead of from scratch. The trunk must have the upstream's shape; the image size may differ (the position
     /// embedding is resampled bilinearly to the new grid, as big_vision's <c>resample_posemb</c>) and the classifier
-    /// is new (zero kernel). Null: train from scratch.
+    /// is new (zero kernel). The upstream may be an outside checkpoint: <c>StartFrom = Experiment.FromFile("vit.safetensors",
+    /// WeightNames.Timm, Vit.B(16) with { Image = 224, Classifier = new(1000) })</c>. Null: train from scratch.
     /// </summary>
     public Experiment? StartFrom { get; init; }
+
+    /// <summary>
+    /// Where this experiment's final weights come from when not from its own training: an outside file (timm, big_vision
+    /// or ViTDsl names). Such an experiment is only an upstream for <see cref="StartFrom"/> and is never trained. Null:
+    /// its own run.
+    /// </summary>
+    public WeightsFile? Weights { get; init; }
+
+    /// <summary>
+    /// An outside checkpoint as an upstream for <see cref="StartFrom"/>: <paramref name="model"/> is the shape the file
+    /// holds (its image size and classifier as trained), <paramref name="names"/> how its tensors are named.
+    /// </summary>
+    public static Experiment FromFile(string path, WeightNames names, Vit model) => new(model) { Weights = new WeightsFile(path, names) };
 
     /// <summary>
     /// Few-shot transfer targets probed on the frozen features after training (and at each periodic evaluation): by

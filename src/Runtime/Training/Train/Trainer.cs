@@ -27,10 +27,12 @@ public static class Trainer
         var problems = ExperimentRules.Check(experiment);
         if (problems.Count > 0)
             throw new ArgumentException($"{generated.Name} cannot be trained: " + string.Join(" ", problems.Select(p => $"[{p.Id}] {p.Message}")));
+        if (experiment.Weights is { } outside)
+            throw new ArgumentException($"{generated.Name}'s weights come from {outside.Path}; it is not trained: fine-tune from it with StartFrom = {generated.Name}.");
         var layout = new RunLayout(options.Root, experiment);
         if (File.Exists(layout.Result)) return ReadResult(layout.Result, experiment);
         layout.Create();
-        observer ??= new NoObserver();
+        observer = TensorBoard.TensorBoardObserver.Attach(observer ?? new NoObserver(), options, layout, generated);
         if (options.Threads is int threads) set_num_threads(threads);
 
         var clock = Stopwatch.StartNew();

@@ -40,6 +40,12 @@ public sealed record TrainingOptions(string Root)
     /// </summary>
     public Func<string, long, bool>? MayResumeFrom { get; init; }
 
+    /// <summary>
+    /// Also write TensorBoard event files into the run folder (<see cref="TensorBoard.TensorBoardObserver"/>): on by
+    /// default, so <c>tensorboard --logdir runs</c> shows every run and sweep trial.
+    /// </summary>
+    public bool TensorBoard { get; init; } = true;
+
     /// <summary>Supplies the data pipeline (e.g. one loaded data set shared across a sweep); null loads it.</summary>
     public Func<Experiment, Data.DataPipeline>? Data { get; init; }
 }
