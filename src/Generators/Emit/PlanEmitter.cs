@@ -65,6 +65,9 @@ internal static class PlanEmitter
         /// <summary>A new, initialised model of the declared shape (<see cref="{{model}}"/>) with the declared precision.</summary>
         public static {{model}} CreateModel(global::TorchSharp.torch.Device? device = null) => new(device, Declaration.Precision);
 
+        /// <summary>A new, initialised model of the declared shape in <paramref name="precision"/> (a precision resolved at run time).</summary>
+        public static {{model}} CreateModel(global::TorchSharp.torch.Device? device, global::ViTDsl.Precision precision) => new(device, precision);
+
         /// <summary>This experiment as a catalog entry.</summary>
         public static global::ViTDsl.Runtime.Models.GeneratedExperiment Entry { get; } =
             new(Name, DeclaredIn, Declaration, Facts, (device, precision) => new {{model}}(device, precision));
