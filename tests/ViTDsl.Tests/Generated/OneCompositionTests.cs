@@ -30,7 +30,7 @@ public class OneCompositionTests
     public void A_generated_model_and_a_run_time_one_of_its_shape_are_the_same_module(int index, Precision precision)
     {
         var experiment = Catalog.Value.Single(e => e.Name == $"Shape{index}");
-        var vit = experiment.Declaration.Model; // the declared shape as the experiment completes it (its loss's head bias)
+        var vit = experiment.Declaration.BuiltModel(); // the declared shape with the head bias its loss asks for
         Assert.Equal(Shapes[index].ToVit() with { Classifier = vit.Classifier }, vit);
         manual_seed(5);
         using var generated = experiment.BuildModel(null, precision);
