@@ -8,8 +8,8 @@ namespace ViTDsl.Tests.Bf16;
 // plain tensor ops, rounding to bfloat16 exactly where vit.py's tensors are bfloat16 — the stem and every encoder
 // product (inputs, kernels, biases, outputs), the GELU, the residual stream (stem output + position embedding, each
 // block's sums) — and nowhere else: LayerNorm statistics, the encoder's final LayerNorm output, the pooling (MAP head,
-// GAP, class token), pre-logits and classifier in float64. Inside attention it rounds where torch's fused CPU kernel
-// does (its unnormalised softmax weights, before the product with v; docs/reference.md, "bf16").
+// GAP, class token), pre-logits and classifier in float64. Inside attention it rounds where flax's bfloat16
+// dot_product_attention does: the scaled query, the scores, the softmax weights and the weighted sum.
 // Two runs that round at the same points agree exactly except where float32 accumulation tips a value across a
 // rounding boundary; such flips then spread from stage to stage, so each stage is compared from the model's own input
 // to it: the embedding, each block, then the float32 tail (final LayerNorm, pooling, classifier).
@@ -103,10 +103,10 @@ public class BigVisionCastsTests
         {
             Tensor Heads(Tensor t) => t.reshape(t.shape[0], t.shape[1], m.Heads, -1).transpose(1, 2);
             var (qh, kh, vh) = (Heads(Dense(q, name + ".query", bf16)), Heads(Dense(kv, name + ".key", bf16)), Heads(Dense(kv, name + ".value", bf16)));
-            var scores = qh.matmul(kh.transpose(-2, -1)) / Math.Sqrt(m.Width / m.Heads);
-            var unnormalised = (scores - scores.amax([-1], keepdim: true)).exp();
-            // torch's fused CPU kernel multiplies v by the bfloat16-rounded weights and divides by their float sum.
-            var mixed = R(unnormalised, bf16).matmul(vh) / unnormalised.sum([-1], keepdim: true);
+            // flax's dot_product_attention in bfloat16: q / √(D/h) (a power of 2 here, exact), scores, softmax weights and
+            // their sum with v, each rounded.
+            var scores = R(R(qh / Math.Sqrt(m.Width / m.Heads), bf16).matmul(kh.transpose(-2, -1)), bf16);
+            var mixed = R(R(scores.softmax(-1), bf16).matmul(vh), bf16);
             return Dense(R(mixed.transpose(1, 2).reshape(q.shape[0], q.shape[1], m.Width), bf16), name + ".output", bf16);
         }
 
