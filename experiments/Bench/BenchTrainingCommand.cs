@@ -60,7 +60,7 @@ public static class BenchTrainingCommand
             AnsiConsole.MarkupLine($"matmul peak ({Environment.ProcessorCount} threads): fp32 [bold]{rates.Fp32Gflops:F0}[/] GFLOP/s (2048²), " +
                                    $"bf16 [bold]{rates.Bf16Gflops:F0}[/] GFLOP/s ({(rates.Cpu.HasNativeBf16 ? "2048², native: " + string.Join(", ", rates.Cpu.Bf16) : "1024², emulated: no bf16 flags in /proc/cpuinfo")})");
             var table = new Table();
-            foreach (var header in new[] { "model", "implementation", "precision", "batch", "images/s", "GFLOP/s", "of its peak", "vs hand-written", "vs fp32" })
+            foreach (var header in new[] { "model", "implementation", "precision", "batch", "images/s", "GFLOP/s", "of its peak", "vs hand-written", "vs fp32", "images/CPU-s", "vs hand-written (CPU)" })
                 table.AddColumn(new TableColumn(header).RightAligned());
             foreach (var row in rows)
             {
@@ -68,7 +68,8 @@ public static class BenchTrainingCommand
                 var fp32 = rows.SingleOrDefault(r => r.Model == row.Model && r.Precision == Precision.Fp32 && r.Implementation == row.Implementation);
                 table.AddRow(row.Model, row.Implementation, row.Precision.Label(), row.Batch.ToString(), row.ImagesPerSecond.ToString("F1"),
                     row.AchievedGflops.ToString("F1"), row.ShareOfPeak.ToString("P0"), (row.ImagesPerSecond / handWritten.ImagesPerSecond).ToString("F2") + "×",
-                    fp32 is null ? "" : (row.ImagesPerSecond / fp32.ImagesPerSecond).ToString("F2") + "×");
+                    fp32 is null ? "" : (row.ImagesPerSecond / fp32.ImagesPerSecond).ToString("F2") + "×",
+                    row.ImagesPerCpuSecond.ToString("F1"), (row.ImagesPerCpuSecond / handWritten.ImagesPerCpuSecond).ToString("F2") + "×");
             }
             AnsiConsole.Write(table);
             return ExitCodes.Success;

@@ -7,8 +7,9 @@ namespace ViTDsl.Experiments.Bench;
 /// <summary>
 /// The baseline for the training benchmark: a ViT with the same shape and MAP head written directly in TorchSharp,
 /// the way a researcher would without ViTDsl (fused QKV projection, attention as explicit matmul + softmax; the same
-/// tanh-approximate GELU, so only the implementation differs). In bf16 it does by hand what mixed precision means:
-/// each product's input and weights cast to bfloat16, LayerNorm, softmax and the residual stream left in float32.
+/// tanh-approximate GELU, so only the implementation differs). In bf16 it does by hand what big_vision's dtype_mm does:
+/// the stem, each encoder product's input and weights cast to bfloat16 and the residual stream in bfloat16 (LayerNorm
+/// statistics and the softmax in float32); the final LayerNorm's output, the MAP head and the classifier in float32.
 /// </summary>
 public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
 {
@@ -46,14 +47,14 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var patches = nn.functional.conv2d(images.to(dtype), stem.weight!.to(dtype), stem.bias!.to(dtype), strides: [patch, patch]);
-        var x = patches.flatten(2).transpose(1, 2) + position;
+        var x = patches.flatten(2).transpose(1, 2) + position.to(dtype);
         foreach (var block in blocks) x = block.forward(x);
-        x = norm.forward(x);
-        var kv = Block.Dense(headKeyValue, x, dtype).chunk(2, -1);
-        var q = Block.Dense(headQuery, probe.expand(x.shape[0], -1, -1), dtype);
-        var pooled = Block.Dense(headOutput, Block.Attend(q, kv[0], kv[1], heads), dtype).to(ScalarType.Float32);
-        pooled = pooled + Block.Dense(headDown, nn.functional.gelu(Block.Dense(headUp, headNorm.forward(pooled), dtype), GELU.Approximate.tanh), dtype);
-        return Block.Dense(classifier, pooled.select(1, 0), dtype).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        x = norm.forward(x.to(ScalarType.Float32));
+        var kv = headKeyValue.forward(x).chunk(2, -1);
+        var q = headQuery.forward(probe.expand(x.shape[0], -1, -1));
+        var pooled = headOutput.forward(Block.Attend(q, kv[0], kv[1], heads));
+        pooled = pooled + headDown.forward(nn.functional.gelu(headUp.forward(headNorm.forward(pooled)), GELU.Approximate.tanh));
+        return classifier.forward(pooled.select(1, 0)).MoveToOuterDisposeScope();
     }
 
     private sealed class Block : nn.Module<Tensor, Tensor>

@@ -8,8 +8,11 @@ namespace ViTDsl.Experiments.Bench;
 
 /// <summary>One measured configuration of the training benchmark.</summary>
 /// <param name="ShareOfPeak">Achieved GFLOP/s ÷ the measured matmul peak of the same precision.</param>
+/// <param name="ImagesPerCpuSecond">Images per second of processor time (all threads of this process): on a machine
+/// shared with other work it moves less than the wall-clock rate.</param>
 public sealed record TrainingBenchRow(
-    string Model, string Implementation, Precision Precision, int Batch, double ImagesPerSecond, double AchievedGflops, double ShareOfPeak);
+    string Model, string Implementation, Precision Precision, int Batch, double ImagesPerSecond, double AchievedGflops, double ShareOfPeak,
+    double ImagesPerCpuSecond);
 
 /// <summary>
 /// Training throughput of generated ViTs against a hand-written TorchSharp ViT of the same shape, in each precision,
@@ -31,24 +34,35 @@ public static class TrainingBench
         var images = randn(batch, shape.Channels, shape.Image, shape.Image);
         var labels = randint(0, shape.Classifier.Classes, batch, dtype: int64);
         var seconds = configurations.Select(_ => new List<double>()).ToList();
+        var cpuSeconds = configurations.Select(_ => new List<double>()).ToList();
         foreach (var c in configurations) Train(c.Module, images, labels, steps: 1); // warm-up
         for (int round = 0; round < rounds; round++)
             for (int i = 0; i < configurations.Count; i++)
-                seconds[i].Add(Train(configurations[i].Module, images, labels, steps) / steps);
+            {
+                var (wall, cpu) = Train(configurations[i].Module, images, labels, steps);
+                seconds[i].Add(wall / steps);
+                cpuSeconds[i].Add(cpu / steps);
+            }
         for (int i = 0; i < configurations.Count; i++)
         {
             var (name, precision, module) = configurations[i];
             var imagesPerSecond = batch / Median(seconds[i]);
             var gflops = imagesPerSecond * FlopCount.TrainingGflopsPerImage(shape);
-            yield return new TrainingBenchRow(shape.Variant, name, precision, batch, imagesPerSecond, gflops, gflops / peakGflops(precision));
+            yield return new TrainingBenchRow(shape.Variant, name, precision, batch, imagesPerSecond, gflops, gflops / peakGflops(precision),
+                batch / Median(cpuSeconds[i]));
             module.Dispose();
         }
     }
 
-    /// <summary>Seconds for <paramref name="steps"/> SGD steps of softmax cross-entropy (the same optimizer for all).</summary>
-    private static double Train(nn.Module<Tensor, Tensor> module, Tensor images, Tensor labels, int steps)
+    /// <summary>
+    /// Wall-clock and processor seconds for <paramref name="steps"/> SGD steps of softmax cross-entropy (the same
+    /// optimizer for all).
+    /// </summary>
+    private static (double Wall, double Cpu) Train(nn.Module<Tensor, Tensor> module, Tensor images, Tensor labels, int steps)
     {
         using var optimizer = optim.SGD(module.parameters(), 1e-3);
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
         {
@@ -58,7 +72,9 @@ public static class TrainingBench
             loss.backward();
             optimizer.step();
         }
-        return watch.Elapsed.TotalSeconds;
+        var wall = watch.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu).TotalSeconds);
     }
 
     private static double Median(List<double> values)

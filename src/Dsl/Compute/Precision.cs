@@ -1,16 +1,17 @@
 namespace ViTDsl;
 
 /// <summary>
-/// The number type of a model's matrix products (big_vision's <c>dtype_mm</c>). With <see cref="Bf16"/> the patch
-/// embedding, the attention projections and scores, the MLPs, the MAP head and the classifier multiply in bfloat16;
-/// LayerNorm, softmax, the loss, the optimizer and the master weights stay float32, and so do checkpoints.
+/// The number type of a model's matrix products and residual stream (big_vision's <c>dtype_mm</c>, docs/reference.md
+/// §11). With <see cref="Bf16"/> the stem, the encoder's attention and MLP products and the residual stream are
+/// bfloat16; LayerNorm statistics, the encoder's final LayerNorm output, the MAP head, pre-logits, the classifier, the
+/// loss, the optimizer and the master weights stay float32, and so do checkpoints.
 /// </summary>
 public enum Precision
 {
     /// <summary>Every product in float32.</summary>
     Fp32,
 
-    /// <summary>Matrix products in bfloat16 (8 exponent bits, 7 mantissa bits), everything else float32: the paper's mixed precision.</summary>
+    /// <summary>big_vision's <c>dtype_mm = bfloat16</c> (8 exponent bits, 7 mantissa bits): the encoder in bfloat16, its final LayerNorm and the heads in float32.</summary>
     Bf16,
 }
 

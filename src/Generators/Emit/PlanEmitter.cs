@@ -65,9 +65,22 @@ internal static class PlanEmitter
         /// <summary>A new, initialised model of the declared shape (<see cref="{{model}}"/>) with the declared precision.</summary>
         public static {{model}} CreateModel(global::TorchSharp.torch.Device? device = null) => new(device, Declaration.Precision);
 
+        /// <summary>A new, initialised model of the declared shape in <paramref name="precision"/> (a precision resolved at run time).</summary>
+        public static {{model}} CreateModel(global::TorchSharp.torch.Device? device, global::ViTDsl.Precision precision) => new(device, precision);
+
+""");
+        if (withModel) ParameterTableEmitter.Emit(code, declaration.Value);
+        if (withModel)
+            code.Append($$"""
+
         /// <summary>This experiment as a catalog entry.</summary>
         public static global::ViTDsl.Runtime.Models.GeneratedExperiment Entry { get; } =
-            new(Name, DeclaredIn, Declaration, Facts, (device, precision) => new {{model}}(device, precision));
+            new(Name, DeclaredIn, Declaration, Facts, (device, precision) => new {{model}}(device, precision)) { PlannedParameters = Parameters };
+
+        /// <summary>Trains this experiment (resuming or reusing its run under <paramref name="options"/>'s root) and returns what it measured.</summary>
+        public static global::ViTDsl.Runtime.Train.TrainingResult Train(global::ViTDsl.Runtime.Train.TrainingOptions options,
+            global::ViTDsl.Runtime.Train.ITrainingObserver? observer = null, global::System.Threading.CancellationToken cancellation = default) =>
+            global::ViTDsl.Runtime.Train.Trainer.Run(Entry, options, observer, cancellation);
 
 """);
         code.AppendLine("    }");

@@ -26,7 +26,7 @@ public class ReadableOutputTests
     public void Plans_of_one_shape_share_one_model_class_named_after_the_shape()
     {
         var assembly = GeneratorHarness.CompileAndLoad(Declarations);
-        Type ModelOf(string plan) => assembly.GetType($"Study.Shared+{plan}Plan")!.GetMethod("CreateModel")!.ReturnType;
+        Type ModelOf(string plan) => assembly.GetType($"Study.Shared+{plan}Plan")!.GetMethod("CreateModel", [typeof(TorchSharp.torch.Device)])!.ReturnType;
         var tiny = Vit.Ti(16) with { Image = 32 };
         Assert.Equal(ShapeName(tiny), ModelOf("Short").Name);
         Assert.Same(ModelOf("Short"), ModelOf("Long"));

@@ -44,7 +44,7 @@ public class InitialiserTests
     {
         const int width = 1024, mlp = 4096;
         manual_seed(3);
-        using var block = new MlpBlock(width, mlp);
+        using var block = new MlpBlock(new MlpPart(width, mlp));
         var p = block.named_parameters().ToDictionary(n => n.name, n => n.parameter);
         Assert.Equal(1e-6, p["expand.bias"].std().item<float>(), 1e-6 * 0.06);   // 4096 draws
         Assert.Equal(1e-6, p["contract.bias"].std().item<float>(), 1e-6 * 0.15); // 1024 draws
@@ -58,7 +58,7 @@ public class InitialiserTests
     {
         const int width = 1024, heads = 16;
         manual_seed(4);
-        using var attention = new Attention(width, heads);
+        using var attention = new Attention(new AttentionPart(width, heads));
         double xavier = Math.Sqrt(2.0 / (width + width)); // flax's DenseGeneral initialises the (D, h·D/h) matrix
         foreach (var (name, parameter) in attention.named_parameters())
             if (name.EndsWith("weight")) Assert.Equal(xavier, parameter.std().item<float>(), xavier * 0.01);

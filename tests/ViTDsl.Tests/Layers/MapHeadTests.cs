@@ -14,7 +14,7 @@ public class MapHeadTests
     {
         const int batch = 2, tokens = 5, width = 6, mlp = 7, heads = 2;
         manual_seed(3);
-        using var head = new MapHead(width, mlp, heads);
+        using var head = new MapHead(new MapHeadPart(width, mlp, heads));
         using (no_grad())
             foreach (var (_, parameter) in head.named_parameters()) parameter.copy_(randn_like(parameter) * 0.5);
         var x = randn(batch, tokens, width, dtype: float64);

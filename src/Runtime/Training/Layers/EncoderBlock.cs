@@ -5,8 +5,11 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Layers;
 
 /// <summary>
-/// A pre-LayerNorm transformer block: x + Attention(LN(x)), then x + MLP(LN(x)). The residual stream and the
-/// LayerNorms stay float32 under bf16: adding a bfloat16 branch to it promotes the sum to float32.
+/// A pre-LayerNorm transformer block (<see cref="EncoderBlockPart"/>): x + Attention(LN(x)), then x + MLP(LN(x)). The
+/// residual stream is in the model's precision, as big_vision's under dtype_mm (its stem output and position embedding
+/// are bfloat16, and bfloat16 branches add to them). Each LayerNorm computes its statistics in float32 (torch's CPU
+/// kernel does for a bfloat16 input with float32 weights) and returns the stream's type: for the product that reads it
+/// that is big_vision's float32 LayerNorm output cast to bfloat16.
 /// </summary>
 public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
 {
@@ -14,13 +17,12 @@ public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
     private readonly Attention attention;
     private readonly MlpBlock mlp;
 
-    public EncoderBlock(int width, int mlpWidth, int heads, Device? device = null, Precision precision = Precision.Fp32) : base(nameof(EncoderBlock))
+    public EncoderBlock(EncoderBlockPart part, Device? device = null, Precision precision = Precision.Fp32) : base(nameof(EncoderBlock))
     {
-        norm1 = Init.Norm(width, device);
-        attention = new Attention(width, heads, device, precision);
-        norm2 = Init.Norm(width, device);
-        mlp = new MlpBlock(width, mlpWidth, device, precision);
-        RegisterComponents();
+        register_module(EncoderBlockPart.Norm1, norm1 = Init.Norm(part.Width, device));
+        register_module(EncoderBlockPart.Attention, attention = new Attention(new AttentionPart(part.Width, part.Heads), device, precision));
+        register_module(EncoderBlockPart.Norm2, norm2 = Init.Norm(part.Width, device));
+        register_module(EncoderBlockPart.MlpBlock, mlp = new MlpBlock(new MlpPart(part.Width, part.Mlp), device, precision));
     }
 
     // No dispose scope here: the intermediates belong to the model's forward scope. A scope per block (and per

@@ -4,10 +4,9 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Layers;
 
 /// <summary>
-/// Matrix products in a model's <see cref="Precision"/> (big_vision's <c>dtype_mm</c>): under bf16 the operands,
-/// float32 master weights included, are cast to bfloat16 for the product only. Autograd casts the gradients back,
-/// so parameters, gradients and optimizer state stay float32; results are bfloat16 until a residual sum, a
-/// LayerNorm or the loss brings them back to float32.
+/// Matrix products in a model's <see cref="Precision"/> (big_vision's <c>dtype_mm</c>): under bf16 the input and the
+/// float32 master weights are cast to bfloat16 for the product, and the result is bfloat16. Autograd casts the
+/// gradients back, so parameters, gradients and optimizer state stay float32.
 /// </summary>
 public static class MatrixProducts
 {
@@ -19,28 +18,35 @@ public static class MatrixProducts
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Precision is Fp32 or Bf16."),
     };
 
+    /// <summary>
+    /// x·Wᵀ + b for one or more dense layers that share their input, as one product whose outputs are the layers' outputs
+    /// side by side (q, k and v of self-attention). Each weight is cast once, before the concatenation.
+    /// </summary>
+    public static Tensor Dense(Tensor x, IReadOnlyList<Linear> layers, Precision precision)
+    {
+        if (layers.Count == 1) return Dense(x, layers[0].weight!, layers[0].bias, precision);
+        using var scope = NewDisposeScope();
+        var weight = cat(layers.Select(l => In(l.weight!, precision)).ToArray());
+        var bias = cat(layers.Select(l => In(l.bias!, precision)).ToArray());
+        return nn.functional.linear(In(x, precision), weight, bias).MoveToOuterDisposeScope();
+    }
+
     /// <summary>x·Wᵀ + b in <paramref name="precision"/>; the result is in that precision.</summary>
     public static Tensor Dense(Tensor x, Tensor weight, Tensor? bias, Precision precision)
     {
         if (precision == Precision.Fp32) return nn.functional.linear(x, weight, bias);
-        var dtype = DtypeOf(precision);
-        return nn.functional.linear(x.to(dtype), weight.to(dtype), bias?.to(dtype));
+        using var input = In(x, precision);
+        using var w = In(weight, precision);
+        using var b = bias is null ? null : In(bias, precision);
+        return nn.functional.linear(input, w, b);
     }
-
-    /// <summary>A dense layer's product in <paramref name="precision"/>.</summary>
-    public static Tensor Dense(Linear layer, Tensor x, Precision precision) => Dense(x, layer.weight!, layer.bias, precision);
 
     /// <summary>
-    /// A dense layer whose output leaves the model (the classifier): the product in <paramref name="precision"/>, the
-    /// bias added in float32. Logits sit near the sigmoid head's −10 bias, where bfloat16's spacing (1/16) would be
-    /// coarser than the differences the loss needs.
+    /// <paramref name="x"/> as a product in <paramref name="precision"/> reads it: as it is under fp32 (whatever its type:
+    /// a float64 model stays float64), cast to bfloat16 under bf16. Always a new handle, which the caller may dispose.
     /// </summary>
-    public static Tensor DenseToFloat32(Linear layer, Tensor x, Precision precision)
-    {
-        if (precision == Precision.Fp32) return layer.forward(x);
-        using var product = Dense(x, layer.weight!, null, precision);
-        if (layer.bias is null) return product.to(ScalarType.Float32);
-        using var wide = product.to(ScalarType.Float32);
-        return wide.add(layer.bias, Scalars.One); // a + b without an unowned Scalar (see Scalars)
-    }
+    public static Tensor In(Tensor x, Precision precision) => precision == Precision.Fp32 ? x.alias() : Cast(x, DtypeOf(precision));
+
+    /// <summary><paramref name="x"/> in <paramref name="dtype"/>: a new handle on the same tensor when it already is.</summary>
+    public static Tensor Cast(Tensor x, ScalarType dtype) => x.dtype == dtype ? x.alias() : x.to(dtype);
 }

@@ -6,13 +6,20 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Models;
 
 /// <summary>
-/// A ViT of any <see cref="Vit"/> value assembled at run time from the Runtime layers, with the field layout and
-/// forward pass the generator emits (stem, position, cls, blocks, norm, pool, preLogits, head): for shapes nobody
-/// declared (memory probes of arbitrary shapes, optimizer tests). Declared experiments use their generated model.
+/// The one ViT composition: the parts of <see cref="VitParts"/> (the Dsl's description, which the facts count too) built
+/// from the Runtime layers under their state_dict names, and the forward pass. Every model is one: each generated
+/// model class derives from it with its literal shape, and anything that needs a model of a shape nobody declared
+/// (memory probes, tests) builds one directly.
+/// <para>
+/// Under <see cref="Precision.Bf16"/> it computes what big_vision's <c>vit.py</c> computes with
+/// <c>dtype_mm = bfloat16</c> (docs/reference.md, "bf16"): the stem, the encoder's attention and MLP products and the
+/// residual stream (stem output + position embedding, then each block's sums) in bfloat16; the encoder's final
+/// LayerNorm returns float32, and the pooling (MAP head, GAP or class token), pre-logits and classifier run in float32.
+/// </para>
 /// </summary>
-public sealed class AssembledVit : VitModule
+public class AssembledVit : VitModule
 {
-    private readonly Vit spec;
+    private readonly Vit shape;
     private readonly PatchEmbedding stem;
     private readonly Parameter position;
     private readonly Parameter? cls;
@@ -22,44 +29,46 @@ public sealed class AssembledVit : VitModule
     private readonly Linear? preLogits;
     private readonly Linear head;
 
-    public AssembledVit(Vit m, Device? device = null, Precision precision = Precision.Fp32) : base(nameof(AssembledVit), precision)
+    /// <param name="shape">The model's shape.</param>
+    /// <param name="device">Where to allocate the weights; <c>torch.device("meta")</c> builds the module without memory.</param>
+    /// <param name="precision">The number type of its products and residual stream (<see cref="Precision.Fp32"/> or
+    /// <see cref="Precision.Bf16"/>); weights are float32 either way.</param>
+    public AssembledVit(Vit shape, Device? device = null, Precision precision = Precision.Fp32)
+        : this(nameof(AssembledVit), shape, device, precision)
     {
-        spec = m;
-        stem = new PatchEmbedding(m.Channels, m.Width, m.Patch, device, precision);
-        position = Init.PositionEmbedding(m.Tokens, m.Width, device);
-        blocks = nn.ModuleList(Enumerable.Range(0, m.Depth).Select(_ => new EncoderBlock(m.Width, m.Mlp, m.Heads, device, precision)).ToArray());
-        norm = Init.Norm(m.Width, device);
-        head = Init.Classifier(m.RepresentationWidth, m.Classifier.Classes, m.Classifier.ZeroKernel, m.Classifier.BiasInit, device);
-        register_module("stem", stem);
-        register_parameter("position", position);
-        if (m.Pool is Pool.Token) register_parameter("cls", cls = Init.ClassToken(m.Width, device));
-        register_module("blocks", blocks);
-        register_module("norm", norm);
-        if (m.Pool is Pool.Map) register_module("pool", pool = new MapHead(m.Width, m.Mlp, m.Heads, device, precision));
-        if (m.PreLogits is int r) register_module("preLogits", preLogits = Init.Dense(m.Width, r, device));
-        register_module("head", head);
     }
 
-    public override Vit Shape => spec;
-
-    public override Tensor Features(Tensor images)
+    /// <summary>For a generated model class: its own module name, its literal shape.</summary>
+    protected AssembledVit(string name, Vit shape, Device? device, Precision precision) : base(name, precision)
     {
-        if (preLogits is null) return Pooled(images);
-        using var pooled = Pooled(images);
-        return MatrixProducts.DenseToFloat32(preLogits, pooled, Precision).tanh();
+        this.shape = shape;
+        var parts = new VitParts(shape);
+        register_module(VitParts.Stem, stem = new PatchEmbedding(parts.StemPart, device, precision));
+        register_parameter(VitParts.Position, position = Init.PositionEmbedding(shape.Tokens, shape.Width, device));
+        if (parts.ClassTokenPart is not null) register_parameter(VitParts.ClassToken, cls = Init.ClassToken(shape.Width, device));
+        register_module(VitParts.Blocks, blocks = nn.ModuleList(
+            Enumerable.Range(0, shape.Depth).Select(_ => new EncoderBlock(parts.BlockPart, device, precision)).ToArray()));
+        register_module(VitParts.Norm, norm = Init.Norm(shape.Width, device));
+        if (parts.PoolPart is { } map) register_module(VitParts.Pool, pool = new MapHead(map, device));
+        if (parts.PreLogitsPart is { } dense) register_module(VitParts.PreLogits, preLogits = Init.Dense(dense.Inputs, dense.Outputs, device));
+        var classifier = shape.Classifier;
+        register_module(VitParts.Head, head = Init.Classifier(parts.HeadPart.Inputs, parts.HeadPart.Outputs, classifier.ZeroKernel, classifier.BiasInit, device));
     }
 
-    public override Tensor Logits(Tensor features) => MatrixProducts.DenseToFloat32(head, features, Precision);
+    public override Vit Shape => shape;
+
+    /// <summary>The encoder blocks, in order (for callers that run them one by one).</summary>
+    public IReadOnlyList<EncoderBlock> Blocks => [.. blocks];
 
     public override Tensor Pooled(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = stem.forward(images);
-        if (cls is not null) x = cat([cls.expand(x.shape[0], -1, -1), x], 1);
-        x = x.add(position, Runtime.Scalars.One); // as generated: + would pass an unowned Scalar (see Scalars)
+        var x = Embed(images);
         foreach (var block in blocks) x = Rematerialised.Forward(block, x, Rematerialisation);
+        // big_vision's encoder_norm returns float32 (flax promotes a bfloat16 input with its float32 scale and bias).
+        if (Precision != Precision.Fp32) x = x.to(ScalarType.Float32);
         x = norm.forward(x);
-        var pooled = spec.Pool switch
+        var pooled = shape.Pool switch
         {
             Pool.Token => x.select(1, 0),
             Pool.Gap => x.mean([1]),
@@ -67,4 +76,26 @@ public sealed class AssembledVit : VitModule
         };
         return pooled.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The class token (with <see cref="Pool.Token"/>) and the patch tokens, plus the position embedding, in the stream's type.</summary>
+    public Tensor Embed(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var x = stem.forward(images);
+        if (cls is not null) x = cat([MatrixProducts.In(cls, Precision).expand(x.shape[0], -1, -1), x], 1);
+        // The position embedding in the stream's type, as big_vision's (created in the stem output's dtype). Its rows
+        // cover the class token too (timm's layout; docs/reference.md §10).
+        x = x.add(MatrixProducts.In(position, Precision), Runtime.Scalars.One); // + would pass an unowned Scalar (see Scalars)
+        return x.MoveToOuterDisposeScope();
+    }
+
+    public override Tensor Features(Tensor images)
+    {
+        if (preLogits is null) return Pooled(images);
+        using var pooled = Pooled(images);
+        using var dense = preLogits.forward(pooled);
+        return dense.tanh();
+    }
+
+    public override Tensor Logits(Tensor features) => head.forward(features);
 }

@@ -22,4 +22,13 @@ public sealed record GeneratedExperiment(
         model.Rematerialisation = Declaration.ExecutionOf().Rematerialisation;
         return model;
     }
+
+    /// <summary>The parameter table the generator printed into the plan (null for sweep trials, which have no plan).</summary>
+    public ParameterTable? PlannedParameters { get; init; }
+
+    /// <summary>
+    /// Each parameter's decay group, layout and optimizer state for this declaration: the plan's table, or, for a trial or
+    /// a variant whose model, optimizer or decay differ from the plan's, the same Dsl derivation made now.
+    /// </summary>
+    public ParameterTable Parameters => PlannedParameters is { } planned && planned.Describes(Declaration) ? planned : ParameterTable.Of(Declaration);
 }

@@ -45,13 +45,16 @@ public sealed class OptimizerChain : IDisposable
     /// the decays are the experiment's <see cref="ViTDsl.WeightDecay"/> × its learning rate (the paper's units).
     /// Throws <see cref="ArgumentException"/> listing every problem if the optimizer fields are invalid.
     /// </summary>
-    public static OptimizerChain For(Experiment experiment, nn.Module module)
+    public static OptimizerChain For(Experiment experiment, nn.Module module) => For(experiment, module, ParameterTable.Of(experiment));
+
+    /// <summary>The chain an experiment declares, over a module's parameters grouped and laid out by a plan's table.</summary>
+    public static OptimizerChain For(Experiment experiment, nn.Module module, ParameterTable table)
     {
         var problems = OptimizerRules.Check(experiment);
         if (problems.Count > 0)
             throw new ArgumentException("Invalid optimizer settings: " + string.Join(" ", problems.Select(p => $"[{p.Id}] {p.Message}")), nameof(experiment));
         var (lr, wd) = (experiment.LearningRate, experiment.WeightDecay);
-        return new(ParameterGroups.Of(module, experiment.Model), experiment.Optimizer, lr,
+        return new(ParameterGroups.Of(module, table), experiment.Optimizer, lr,
             wd.Coefficient(ParameterGroup.HeadKernel, lr), wd.Coefficient(ParameterGroup.BodyKernel, lr), experiment.GradientClipNorm);
     }
 

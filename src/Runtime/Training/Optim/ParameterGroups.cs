@@ -42,22 +42,34 @@ public sealed class ParameterGroups
     /// (<see cref="ParameterShapes"/>); a parameter that the shape does not describe is an error, since its
     /// optimizer state would silently follow another rule.
     /// </summary>
-    public static ParameterGroups Of(nn.Module module, Vit? shape = null)
+    public static ParameterGroups Of(nn.Module module, Vit? shape = null) => shape is null
+        ? new(Trainable(module).Select(np => new NamedParameter(np.name, np.parameter, DecayRule.GroupOf(np.name, (int)np.parameter.dim()))))
+        : Of(module, ParameterTable.Of(new Experiment(shape)));
+
+    /// <summary>
+    /// The groups and layouts a plan's <see cref="ParameterTable"/> gives the module's trainable parameters. A parameter the
+    /// table does not describe is an error, since its optimizer state would silently follow another rule.
+    /// </summary>
+    public static ParameterGroups Of(nn.Module module, ParameterTable table)
     {
-        var layouts = shape is null ? null : ParameterShapes.Of(shape).ToDictionary(s => s.Name);
-        return new(module.named_parameters()
-            .Where(np => np.parameter.requires_grad)
-            .Select(np => new NamedParameter(np.name, np.parameter, DecayRule.GroupOf(np.name, (int)np.parameter.dim()),
-                layouts is null ? null : LayoutOf(layouts, np.name, np.parameter.shape))));
+        var rows = table.Rows.ToDictionary(r => r.Name);
+        return new(Trainable(module).Select(np =>
+        {
+            var row = Row(rows, np.name, np.parameter.shape);
+            return new NamedParameter(np.name, np.parameter, row.Group, row.Layout);
+        }));
     }
 
-    private static ParameterLayout LayoutOf(Dictionary<string, ParameterShape> layouts, string name, long[] dims)
+    private static IEnumerable<(string name, Parameter parameter)> Trainable(nn.Module module) =>
+        module.named_parameters().Where(np => np.parameter.requires_grad);
+
+    private static ParameterRow Row(Dictionary<string, ParameterRow> rows, string name, long[] dims)
     {
-        if (!layouts.TryGetValue(name, out var expected) || !expected.Dims.SequenceEqual(dims))
+        if (!rows.TryGetValue(name, out var expected) || !expected.Dims.SequenceEqual(dims))
             throw new ArgumentException(
                 $"Parameter '{name}' [{string.Join(", ", dims)}] is not part of the declared model " +
-                $"({(expected is null ? "no such parameter" : "declared " + expected)}); build the module from the same Vit as the experiment.");
-        return expected.Layout;
+                $"({(expected is null ? "no such parameter" : $"declared [{string.Join(", ", expected.Dims)}]")}); build the module from the same Vit as the experiment.");
+        return expected;
     }
 
     private IReadOnlyList<NamedParameter> Where(ParameterGroup group) => All.Where(p => p.Group == group).ToList();

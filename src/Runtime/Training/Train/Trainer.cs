@@ -38,7 +38,7 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         manual_seed(experiment.Data.Seed);
         using var model = generated.CreateModel(null);
-        using var chain = OptimizerChain.For(experiment, model);
+        using var chain = OptimizerChain.For(experiment, model, generated.Parameters);
         var data = options.Data?.Invoke(experiment) ?? DataPipeline.Load(experiment);
         var (step, position) = Resume(layout, experiment, model, chain, observer, options.MayResumeFrom);
         if (step == 0 && experiment.StartFrom is { } upstream)
@@ -48,90 +48,129 @@ public static class Trainer
         }
         var loadSeconds = clock.Elapsed.TotalSeconds;
 
-        long total = experiment.Steps, shared = Lineage.SharedSteps(experiment);
-        var evaluateAt = new HashSet<long>((options.Evaluations ?? experiment.Evaluations).PeriodicSteps(total));
-        observer.Started(generated.Name, step, total);
+        observer.Started(generated.Name, step, experiment.Steps);
         using var metrics = MetricsFile.Open(layout.Metrics);
-        using var batches = data.Batches(position);
-        var training = Stopwatch.StartNew();
-        var periodic = new Stopwatch();
-        var window = Stopwatch.StartNew();
-        long windowImages = 0;
-        double lastLoss = double.NaN;
-        long startStep = step;
-        while (step < total)
+        var loop = new Loop(experiment, options, observer, layout, model, chain, data, metrics) { Step = step, Position = position };
+        loop.Train(cancellation);
+
+        var evaluating = Stopwatch.StartNew();
+        var evaluation = Evaluation.Run(model, experiment, data, options, keepFeatures: layout.Features);
+        var evaluated = Named(evaluation);
+        metrics.Append(evaluated.Select(m => new MetricRecord(experiment.Steps, m.Key, m.Value)));
+        observer.Evaluated(experiment.Steps, evaluated);
+        var result = Result(generated, evaluation, loop) with
         {
-            if (cancellation.IsCancellationRequested)
+            ResumedFrom = step,
+            LoadSeconds = loadSeconds,
+            EvaluateSeconds = evaluating.Elapsed.TotalSeconds,
+            TrainedFlops = TrainingCompute.Of(experiment, (experiment.Steps - step) * experiment.Data.Batch).Flops,
+        };
+        Finish(layout, experiment, loop.Position, model, result);
+        return result;
+    }
+
+    private static TrainingResult Result(GeneratedExperiment generated, Evaluation.Result evaluation, Loop loop)
+    {
+        var experiment = generated.Declaration;
+        var imagesSeen = experiment.Steps * experiment.Data.Batch;
+        return new TrainingResult(generated.Name, experiment.Model.Variant, generated.Facts.TotalParameters, experiment.Steps, imagesSeen,
+            TrainingCompute.Of(experiment, imagesSeen).Flops, evaluation.TestError, evaluation.TestLoss, loop.LastLoss)
+        {
+            FewShotError = evaluation.FewShotError.ToDictionary(e => e.Key.Name, e => e.Value),
+            FewShotSeconds = evaluation.ProbeSeconds,
+            TrainSeconds = loop.TrainSeconds,
+            PeriodicEvaluateSeconds = loop.PeriodicSeconds,
+        };
+    }
+
+    /// <summary>Final weights before the result (a finished run always has them, for fine-tunes that start from it), then the result.</summary>
+    private static void Finish(RunLayout layout, Experiment experiment, DataPosition position, VitModule model, TrainingResult result)
+    {
+        using (var scope = NewDisposeScope())
+            Checkpoint.Write(layout.FinalWeights, new CheckpointHeader(layout.LineageKey, experiment.Steps, experiment.Data.Seed, position), model.state_dict());
+        DurableFile.WriteAtomically(layout.Result, stream => JsonSerializer.Serialize(stream, result, JsonOptions));
+        if (File.Exists(layout.OwnCheckpoint)) File.Delete(layout.OwnCheckpoint); // the result supersedes it
+    }
+
+    /// <summary>
+    /// The steps of one run from where it starts to its end: each step's update, the training loss every
+    /// <see cref="TrainingOptions.LogEvery"/> steps, the periodic evaluations and the checkpoints (the shared prefix's
+    /// branch point, every <see cref="TrainingOptions.CheckpointEvery"/> steps, and on cancellation).
+    /// </summary>
+    private sealed class Loop(Experiment experiment, TrainingOptions options, ITrainingObserver observer, RunLayout layout,
+        VitModule model, OptimizerChain chain, DataPipeline data, MetricsFile metrics)
+    {
+        private readonly long total = experiment.Steps, shared = Lineage.SharedSteps(experiment);
+        private readonly HashSet<long> evaluateAt = new((options.Evaluations ?? experiment.Evaluations).PeriodicSteps(experiment.Steps));
+        private readonly Stopwatch periodic = new();
+        private Stopwatch window = Stopwatch.StartNew();
+        private long windowImages;
+
+        public long Step { get; set; }
+        public DataPosition Position { get; set; } = DataPosition.Start;
+        public double LastLoss { get; private set; } = double.NaN;
+        public double TrainSeconds { get; private set; }
+        public double PeriodicSeconds => periodic.Elapsed.TotalSeconds;
+
+        public void Train(CancellationToken cancellation)
+        {
+            using var batches = data.Batches(Position);
+            var training = Stopwatch.StartNew();
+            long startStep = Step;
+            while (Step < total)
             {
-                // Stopping is not losing: keep everything up to this step.
-                var path = step <= shared ? layout.SharedCheckpoint(step) : layout.OwnCheckpoint;
-                if (step > startStep) Save(path, layout, experiment, step, position, model, chain);
-                cancellation.ThrowIfCancellationRequested();
+                if (cancellation.IsCancellationRequested)
+                {
+                    // Stopping is not losing: keep everything up to this step.
+                    if (Step > startStep) Save(Step <= shared ? layout.SharedCheckpoint(Step) : layout.OwnCheckpoint, layout, experiment, Step, Position, model, chain);
+                    cancellation.ThrowIfCancellationRequested();
+                }
+                Update(batches);
+                Step++;
+                AfterStep();
             }
-            using (var scope = NewDisposeScope())
-            {
-                using var batch = batches.Next();
-                var loss = Losses.Of(experiment.Loss, model.forward(batch.Images), batch.Labels);
-                chain.ZeroGrad();
-                loss.backward();
-                chain.Step(experiment.Schedule.Multiplier(step, total));
-                lastLoss = loss.item<float>();
-                windowImages += batch.Count;
-                position = batch.End;
-            }
-            step++;
-            if (step % options.LogEvery == 0 || step == total)
+            TrainSeconds = (training.Elapsed - periodic.Elapsed).TotalSeconds;
+        }
+
+        private void Update(BatchLoader batches)
+        {
+            using var scope = NewDisposeScope();
+            using var batch = batches.Next();
+            var loss = Losses.Of(experiment.Loss, model.forward(batch.Images), batch.Labels);
+            chain.ZeroGrad();
+            loss.backward();
+            chain.Step(experiment.Schedule.Multiplier(Step, total));
+            LastLoss = loss.item<float>();
+            windowImages += batch.Count;
+            Position = batch.End;
+        }
+
+        private void AfterStep()
+        {
+            if (Step % options.LogEvery == 0 || Step == total)
             {
                 var rate = windowImages / Math.Max(window.Elapsed.TotalSeconds, 1e-9);
-                metrics.Append(step, MetricName.TrainLoss, lastLoss);
-                observer.Stepped(step, lastLoss, rate);
+                metrics.Append(Step, MetricName.TrainLoss, LastLoss);
+                observer.Stepped(Step, LastLoss, rate);
                 (windowImages, window) = (0, Stopwatch.StartNew());
             }
-            if (evaluateAt.Contains(step))
+            if (evaluateAt.Contains(Step))
             {
                 // Periodic evaluations trace the learning curve (test error and loss); the few-shot probes, whose cost is
                 // in the seconds per target, run at the final evaluation only.
                 periodic.Start();
                 var during = Named(Evaluation.Run(model, experiment, data, options, withFewShot: false));
                 periodic.Stop();
-                metrics.Append(during.Select(m => new MetricRecord(step, m.Key, m.Value)));
-                observer.Evaluated(step, during);
+                metrics.Append(during.Select(m => new MetricRecord(Step, m.Key, m.Value)));
+                observer.Evaluated(Step, during);
             }
-            bool onPrefix = step <= shared;
-            if (step == shared || (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && step < total))
+            if (Step == shared || (options.CheckpointEvery > 0 && Step % options.CheckpointEvery == 0 && Step < total))
             {
-                var path = onPrefix ? layout.SharedCheckpoint(step) : layout.OwnCheckpoint;
-                Save(path, layout, experiment, step, position, model, chain);
-                observer.Checkpointed(step, path);
+                var path = Step <= shared ? layout.SharedCheckpoint(Step) : layout.OwnCheckpoint;
+                Save(path, layout, experiment, Step, Position, model, chain);
+                observer.Checkpointed(Step, path);
             }
         }
-        var trainSeconds = (training.Elapsed - periodic.Elapsed).TotalSeconds;
-
-        var evaluating = Stopwatch.StartNew();
-        var evaluation = Evaluation.Run(model, experiment, data, options, keepFeatures: layout.Features);
-        var evaluated = Named(evaluation);
-        metrics.Append(evaluated.Select(m => new MetricRecord(total, m.Key, m.Value)));
-        observer.Evaluated(total, evaluated);
-
-        var imagesSeen = total * experiment.Data.Batch;
-        var result = new TrainingResult(generated.Name, experiment.Model.Variant, generated.Facts.TotalParameters, total, imagesSeen,
-            TrainingCompute.Of(experiment, imagesSeen).Flops, evaluation.TestError, evaluation.TestLoss, lastLoss)
-        {
-            FewShotError = evaluation.FewShotError.ToDictionary(e => e.Key.Name, e => e.Value),
-            FewShotSeconds = evaluation.ProbeSeconds,
-            ResumedFrom = startStep,
-            LoadSeconds = loadSeconds,
-            TrainSeconds = trainSeconds,
-            EvaluateSeconds = evaluating.Elapsed.TotalSeconds,
-            PeriodicEvaluateSeconds = periodic.Elapsed.TotalSeconds,
-            TrainedFlops = TrainingCompute.Of(experiment, (total - startStep) * experiment.Data.Batch).Flops,
-        };
-        // Final weights before the result: a finished run always has them, for fine-tunes that start from it.
-        using (var scope = NewDisposeScope())
-            Checkpoint.Write(layout.FinalWeights, new CheckpointHeader(layout.LineageKey, total, experiment.Data.Seed, position), model.state_dict());
-        DurableFile.WriteAtomically(layout.Result, stream => JsonSerializer.Serialize(stream, result, JsonOptions));
-        if (File.Exists(layout.OwnCheckpoint)) File.Delete(layout.OwnCheckpoint); // the result supersedes it
-        return result;
     }
 
     /// <summary>The run's own checkpoint, else the latest shared one on its prefix, else a fresh start.</summary>
