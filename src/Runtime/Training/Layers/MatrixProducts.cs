@@ -22,31 +22,19 @@ public static class MatrixProducts
     /// x·Wᵀ + b for one or more dense layers that share their input, as one product whose outputs are the layers' outputs
     /// side by side (q, k and v of self-attention). Each weight is cast once, before the concatenation.
     /// </summary>
-    public static Tensor Dense(Tensor x, IReadOnlyList<Linear> layers, Precision precision)
-    {
-        if (layers.Count == 1) return Dense(x, layers[0].weight!, layers[0].bias, precision);
-        using var scope = NewDisposeScope();
-        var weight = cat(layers.Select(l => In(l.weight!, precision)).ToArray());
-        var bias = cat(layers.Select(l => In(l.bias!, precision)).ToArray());
-        return nn.functional.linear(In(x, precision), weight, bias).MoveToOuterDisposeScope();
-    }
+    /// <remarks>Intermediates (casts, concatenated weights) belong to the caller's dispose scope, as the model's forward pass has one.</remarks>
+    public static Tensor Dense(Tensor x, IReadOnlyList<Linear> layers, Precision precision) => layers.Count == 1
+        ? Dense(x, layers[0].weight!, layers[0].bias, precision)
+        : nn.functional.linear(In(x, precision), cat(layers.Select(l => In(l.weight!, precision)).ToArray()), cat(layers.Select(l => In(l.bias!, precision)).ToArray()));
 
     /// <summary>x·Wᵀ + b in <paramref name="precision"/>; the result is in that precision.</summary>
-    public static Tensor Dense(Tensor x, Tensor weight, Tensor? bias, Precision precision)
-    {
-        if (precision == Precision.Fp32) return nn.functional.linear(x, weight, bias);
-        using var input = In(x, precision);
-        using var w = In(weight, precision);
-        using var b = bias is null ? null : In(bias, precision);
-        return nn.functional.linear(input, w, b);
-    }
+    public static Tensor Dense(Tensor x, Tensor weight, Tensor? bias, Precision precision) =>
+        nn.functional.linear(In(x, precision), In(weight, precision), bias is null ? null : In(bias, precision));
 
     /// <summary>
-    /// <paramref name="x"/> as a product in <paramref name="precision"/> reads it: as it is under fp32 (whatever its type:
-    /// a float64 model stays float64), cast to bfloat16 under bf16. Always a new handle, which the caller may dispose.
+    /// <paramref name="x"/> as a product in <paramref name="precision"/> reads it: itself under fp32 (whatever its type: a
+    /// float64 model stays float64) or when it already is bfloat16, else a bfloat16 copy. Dispose it only if it is not <paramref name="x"/>.
     /// </summary>
-    public static Tensor In(Tensor x, Precision precision) => precision == Precision.Fp32 ? x.alias() : Cast(x, DtypeOf(precision));
-
-    /// <summary><paramref name="x"/> in <paramref name="dtype"/>: a new handle on the same tensor when it already is.</summary>
-    public static Tensor Cast(Tensor x, ScalarType dtype) => x.dtype == dtype ? x.alias() : x.to(dtype);
+    public static Tensor In(Tensor x, Precision precision) =>
+        precision == Precision.Fp32 || x.dtype == DtypeOf(precision) ? x : x.to(DtypeOf(precision));
 }
