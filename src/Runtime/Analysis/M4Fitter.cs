@@ -16,9 +16,10 @@ namespace ViTDsl.Runtime.Analysis;
 /// a learning rate to tune. The results are <see cref="ScalingLaw"/>s with a = β, b = c, c = E∞, alpha = α, e0 = E0.
 /// For error rates (every error ≤ 1) E0 is searched up to 1, the authors' upper bound for classification errors
 /// (up_bound = 1 in their image-classification benchmark): no error exceeds always being wrong.
-/// <see cref="Fit"/> is ViTDsl's M4 estimate. The transformed residual ln(E − E∞) magnifies the noise of points near
-/// the floor, so on synthetic M4 data with log-normal noise a refit of the log error extrapolates better
-/// (<see cref="FitOptions.RefitM4"/>); on real learning curves the authors' estimate did.
+/// These global minima are the starts of the log-error refit (<see cref="FitOptions.RefitM4"/>); ViTDsl's M4 estimate
+/// is <see cref="Fit"/>, the authors' local procedure from their start, which extrapolated better. The transformed
+/// residual ln(E − E∞) magnifies the noise of points near the floor, so on synthetic M4 data with log-normal noise the
+/// refit of the log error extrapolates better still; on real learning curves the authors' estimate did (issue 23).
 /// </remarks>
 public static class M4Fitter
 {
@@ -28,27 +29,8 @@ public static class M4Fitter
     /// <summary>E0 is searched up to this multiple of the largest error; beyond it (E0 − E)^α is constant and merges into β.</summary>
     private const double E0Cap = 10;
 
-    /// <summary>The largest |∂loss/∂u| accepted at the optimum (u the unbounded outer coordinates): Nelder–Mead stops on the value, not the gradient.</summary>
-    public const double GradientTolerance = 1e-6;
-
-    /// <summary>M4 by its authors' procedure: the best end of <see cref="PaperEstimates"/>, with the evidence of where it stopped.</summary>
-    public static LawFit Fit(IReadOnlyList<ScalingPoint> points, int maxIterations = 10_000)
-    {
-        var p = new Profile(points);
-        var ends = p.GridStarts().Select(s => p.Minimise(s, maxIterations)).Where(e => double.IsFinite(e.loss)).OrderBy(e => e.loss).ToList();
-        if (ends.Count == 0) throw new InvalidOperationException("Every start of the M4 fit diverged; the points may not follow a decreasing law.");
-        var best = ends[0];
-        var law = p.ToLaw(best.outer);
-        int reaching = ends.Count(e => e.loss <= best.loss + 1e-6 * Math.Max(Math.Abs(best.loss), 1e-12));
-        double grad = p.GradientNorm(best.outer);
-        var residuals = points.Select(q => Math.Log(law.Predict(q.Compute)) - Math.Log(q.Error)).ToList();
-        return new LawFit(law, best.loss, grad, grad <= GradientTolerance, ends.Count, reaching, points.Count, residuals)
-        {
-            HuberDelta = double.PositiveInfinity,
-            AtBound = p.AtBound(best.outer),
-            TransformedResiduals = points.Select(q => TransformedResidual(law, q)).ToList(),
-        };
-    }
+    /// <summary>ViTDsl's M4 estimate: its authors' procedure from their start (<see cref="M4Procedure"/>).</summary>
+    public static LawFit Fit(IReadOnlyList<ScalingPoint> points) => M4Procedure.Fit(points);
 
     /// <summary>The residual the authors' least squares minimises, at one point.</summary>
     public static double TransformedResidual(ScalingLaw law, ScalingPoint q) =>
@@ -73,7 +55,7 @@ public static class M4Fitter
         return j;
     }
 
-    /// <summary>The ends of the paper's procedure from a grid of starts, best first.</summary>
+    /// <summary>Global minima of the paper's transformed least squares from a grid of starts, best first.</summary>
     public static IReadOnlyList<ScalingLaw> PaperEstimates(IReadOnlyList<ScalingPoint> points, int maxIterations = 10_000)
     {
         var p = new Profile(points);
@@ -167,39 +149,6 @@ public static class M4Fitter
                 if (loss < best.loss) best = (full[0], full[1], full[2], loss);
             }
             return best;
-        }
-
-        /// <summary>Largest |∂loss/∂u| over the outer coordinates, by central differences.</summary>
-        public double GradientNorm(double[] outer)
-        {
-            double worst = 0;
-            for (int i = 0; i < outer.Length; i++)
-            {
-                const double h = 1e-5;
-                var up = (double[])outer.Clone();
-                var down = (double[])outer.Clone();
-                up[i] += h;
-                down[i] -= h;
-                worst = Math.Max(worst, Math.Abs(Solve(up).loss - Solve(down).loss) / (2 * h));
-            }
-            return worst;
-        }
-
-        /// <summary>
-        /// Constants (indices into <see cref="ScalingLaw.Values"/>) on the edge of their box: E∞ at 0 or at the smallest
-        /// error, E0 at the largest error or its cap, α = 0 (then E0 is not determined either), exponent 0.
-        /// </summary>
-        public IReadOnlyList<int> AtBound(double[] outer)
-        {
-            const double edge = 1e-6;
-            double f = Logistic(outer[0]), g = Logistic(outer[1]);
-            var s = Solve(outer);
-            var at = new List<int>();
-            if (s.c <= 0) at.Add(1);
-            if (f < edge || f > 1 - edge) at.Add(2);
-            if (s.alpha <= 0) at.Add(4);
-            if (s.alpha <= 0 || g < edge || g > 1 - edge) at.Add(5);
-            return at;
         }
 
         public ScalingLaw ToLaw(double[] outer)

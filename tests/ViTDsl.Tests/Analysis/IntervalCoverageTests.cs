@@ -45,7 +45,8 @@ public class IntervalCoverageTests(Xunit.Abstractions.ITestOutputHelper log)
     /// <c>vitdsl bench coverage</c>, where every rate of every form lay within ±3 points of nominal). Fewer sets keep this
     /// to seconds, so the bound is three binomial standard errors of the rate at that many sets (never under the issue's
     /// 3 points): exact intervals pass it with probability 99.7% per rate, and it still fails intervals whose 90% covers
-    /// under 85% (power law, 300 sets), 82% (saturating, 120) or 76% (M4, 40). To stay fast the saturating law is fitted
+    /// under 85% (power law, 300 sets), 82% (saturating, 120) or 76% (M4, 40). M4's intervals (its authors' estimator) are
+    /// conservative — 96–100% at 90% over 200 sets — which the bound of 40 sets still admits; docs/coverage.md says so. To stay fast the saturating law is fitted
     /// from the 8 starts of <see cref="SyntheticLawFitTests.CoarseGrid"/> instead of 64.
     /// </summary>
     [Theory]
@@ -59,13 +60,7 @@ public class IntervalCoverageTests(Xunit.Abstractions.ITestOutputHelper log)
         var rates = CoverageSimulation.DeltaMethod(setup, [0.9, 0.95], fit);
         foreach (var r in rates) log.WriteLine($"{r.Level:P0} {r.Quantity}: {r.Rate:P1} of {r.Sets}");
         Assert.Equal(2 * CoverageSimulation.Truths[form].FreeIndices.Count, rates.Count); // every constant but a, and E far out, at two levels
-        // M4's α, estimated by its authors' transformed least squares, undercovers: docs/coverage.md measured 80.4% (90%)
-        // and 83.4% (95%) over 200 sets. It is held to that published rate; every other rate to nominal.
-        foreach (var r in rates)
-        {
-            double target = form == LawForm.M4 && r.Quantity == "alpha" ? (r.Level == 0.9 ? 0.804 : 0.834) : r.Level;
-            Assert.InRange(r.Rate, target - Math.Max(0.03, 3 * r.StandardError), target + Math.Max(0.03, 3 * r.StandardError));
-        }
+        Assert.All(rates, r => Assert.InRange(r.Rate, r.Level - Math.Max(0.03, 3 * r.StandardError), r.Level + Math.Max(0.03, 3 * r.StandardError)));
     }
 
     /// <summary>
