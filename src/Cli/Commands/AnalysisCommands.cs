@@ -195,7 +195,7 @@ public static class AnalysisCommands
             if (l.Extrapolation is { } e)
                 output.WriteLine($"    extrapolation to the {e.HeldOut.Count} {heldOut}: mean |log error| {e.MeanAbsLogError:P1}, RMS {e.RmsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
         }
-        if (selected is { } chosen) output.WriteLine($"  backtesting selects {chosen} (the simplest identified form within the tolerance of the best held-out RMS log error)");
+        if (selected is { } chosen) output.WriteLine($"  backtesting selects {chosen} (the simplest form within the tolerance of the best held-out RMS log error)");
         if (check is not null)
             output.WriteLine($"  {ScalingReport.SelectionSentence(check, heldOut)}");
         foreach (var n in notes) output.WriteLine($"  note: {n}");

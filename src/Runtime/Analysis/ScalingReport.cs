@@ -60,7 +60,7 @@ public static class ScalingReport
             LawTable(md, a.Laws, a.Selected);
             Identification(md, a.Laws);
             if (a.Selected is { } chosen)
-                md.AppendLine($"Backtesting selects **{chosen}**: the simplest identified form whose RMS log error on the held-out runs is within " +
+                md.AppendLine($"Backtesting selects **{chosen}**: the simplest form whose RMS log error on the held-out runs is within " +
                     $"{options.SelectionTolerance:P0} of the best form's (the most flexible form does not always extrapolate best).").AppendLine();
             if (a.SelectionCheck is { } check) md.AppendLine(SelectionSentence(check, "most expensive frontier runs")).AppendLine();
             foreach (var l in a.Laws.Where(l => l.Extrapolation is not null))
