@@ -8,11 +8,18 @@ public sealed record RunPoint(RunRecord Run, ScalingPoint Point);
 /// <summary>One law form fitted to a frontier, with its uncertainty and extrapolation check.</summary>
 /// <param name="Form">The law family.</param>
 /// <param name="Fit">The fit to every frontier point.</param>
-/// <param name="Intervals">Confidence intervals (delta method, or residual bootstrap when requested); null when none were asked for.</param>
+/// <param name="Intervals">
+/// Confidence intervals (delta method, or residual bootstrap when requested); null when none were asked for, or when the
+/// fit is not identified (<see cref="Identification"/>): then only its point estimate is reported.
+/// </param>
 /// <param name="Extrapolation">Fit on the cheaper frontier points, scored on the held-out most expensive ones; null when too few points.</param>
 /// <param name="FitTime">Wall time of the fit (grid of starts) alone.</param>
 /// <param name="TotalTime">Wall time including bootstrap and extrapolation.</param>
-public sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Intervals, Extrapolation? Extrapolation, TimeSpan FitTime, TimeSpan TotalTime);
+public sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Intervals, Extrapolation? Extrapolation, TimeSpan FitTime, TimeSpan TotalTime)
+{
+    /// <summary>Whether the points determine the constants (checked before any interval is computed).</summary>
+    public Identification Identification { get; init; } = new([]);
+}
 
 /// <summary>Everything known about one metric's scaling: the runs, their frontier and each fitted law.</summary>
 public sealed record MetricAnalysis(RunMetric Metric, Accelerator ComputeUnit, IReadOnlyList<RunPoint> Runs,
@@ -20,6 +27,9 @@ public sealed record MetricAnalysis(RunMetric Metric, Accelerator ComputeUnit, I
 {
     /// <summary>The form backtesting selects (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
     public LawForm? Selected { get; init; }
+
+    /// <summary>The selected form's error on points it was not selected on (null when too few points for it).</summary>
+    public SelectionCheck? SelectionCheck { get; init; }
 
     /// <summary>The selected law, else the most flexible one fitted.</summary>
     public LawAnalysis? Best => Laws.FirstOrDefault(l => l.Form == Selected) ?? Laws.LastOrDefault();
@@ -29,6 +39,9 @@ public sealed record MetricAnalysis(RunMetric Metric, Accelerator ComputeUnit, I
 public sealed record PointsAnalysis(string Source, IReadOnlyList<ScalingPoint> Points, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
 {
     public LawForm? Selected { get; init; }
+
+    /// <summary>The selected form's error on points it was not selected on (null when too few points for it).</summary>
+    public SelectionCheck? SelectionCheck { get; init; }
 }
 
 /// <summary>
@@ -59,6 +72,7 @@ public static class ScalingAnalysis
         return new MetricAnalysis(metric, options.ComputeUnit, placed, frontier, laws, notes)
         {
             Selected = FormSelection.Select(laws, options.SelectionTolerance),
+            SelectionCheck = SelectionCheck.Of(frontier, options),
         };
     }
 
@@ -82,14 +96,17 @@ public static class ScalingAnalysis
             var fitTime = total.Elapsed;
             if (!fit.Converged)
                 notes.Add($"{form}: final gradient {fit.GradientNorm:G3} is above the tolerance {options.Fit.GradientTolerance:G3}; treat its constants with care.");
-            IFitIntervals? intervals = options.Bootstrap is { } b ? Bootstrap.Run(points, fit, b, options.Fit)
+            var identification = Identifiability.Check(points, fit);
+            if (!identification.Identified) notes.Add($"{form} {identification}. Its constants are point estimates only, without intervals.");
+            IFitIntervals? intervals = !identification.Identified ? null
+                : options.Bootstrap is { } b ? Bootstrap.Run(points, fit, b, options.Fit)
                 : options.IntervalLevel is { } level ? DeltaMethod.Of(points, fit, level) : null;
             Extrapolation? extrapolation = null;
             if (options.HoldOut > 0 && points.Count - options.HoldOut >= k)
                 extrapolation = Extrapolation.Check(points, form, options.HoldOut, options.Fit);
             else if (options.HoldOut > 0)
                 notes.Add($"{form}: extrapolation not measured; holding out {options.HoldOut} of {points.Count} {what} points leaves fewer than {k}.");
-            laws.Add(new LawAnalysis(form, fit, intervals, extrapolation, fitTime, total.Elapsed));
+            laws.Add(new LawAnalysis(form, fit, intervals, extrapolation, fitTime, total.Elapsed) { Identification = identification });
         }
         return laws;
     }
@@ -100,7 +117,11 @@ public static class ScalingAnalysis
         options ??= new AnalysisOptions();
         var notes = new List<string>();
         var laws = FitForms(points, options, notes, "table");
-        return new PointsAnalysis(source, points, laws, notes) { Selected = FormSelection.Select(laws, options.SelectionTolerance) };
+        return new PointsAnalysis(source, points, laws, notes)
+        {
+            Selected = FormSelection.Select(laws, options.SelectionTolerance),
+            SelectionCheck = SelectionCheck.Of(points, options),
+        };
     }
 
     /// <summary>How <c>--metric</c> names <paramref name="metric"/>.</summary>

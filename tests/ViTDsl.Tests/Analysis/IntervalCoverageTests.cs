@@ -45,7 +45,8 @@ public class IntervalCoverageTests(Xunit.Abstractions.ITestOutputHelper log)
     /// <c>vitdsl bench coverage</c>, where every rate of every form lay within ±3 points of nominal). Fewer sets keep this
     /// to seconds, so the bound is three binomial standard errors of the rate at that many sets (never under the issue's
     /// 3 points): exact intervals pass it with probability 99.7% per rate, and it still fails intervals whose 90% covers
-    /// under 85% (power law, 300 sets), 82% (saturating, 120) or 76% (M4, 40). To stay fast the saturating law is fitted
+    /// under 85% (power law, 300 sets), 82% (saturating, 120) or 76% (M4, 40). M4's intervals (its authors' estimator) are
+    /// conservative — 96–100% at 90% over 200 sets — which the bound of 40 sets still admits; docs/coverage.md says so. To stay fast the saturating law is fitted
     /// from the 8 starts of <see cref="SyntheticLawFitTests.CoarseGrid"/> instead of 64.
     /// </summary>
     [Theory]
@@ -60,5 +61,27 @@ public class IntervalCoverageTests(Xunit.Abstractions.ITestOutputHelper log)
         foreach (var r in rates) log.WriteLine($"{r.Level:P0} {r.Quantity}: {r.Rate:P1} of {r.Sets}");
         Assert.Equal(2 * CoverageSimulation.Truths[form].FreeIndices.Count, rates.Count); // every constant but a, and E far out, at two levels
         Assert.All(rates, r => Assert.InRange(r.Rate, r.Level - Math.Max(0.03, 3 * r.StandardError), r.Level + Math.Max(0.03, 3 * r.StandardError)));
+    }
+
+    /// <summary>
+    /// The hard cases of docs/coverage.md (<c>vitdsl bench coverage --form floor --case all --sets 200</c>), replayed on
+    /// their first 60 data sets: each rate lies within three binomial standard errors (at that many identified sets) of the
+    /// rate published from 200 sets — the table is what the command measures, including where the delta method
+    /// undercovers (noise growing 5× with x), and the identified share matches too.
+    /// </summary>
+    [Theory]
+    [InlineData("6-points", 0.950, 0.963, 0.937, 0.921)]
+    [InlineData("8-points", 0.975, 0.918, 0.892, 0.887)]
+    [InlineData("heteroscedastic", 0.870, 0.931, 0.799, 0.805)]
+    [InlineData("pareto", 0.995, 0.930, 0.910, 0.915)]
+    public void Hard_cases_reproduce_the_published_coverage(string name, double identified, double b, double c, double far)
+    {
+        var setup = CoverageSimulation.Cases[name](new CoverageSetup(CoverageSimulation.Truths[LawForm.PowerLawWithFloor], Sets: 60));
+        var rates = CoverageSimulation.DeltaMethod(setup, [0.9]);
+        foreach (var r in rates) log.WriteLine($"{name} {r.Quantity}: {r.Rate:P1} of {r.Sets} identified of {r.Drawn}");
+        double Tolerance(double p, int n) => 3 * Math.Sqrt(p * (1 - p) / n) + 1.0 / n;
+        Assert.InRange(rates[0].IdentifiedShare, identified - Tolerance(identified, 60), identified + Tolerance(identified, 60));
+        foreach (var (rate, published) in rates.Zip(new[] { b, c, far }))
+            Assert.InRange(rate.Rate, published - Tolerance(published, rate.Sets), published + Tolerance(published, rate.Sets));
     }
 }

@@ -41,7 +41,10 @@ public class LawFormTests(Xunit.Abstractions.ITestOutputHelper log)
     public void M4_recovers_its_constants_from_noiseless_points()
     {
         var truth = Truths[LawForm.M4];
-        var fit = ScalingLawFitter.Fit(SyntheticLawFitTests.Draw(truth, 0, 0, 15), LawForm.M4);
+        // The log-error refit recovers the law's constants; the default, its authors' procedure, fixes its regression's
+        // e0 column at 1 (the error of always being wrong) and so cannot return e0 = 0.9 exactly — it is tested against
+        // an independent transcription of that procedure (M4_predicts_what_its_authors_procedure_predicts).
+        var fit = ScalingLawFitter.Fit(SyntheticLawFitTests.Draw(truth, 0, 0, 15), LawForm.M4, new FitOptions { RefitM4 = true });
         log.WriteLine($"{fit.Law}  loss {fit.Loss:G3} grad {fit.GradientNorm:G3}");
         Assert.True(fit.Converged, $"gradient {fit.GradientNorm:G3}");
         Assert.Equal(truth.A, fit.Law.A, 1e-4 * truth.A);
@@ -72,13 +75,35 @@ public class LawFormTests(Xunit.Abstractions.ITestOutputHelper log)
         for (int i = 0; i < sets.Count; i++)
         {
             var held = sets[i].Skip(Points - HeldOut).ToList();
-            var fit = ScalingLawFitter.Fit(tasks[i].Train, form);
+            // scipy fits the log error by least squares; for M4 that is the estimator of RefitM4, not the authors' procedure (the default).
+            var fit = ScalingLawFitter.Fit(tasks[i].Train, form, new FitOptions { RefitM4 = true });
             ours.Add(RmsLogError(held, held.Select(p => fit.Law.Predict(p.Compute)).ToList()));
             // A baseline that gave up predicts nothing: count it as the worst miss ours could be compared with.
             theirs.Add(scipy[i] is { } s && s.All(double.IsFinite) ? RmsLogError(held, s) : double.PositiveInfinity);
         }
         log.WriteLine($"{form}: ours mean {ours.Average():P2} median {Median(ours):P2}; scipy mean {theirs.Average():P2} median {Median(theirs):P2}; failures {theirs.Count(double.IsInfinity)}");
         Assert.True(Median(ours) <= 1.05 * Median(theirs), $"ours {Median(ours):P2} vs scipy {Median(theirs):P2}");
+    }
+
+    /// <summary>
+    /// ViTDsl's M4 is its authors' procedure: on noisy M4 curves its predictions of the held-out points are those of
+    /// reference_m4_paper.py, an independent numpy transcription of the published method (issue 23 measured that
+    /// procedure at 0.0284 RMS log error on 24 real ViT curves against 0.0360 for the previous global fit with a log
+    /// refit). Three sets keep it to about half a minute: the numpy procedure takes 10⁵ small gradient steps per fit.
+    /// </summary>
+    [Fact]
+    public void M4_predicts_what_its_authors_procedure_predicts()
+    {
+        var sets = Enumerable.Range(0, 3).Select(seed => SyntheticLawFitTests.Draw(Truths[LawForm.M4], Noise, 100 + seed, Points)).ToList();
+        var tasks = sets.Select(s => new ScipyOracle.Task(LawForm.M4, s.Take(Points - HeldOut).ToList(), s.Skip(Points - HeldOut).Select(p => p.Compute).ToList())).ToList();
+        var paper = ScipyOracle.Predict(tasks, "reference_m4_paper.py");
+        for (int i = 0; i < sets.Count; i++)
+        {
+            var fit = ScalingLawFitter.Fit(tasks[i].Train, LawForm.M4);
+            var ours = tasks[i].Predict.Select(fit.Law.Predict).ToList();
+            log.WriteLine($"ours {string.Join(", ", ours.Select(v => v.ToString("G5")))}; paper {string.Join(", ", paper[i]!.Select(v => v.ToString("G5")))}");
+            for (int j = 0; j < ours.Count; j++) Assert.Equal(paper[i]![j], ours[j], 1e-3 * paper[i]![j]);
+        }
     }
 
     private static double Median(IEnumerable<double> values)

@@ -78,6 +78,18 @@ public class LearningCurveTests : IDisposable
         Assert.Equal(new TrainingCompute(3e6 * first.Step * 256).TpuV3CoreDays, ti.X(first.Step, CurveAxis.Compute, Accelerator.TpuV3Core), 1e-15);
     }
 
+    [Theory]
+    [InlineData(30_000L, "fashion7-s · 30k images")]
+    [InlineData(60_000L, "fashion7-s · 60k images")]
+    [InlineData(1_500_000L, "fashion7-s · 1.5M images")]
+    [InlineData(1_234L, "fashion7-s · 1234 images")]
+    public void A_curve_is_labelled_by_model_and_data_size(long images, string label)
+    {
+        var curve = new LearningCurve("fashion7-s · model=s,images=30000,steps=400", "fashion7-s", 1, 1, 1, [], []) { TrainImages = images };
+        Assert.Equal(label, curve.ShortLabel);
+        Assert.Equal(curve.Label, (curve with { TrainImages = null }).ShortLabel);
+    }
+
     [Fact]
     public void Each_model_gets_its_own_law_and_the_selected_one_extrapolates_its_truth()
     {
@@ -115,14 +127,22 @@ public class LearningCurveTests : IDisposable
 
         var analysed = LearningCurves.Analyse(source.Curves().ReadCurves(), CurveAxis.Images);
         var figure = LearningCurveFigure.Create(analysed, Accelerator.TpuV3Core);
-        foreach (var c in analysed)
-        {
-            // One colour per model: its evaluations, the selected law over them, and that law dashed beyond them.
-            Assert.Contains(c.Curve.Label, figure.SeriesLabels);
-            Assert.Contains($"{c.Curve.Label}: {c.Selected}", figure.SeriesLabels);
-            Assert.Contains($"{c.Curve.Label}: {LearningCurveFigure.ExtrapolationSuffix}", figure.SeriesLabels);
-        }
-        Assert.Equal(6, figure.SeriesLabels.Count);
+        // One legend entry per model, its evaluations, labelled model · data size; its selected law solid over them and
+        // dashed beyond, with no legend entries of their own: the line styles are explained once, in grey.
+        Assert.Equal(analysed.Select(c => c.Curve.ShortLabel + (c.Best!.Identification.Identified ? "" : LearningCurveFigure.NotIdentifiedSuffix)),
+            figure.SeriesLabels.Where(l => l.Length > 0));
+        var lines = figure.Plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Where(p => p.MarkerSize == 0).ToList();
+        Assert.Equal(2 * analysed.Count, lines.Count);
+        Assert.Equal(analysed.Count, lines.Count(l => l.LinePattern.Equals(ScottPlot.LinePattern.Dashed)));
+        var bands = figure.Plot.GetPlottables().OfType<ScottPlot.Plottables.FillY>().Count();
+        Assert.Equal(analysed.Count(c => c.Best!.Intervals is not null), bands);
+        var styles = figure.Plot.Legend.ManualItems.Select(i => i.LabelText).ToList();
+        Assert.Equal([LearningCurveFigure.FitLegend, LearningCurveFigure.ExtrapolationLegend], styles.Take(2));
+        // The solid line is the selected law itself, evaluated where the model was evaluated.
+        var first = analysed[0];
+        var solid = lines[0];
+        double x0 = solid.Data.GetScatterPoints()[0].X;
+        Assert.Equal(Math.Log10(first.Best!.Fit.Law.Predict(Math.Pow(10, x0))), solid.Data.GetScatterPoints()[0].Y, 1e-9);
     }
 
     [Fact]

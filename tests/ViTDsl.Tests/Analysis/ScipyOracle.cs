@@ -15,7 +15,7 @@ internal static class ScipyOracle
     public sealed record Task(LawForm Form, IReadOnlyList<ScalingPoint> Train, IReadOnlyList<double> Predict);
 
     /// <summary>scipy's predictions for each task, or null where curve_fit gave up.</summary>
-    public static IReadOnlyList<double[]?> Predict(IReadOnlyList<Task> tasks)
+    public static IReadOnlyList<double[]?> Predict(IReadOnlyList<Task> tasks, string script = "reference_curve_fit.py")
     {
         var request = new JsonObject
         {
@@ -33,7 +33,7 @@ internal static class ScipyOracle
             // Debian's interpreter carries python3-scipy; a python3 earlier on PATH (pyenv, venv) may not.
             var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
             var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(SourceDirectory(), "reference_curve_fit.py"));
+            start.ArgumentList.Add(Path.Combine(SourceDirectory(), script));
             start.ArgumentList.Add(inputFile);
             using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start; install python3 and python3-scipy.");
             var stdout = process.StandardOutput.ReadToEndAsync();

@@ -6,6 +6,9 @@ public sealed record CurveAnalysis(LearningCurve Curve, CurveAxis Axis, IReadOnl
 {
     public LawForm? Selected { get; init; }
 
+    /// <summary>The selected form's error on evaluations it was not selected on (null when too few evaluations for it).</summary>
+    public SelectionCheck? SelectionCheck { get; init; }
+
     /// <summary>The selected law, else the most flexible one fitted.</summary>
     public LawAnalysis? Best => Laws.FirstOrDefault(l => l.Form == Selected) ?? Laws.LastOrDefault();
 
@@ -32,7 +35,11 @@ public static class LearningCurves
             var notes = new List<string>();
             var points = curve.On(axis, options.ComputeUnit);
             var laws = ScalingAnalysis.FitForms(points, options, notes, "curve");
-            return new CurveAnalysis(curve, axis, points, laws, notes) { Selected = FormSelection.Select(laws, options.SelectionTolerance) };
+            return new CurveAnalysis(curve, axis, points, laws, notes)
+            {
+                Selected = FormSelection.Select(laws, options.SelectionTolerance),
+                SelectionCheck = SelectionCheck.Of(points, options),
+            };
         }).ToList();
     }
 

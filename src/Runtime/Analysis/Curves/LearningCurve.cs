@@ -30,6 +30,15 @@ public sealed record CurvePoint(long Step, double Error);
 public sealed record LearningCurve(string Label, string Variant, long Parameters, long Batch, double FlopsPerImage,
     IReadOnlyList<string> Runs, IReadOnlyList<CurvePoint> Points)
 {
+    /// <summary>Training images of the model's data subset; null when the whole set was used or the store does not say.</summary>
+    public long? TrainImages { get; init; }
+
+    /// <summary>The figure's label: model · data size (e.g. "fashion7-s · 30k images"), the variant alone when the size is unknown.</summary>
+    public string ShortLabel => TrainImages is { } n ? $"{Variant} · {Count(n)} images" : Label;
+
+    private static string Count(long n) => n >= 1_000_000 && n % 100_000 == 0 ? $"{n / 1e6:0.#}M"
+        : n >= 1000 && n % 100 == 0 ? $"{n / 1e3:0.#}k" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Where a step lies on <paramref name="axis"/> (compute in device-days of <paramref name="unit"/>).</summary>
     public double X(long step, CurveAxis axis, Accelerator unit) => axis switch
     {

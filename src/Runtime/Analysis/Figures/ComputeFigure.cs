@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
 /// The paper's Figure 2 (left): error versus compute on log-log axes, every run, the Pareto frontier, and the fitted
-/// law with its bootstrap confidence band, drawn from the lowest compute up to 10× the highest so the extrapolation
+/// law with its confidence band (where its constants are identified), drawn from the lowest compute up to 10× the highest so the extrapolation
 /// is visible.
 /// </summary>
 public static class ComputeFigure
@@ -55,13 +55,15 @@ public static class ComputeFigure
             curve.MarkerSize = 0;
             curve.LineWidth = 2;
             curve.Color = Colors.C1;
-            curve.LegendText = $"{FitPrefix}: {law.Fit.Law}";
+            // The law's constants are in the report; the legend names the form, short enough to sit beside the plot.
+            curve.LegendText = $"{FitPrefix}: {law.Form}{(law.Form == analysis.Selected ? " (selected)" : "")}" +
+                               (law.Identification.Identified ? "" : ", not identified: no band");
         }
         LogAxes.Apply(plot, logX: true, logY: true);
         plot.Title($"{FigureText.Capitalise(analysis.Metric.ToString())} vs compute");
         plot.XLabel(ComputeUnits.AxisLabel(analysis.ComputeUnit));
         plot.YLabel(FigureText.Capitalise(analysis.Metric.ToString()));
-        FigureStyle.Apply(plot, legendEdge: Edge.Bottom); // the law is a long entry: below, the plot keeps its width
+        FigureStyle.Apply(plot, legendEdge: Edge.Right);
         return new Figure($"compute_{analysis.Metric.Slug}.png", plot);
     }
 }

@@ -3,13 +3,20 @@ using ScottPlot;
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
-/// Learning curves on log-log axes, one colour per model: the recorded evaluations, the law backtesting selected drawn
-/// solid over the evaluated range and dashed beyond it, up to 10× the last x, so the extrapolation is visible.
+/// Learning curves on log-log axes, one colour per model, read at a glance: the recorded evaluations as markers labelled
+/// "model · data size"; only the law backtesting selected for that model, solid over its evaluations and dashed beyond
+/// them up to 10× the last x; and that law's confidence band where its constants are identified. The line styles are
+/// explained once in the legend, not per model.
 /// </summary>
 public static class LearningCurveFigure
 {
     public const string FileName = "curves_test.png";
-    public const string ExtrapolationSuffix = "extrapolated";
+
+    /// <summary>The legend's three style entries, in the grey of no model.</summary>
+    public const string FitLegend = "selected law (fitted range)", ExtrapolationLegend = "selected law, extrapolated", BandLegend = "confidence band";
+
+    /// <summary>Marks a model whose selected law the points do not identify: it is drawn, without a band.</summary>
+    public const string NotIdentifiedSuffix = " (law not identified: no band)";
 
     public static Figure Create(IReadOnlyList<CurveAnalysis> curves, Accelerator unit)
     {
@@ -24,23 +31,45 @@ public static class LearningCurveFigure
             observed.LineWidth = 0;
             observed.MarkerSize = 6;
             observed.Color = color;
-            observed.LegendText = c.Curve.Label;
+            observed.LegendText = c.Curve.ShortLabel + (c.Best is { Identification.Identified: false } ? NotIdentifiedSuffix : "");
             if (c.Best is not { } law) continue;
             double lo = Math.Log10(c.Points.Min(p => p.Compute)), last = Math.Log10(c.Points.Max(p => p.Compute));
-            Line(plot, law.Fit.Law, lo, last, color, $"{c.Curve.Label}: {law.Form}", LinePattern.Solid);
-            Line(plot, law.Fit.Law, last, last + 1, color, $"{c.Curve.Label}: {ExtrapolationSuffix}", LinePattern.Dashed);
+            if (law.Intervals is { } intervals) Band(plot, intervals, lo, last + 1, color);
+            Line(plot, law.Fit.Law, lo, last, color, LinePattern.Solid);
+            Line(plot, law.Fit.Law, last, last + 1, color, LinePattern.Dashed);
         }
+        StyleLegend(plot, curves.Select(c => c.Best?.Intervals).FirstOrDefault(i => i is not null));
         LogAxes.Apply(plot, logX: true, logY: true);
         var axis = curves.Count > 0 ? curves[0].Axis : CurveAxis.Images;
         plot.Title($"Test error vs {LearningCurves.AxisLabel(axis, unit).ToLowerInvariant()} (learning curves)");
         plot.XLabel(LearningCurves.AxisLabel(axis, unit));
         plot.YLabel("Test error");
-        // Three entries per model with long run names: a panel beside the data, in a figure wide enough for both.
         FigureStyle.Apply(plot, legendEdge: Edge.Right);
-        return new Figure(FileName, plot, 1700, Math.Max(700, 120 + 26 * plot.GetPlottables().Count()));
+        return new Figure(FileName, plot, 1300, Math.Max(700, 200 + 30 * curves.Count));
     }
 
-    private static void Line(Plot plot, ScalingLaw law, double lo, double hi, Color color, string label, LinePattern pattern)
+    /// <summary>The style entries, once: what solid, dashed and the band mean for every model's colour.</summary>
+    private static void StyleLegend(Plot plot, IFitIntervals? intervals)
+    {
+        var grey = Colors.Gray;
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = FitLegend, LineColor = grey, LineWidth = 2, LinePattern = LinePattern.Solid });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = ExtrapolationLegend, LineColor = grey, LineWidth = 2, LinePattern = LinePattern.Dashed });
+        if (intervals is not null)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"{BandLegend} ({intervals.Level * 100:0.#}% {intervals.Method})", FillColor = grey.WithAlpha(0.3) });
+    }
+
+    private static void Band(Plot plot, IFitIntervals intervals, double lo, double hi, Color color)
+    {
+        const int samples = 60;
+        var xs = Enumerable.Range(0, samples).Select(i => lo + (hi - lo) * i / (samples - 1)).ToArray();
+        var bands = xs.Select(x => intervals.PredictionAt(Math.Pow(10, x))).ToArray();
+        if (!bands.All(b => b.Lower > 0 && double.IsFinite(b.Upper))) return;
+        var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b.Lower)), LogAxes.ToLog(bands.Select(b => b.Upper)));
+        band.FillColor = color.WithAlpha(0.15);
+        band.LineWidth = 0;
+    }
+
+    private static void Line(Plot plot, ScalingLaw law, double lo, double hi, Color color, LinePattern pattern)
     {
         const int samples = 60;
         var xs = Enumerable.Range(0, samples).Select(i => lo + (hi - lo) * i / (samples - 1)).ToArray();
@@ -49,6 +78,5 @@ public static class LearningCurveFigure
         line.LineWidth = 2;
         line.Color = color;
         line.LinePattern = pattern;
-        line.LegendText = label;
     }
 }

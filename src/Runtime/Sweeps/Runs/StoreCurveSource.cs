@@ -42,6 +42,9 @@ public sealed class StoreCurveSource(string path, string? sweep = null)
         var points = runs.SelectMany(r => r.Points).GroupBy(p => p.Step).Select(g => g.First()).OrderBy(p => p.Step).ToList();
         long batch = longest.ImagesSeen / Math.Max(longest.Steps, 1);
         return new LearningCurve(longest.Variant, longest.Variant, longest.Parameters, batch,
-            longest.TrainingFlops / Math.Max(longest.ImagesSeen, 1), runs.Select(r => r.Spec.Experiment).ToList(), points);
+            longest.TrainingFlops / Math.Max(longest.ImagesSeen, 1), runs.Select(r => r.Spec.Experiment).ToList(), points)
+        {
+            TrainImages = longest.TrainImages,
+        };
     }
 }

@@ -18,6 +18,9 @@ public sealed record TrainingTrial(string Experiment, string Variant, long Param
     /// </summary>
     public string? DataSet { get; init; }
 
+    /// <summary>Training images of the declared subset (<c>Data.TrainImages</c>); null: the whole training set, or a store written before it was kept.</summary>
+    public long? TrainImages { get; init; }
+
     public static TrainingTrial Of(GeneratedExperiment e, int threads, int? testImages) => new(
         e.Name, e.Declaration.Model.Variant, e.Facts.TotalParameters, e.Declaration.Steps,
         e.Declaration.Steps * e.Declaration.Data.Batch,
@@ -25,6 +28,7 @@ public sealed record TrainingTrial(string Experiment, string Variant, long Param
         ViTDsl.Lineage.SharedSteps(e.Declaration), LineageDigest(e.Declaration))
     {
         DataSet = FewShot.TargetName(e.Declaration.Data.Set),
+        TrainImages = e.Declaration.Data.TrainImages,
     };
 
     /// <summary>The first 12 hex digits of the SHA-256 of the lineage key: short, and equal exactly when the keys are.</summary>
