@@ -114,7 +114,7 @@ public static class ProbeCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape($"GiB@{facts.FirstOrDefault()?.Memory.BatchPerDevice}: training memory per device at that batch; {string.Join(", ", deviceKeys)}: the largest batch per device that fits (0: none)."));
         if (measured.Count > 0)
-            AnsiConsole.MarkupLine(Markup.Escape($"Measured here in fp32 at batch {measured[0].Batch} ({Environment.ProcessorCount} threads), each shape in a process of its own; '–': over this machine's memory or time budget (--measure-seconds); remat time ×: a step rematerialising each encoder block ÷ a plain step, alternating in one process."));
+            AnsiConsole.MarkupLine(Markup.Escape($"Measured here in fp32 at batch {measured[0].Batch} ({Environment.ProcessorCount} threads), each shape in a process of its own; '–': over this machine's memory or time budget (--measure-seconds); remat time ×: processor time of a step rematerialising each encoder block ÷ a plain step's, alternating in one process."));
         AnsiConsole.MarkupLine(Markup.Escape($"Figure: {figure}"));
     }
 

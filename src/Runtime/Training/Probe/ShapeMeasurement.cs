@@ -9,8 +9,8 @@ namespace ViTDsl.Runtime.Probe;
 /// <summary>
 /// One shape measured on this machine in fp32: the peak memory a training step adds (<see cref="MemoryProbe"/>) next
 /// to what the plan says it adds (gradients + activations), training images per second, and the time a step that
-/// rematerialises each encoder block takes relative to the plain one (steps alternating in one process, so both
-/// see the same load).
+/// rematerialises each encoder block takes relative to the plain one (processor time of steps alternating in one
+/// process).
 /// </summary>
 public sealed record ShapeMeasurement(string Name, int Batch, long MeasuredStepBytes, long PlannedStepBytes, double ImagesPerSecond, double RematTimeRatio)
 {
@@ -30,21 +30,27 @@ public sealed record ShapeMeasurement(string Name, int Batch, long MeasuredStepB
         var plan = TrainingMemory.Of(experiment);
         using var chain = OptimizerChain.For(experiment, model);
         MemoryProbe.Step(experiment, model, chain, batch); // warm-up: the timed steps start with every buffer allocated
-        double plain = 0, remat = 0;
+        double wall = 0, plain = 0, remat = 0;
         for (var step = 0; step < timedSteps; step++)
         {
             model.Rematerialisation = Rematerialisation.None;
-            plain += Seconds(() => MemoryProbe.Step(experiment, model, chain, batch));
+            var (stepWall, stepProcessor) = Seconds(() => MemoryProbe.Step(experiment, model, chain, batch));
+            (wall, plain) = (wall + stepWall, plain + stepProcessor);
             model.Rematerialisation = Rematerialisation.EncoderBlock;
-            remat += Seconds(() => MemoryProbe.Step(experiment, model, chain, batch));
+            remat += Seconds(() => MemoryProbe.Step(experiment, model, chain, batch)).Processor;
         }
-        return new(shape.Name, batch, memory.StepBytes, plan.GradientBytes + plan.ActivationBytes, timedSteps * (double)batch / plain, remat / plain);
+        return new(shape.Name, batch, memory.StepBytes, plan.GradientBytes + plan.ActivationBytes, timedSteps * (double)batch / wall, remat / plain);
     }
 
-    private static double Seconds(Action step)
+    // Wall time, and processor time of the whole process (all of libtorch's threads): on a shared machine other
+    // processes stretch the wall time of either kind of step, not the work it does, so the ratio uses the latter.
+    private static (double Wall, double Processor) Seconds(Action step)
     {
+        var process = Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         step();
-        return clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - before).TotalSeconds);
     }
 }
