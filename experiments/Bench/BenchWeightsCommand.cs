@@ -36,7 +36,7 @@ public static partial class BenchCommands
                 {
                     Add("save safetensors", Measure(() => ForeignWeights.Export(model, WeightNames.Timm, safetensors)));
                     Add("save checkpoint", Measure(() => { using var scope = NewDisposeScope(); Checkpoint.Write(checkpoint, new CheckpointHeader("bench", 0, 0, ViTDsl.Runtime.Data.DataPosition.Start), model.state_dict()); }));
-                    Add("load safetensors", Measure(() => { using var file = WeightFiles.Read(safetensors); ForeignWeights.Load(model, file, WeightNames.Timm); }));
+                    Add("load safetensors", Measure(() => ForeignWeights.Load(model, safetensors, WeightNames.Timm)));
                     Add("load checkpoint", Measure(() => { using var file = Checkpoint.Read(checkpoint); model.load_state_dict(new Dictionary<string, Tensor>(file.Tensors)); }));
                 }
                 writer.WriteLine($"{parsed.GetValue(shape)}: {model.CountParameters():N0} parameters, safetensors {new FileInfo(safetensors).Length / 1e6:F1} MB, checkpoint {new FileInfo(checkpoint).Length / 1e6:F1} MB; {parsed.GetValue(repeats)} repeats, medians");

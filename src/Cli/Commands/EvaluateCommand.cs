@@ -25,8 +25,7 @@ public static class EvaluateCommand
             var experiment = CatalogLookup.Experiment(parsed.GetValue(name)!, experiments, sweeps);
             if (parsed.GetValue(threads) is int n) TorchSharp.torch.set_num_threads(n);
             using var model = experiment.CreateModel(null);
-            using (var file = WeightFiles.Read(parsed.GetValue(weights)!))
-                ForeignWeights.Load(model, file, WeightOptions.Parse(parsed.GetValue(names)!));
+            ForeignWeights.Load(model, parsed.GetValue(weights)!, WeightOptions.Parse(parsed.GetValue(names)!));
             DataAvailability.Ensure([experiment.Declaration]);
             var data = DataPipeline.Load(experiment.Declaration);
             var result = Evaluation.Run(model, experiment.Declaration, data, new TrainingOptions(parsed.GetValue(runs)!));

@@ -101,6 +101,8 @@ public sealed class BadWeightFileTests : IDisposable
         // Every tensor right but the classifier's bias, which comes last in the model and is the wrong size.
         var tensors = other.named_parameters().Select(p => KeyValuePair.Create(p.name, p.name == "head.bias" ? zeros(1) : (Tensor)p.parameter));
         Assert.Contains("head.bias", LoadError(model, path, tensors));
+        // The same through the loader that reads one tensor at a time: the header is checked before the first copy.
+        Assert.Contains("head.bias", Assert.Throws<InvalidDataException>(() => ForeignWeights.Load(model, path, WeightNames.ViTDsl)).Message);
         foreach (var (name, parameter) in model.named_parameters())
             Assert.True(parameter.eq(before[name]).all().item<bool>(), $"{name} was loaded from a refused file");
     }

@@ -66,8 +66,7 @@ public sealed class PyTorchInteropTests(ITestOutputHelper output) : IDisposable
 
         using var model = experiment.CreateModel(null);
         model.to(float64); // the file holds float64: load it without rounding
-        using (var weights = WeightFiles.Read(dir.File(file)))
-            ForeignWeights.Load(model, weights, names);
+        ForeignWeights.Load(model, dir.File(file), names); // safetensors: one tensor at a time; npz: the whole file
         using var logits = model.forward(images);
         using var theirs = SafeTensorsFile.Read(dir.File("logits.safetensors"));
         var difference = TorchOracle.RelativeDifference(logits, theirs.Tensors["logits"]);

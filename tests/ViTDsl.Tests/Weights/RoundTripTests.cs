@@ -30,8 +30,7 @@ public sealed class RoundTripTests : IDisposable
         ForeignWeights.Export(original, names, path);
 
         using var restored = experiment.CreateModel(null);
-        using (var file = WeightFiles.Read(path))
-            ForeignWeights.Load(restored, file, names);
+        ForeignWeights.Load(restored, path, names);
 
         var before = original.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, after) in restored.named_parameters())

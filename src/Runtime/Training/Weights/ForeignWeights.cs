@@ -14,28 +14,31 @@ public static class ForeignWeights
         names == WeightNames.BigVision ? BigVisionTree.Parameters(file) : file.Tensors;
 
     /// <summary>Null when <paramref name="file"/> holds exactly the tensors of <paramref name="shape"/> under <paramref name="names"/>; else one line saying why not.</summary>
-    public static string? Mismatch(WeightSet file, Vit shape, WeightNames names)
+    public static string? Mismatch(WeightSet file, Vit shape, WeightNames names) =>
+        Mismatch(file.Path, Named(file, names).ToDictionary(t => t.Key, t => (t.Value.shape, t.Value.dtype)), shape, names);
+
+    /// <summary>The same check on the names, shapes and types alone (a safetensors header).</summary>
+    public static string? Mismatch(string path, IReadOnlyDictionary<string, (long[] Shape, ScalarType Dtype)> found, Vit shape, WeightNames names)
     {
-        var found = Named(file, names);
         var expected = WeightConventions.Expected(shape, names);
         var convention = WeightNamesVocabulary.NameOf(names);
         // Fewer than half the names present: the file uses another convention (norm and head are named alike in several).
         int present = expected.Count(e => found.ContainsKey(e.Name));
         if (present * 2 < expected.Count)
-            return $"{file.Path} holds only {present} of the {expected.Count} tensors a {shape.Variant} model has with {convention} names " +
+            return $"{path} holds only {present} of the {expected.Count} tensors a {shape.Variant} model has with {convention} names " +
                    $"(it has e.g. '{found.Keys.FirstOrDefault(k => !expected.Any(e => e.Name == k)) ?? "nothing"}'): pass the --names it was written with (vitdsl, timm or big_vision).";
         foreach (var (name, dims) in expected)
         {
             if (!found.TryGetValue(name, out var tensor))
-                return $"{file.Path} has no tensor '{name}'; a {shape.Variant} model with {convention} names needs it as {WeightSet.Describe(dims)}.";
-            if (!tensor.shape.SequenceEqual(dims))
-                return $"{file.Path}: tensor '{name}' is {WeightSet.Describe(tensor.shape)} but a {shape.Variant} model needs {WeightSet.Describe(dims)}.";
-            if (!WeightDtype.Of(tensor.dtype).IsFloatingPoint)
-                return $"{file.Path}: tensor '{name}' holds {tensor.dtype} numbers; weights must be floating point (F64, F32, F16 or BF16).";
+                return $"{path} has no tensor '{name}'; a {shape.Variant} model with {convention} names needs it as {WeightSet.Describe(dims)}.";
+            if (!tensor.Shape.SequenceEqual(dims))
+                return $"{path}: tensor '{name}' is {WeightSet.Describe(tensor.Shape)} but a {shape.Variant} model needs {WeightSet.Describe(dims)}.";
+            if (!WeightDtype.Of(tensor.Dtype).IsFloatingPoint)
+                return $"{path}: tensor '{name}' holds {tensor.Dtype} numbers; weights must be floating point (F64, F32, F16 or BF16).";
         }
         var known = expected.Select(e => e.Name).ToHashSet();
         if (found.Keys.FirstOrDefault(k => !known.Contains(k)) is { } extra)
-            return $"{file.Path} has tensor '{extra}' {WeightSet.Describe(found[extra].shape)}, which a {shape.Variant} model with {convention} names does not have" +
+            return $"{path} has tensor '{extra}' {WeightSet.Describe(found[extra].Shape)}, which a {shape.Variant} model with {convention} names does not have" +
                    (extra.StartsWith("fc_norm.") ? " (timm's fc_norm normalises after pooling; ViTDsl's GAP normalises before, as timm with fc_norm=False)." : ".");
         return null;
     }
@@ -46,6 +49,33 @@ public static class ForeignWeights
     {
         if (Mismatch(file, shape, names) is { } problem) throw new InvalidDataException(problem);
         return WeightConventions.Import(shape, names, Named(file, names));
+    }
+
+    /// <summary>
+    /// Every parameter of <paramref name="model"/> from the file at <paramref name="path"/>, converted to the model's type;
+    /// nothing is copied unless every tensor fits. A safetensors file with timm or ViTDsl names is read one tensor at a
+    /// time (its header is checked first), so loading holds no second copy of the model.
+    /// </summary>
+    public static void Load(VitModule model, string path, WeightNames names)
+    {
+        if (WeightFiles.FormatOf(path) != WeightFormat.SafeTensors || names == WeightNames.BigVision)
+        {
+            using var file = WeightFiles.Read(path); // big_vision's tree is normalised as a whole (prefixes, scanned blocks)
+            Load(model, file, names);
+            return;
+        }
+        SafeTensorsFile.ReadEach(path, (entries, read) =>
+        {
+            var found = entries.ToDictionary(e => e.Name, e => (e.Shape, e.Dtype.Torch));
+            if (Mismatch(path, found, model.Shape, names) is { } problem) throw new InvalidDataException(problem);
+            var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            using var noGrad = no_grad();
+            foreach (var link in WeightConventions.Links(model.Shape, names))
+            {
+                using var scope = NewDisposeScope();
+                foreach (var (name, value) in link.Import(read(link.Foreign))) parameters[name].copy_(value);
+            }
+        });
     }
 
     /// <summary>Every parameter of <paramref name="model"/> from <paramref name="file"/>, converted to the model's type; nothing is copied unless all fit.</summary>

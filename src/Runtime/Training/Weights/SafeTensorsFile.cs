@@ -48,11 +48,23 @@ public static class SafeTensorsFile
         return new WeightSet(path, tensors, metadata);
     }
 
-    /// <summary>The tensors' names, types and shapes, without reading their data.</summary>
-    public static IReadOnlyList<WeightEntry> ReadEntries(string path)
+    /// <summary>
+    /// Reads the tensors one at a time: <paramref name="use"/> gets the checked entries and a function that reads one
+    /// tensor by name (the caller disposes it), so a model can be loaded holding one tensor at a time.
+    /// </summary>
+    public static void ReadEach(string path, Action<IReadOnlyList<WeightEntry>, Func<string, Tensor>> use)
     {
-        using var file = File.OpenRead(path);
-        return ReadHeader(path, file).Entries;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var (entries, _, dataStart) = ReadHeader(path, file);
+        var byName = entries.ToDictionary(e => e.Name);
+        use(entries, name =>
+        {
+            var entry = byName[name];
+            var tensor = empty(entry.Shape, entry.Dtype.Torch);
+            file.Seek(dataStart + entry.Begin, SeekOrigin.Begin);
+            file.ReadExactly(tensor.bytes);
+            return tensor;
+        });
     }
 
     /// <summary>Writes <paramref name="tensors"/> (any device; written as their dtype, contiguous) atomically.</summary>
