@@ -126,3 +126,22 @@ public sealed class MixedCaseSchemaTests : IDisposable
 
     public void Dispose() => Sql($"DROP SCHEMA IF EXISTS \"{_schema.ToLowerInvariant()}\" CASCADE");
 }
+
+/// <summary>Opening a current store reads its version and nothing more: no schema lock, no write (running writers go on).</summary>
+public sealed class MigrationOnlyWhenNeededTests : IDisposable
+{
+    private readonly PostgresStoreUnderTest _postgres = new();
+
+    public void Dispose() => _postgres.Dispose();
+
+    [Fact]
+    public void A_current_store_opens_while_another_connection_holds_the_schema_lock()
+    {
+        using (_postgres.Open()) { } // created
+        using var holder = new NpgsqlConnection(PostgresUrl.Parse(TestCluster.PostgresUrl).ConnectionString);
+        holder.Open();
+        using (var lockIt = new NpgsqlCommand("SELECT pg_advisory_lock(95010385326956)", holder)) lockIt.ExecuteNonQuery(); // the store's schema lock ("ViTDsl")
+        using var store = _postgres.Open(new StoreOptions { BusyTimeout = TimeSpan.FromSeconds(2) });
+        Assert.Empty(store.Sweeps());
+    }
+}

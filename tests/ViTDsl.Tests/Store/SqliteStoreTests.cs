@@ -27,6 +27,23 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public void Processes_that_create_a_new_store_at_once_all_open_it()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var path = _folder.File($"race-{round}.db");
+            using var start = new Barrier(4);
+            var openers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                using var store = ResultsStore.Open(path); // each its own connection, as another process has
+                return store.Sweeps().Count;
+            })).ToArray();
+            Assert.All(openers, o => Assert.Equal(0, o.GetAwaiter().GetResult()));
+        }
+    }
+
+    [Fact]
     public void A_version_1_store_is_migrated_keeping_its_attempts_and_can_record_timed_out_attempts()
     {
         var path = _folder.File("v1.db");

@@ -47,6 +47,10 @@ internal sealed class PostgresBackend : StoreBackend
 
     public override void Migrate(ResultsStore store)
     {
+        // A current store is only read: the lock, the schema creation and a migration happen only when needed.
+        if (store.Scalar("SELECT to_regclass('vitdsl_schema') IS NOT NULL") is true
+            && !StoreSchema.NeedsMigration(Convert.ToInt32(store.Scalar("SELECT version FROM vitdsl_schema"), CultureInfo.InvariantCulture), Location))
+            return;
         using var tx = BeginWrite();
         store.Execute($"SELECT pg_advisory_xact_lock({SchemaLockKey})", tx);
         // A store kept in its own schema (?search_path=NAME) creates it, as an SQLite store creates its file.

@@ -64,9 +64,12 @@ internal sealed class SqliteBackend : StoreBackend
 
     public override void Migrate(ResultsStore store)
     {
-        var version = Convert.ToInt32(store.Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
-        if (!StoreSchema.NeedsMigration(version, Location)) return;
+        // A current store is only read: a migration, which takes the write lock, happens only when needed.
+        if (!StoreSchema.NeedsMigration(Version(store, null), Location)) return;
         using var tx = BeginWrite();
+        // Read again under the write lock: another process may have created or migrated it meanwhile.
+        var version = Version(store, tx);
+        if (!StoreSchema.NeedsMigration(version, Location)) return;
         if (version == 0)
         {
             var foreign = store.Scalar("SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'", tx) as string;
@@ -84,6 +87,9 @@ internal sealed class SqliteBackend : StoreBackend
         store.Execute($"PRAGMA user_version = {StoreSchema.Version}", tx);
         tx.Commit();
     }
+
+    private static int Version(ResultsStore store, DbTransaction? tx) =>
+        Convert.ToInt32(store.Scalar("PRAGMA user_version", tx), CultureInfo.InvariantCulture);
 
     public override DbTransaction BeginWrite() => _connection.BeginTransaction(); // BEGIN IMMEDIATE: the write lock first
 
