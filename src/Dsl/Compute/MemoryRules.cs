@@ -10,7 +10,7 @@ namespace ViTDsl;
 /// optimizer; §3.2: no class token; a smaller batch per device, i.e. more devices). VIT402 for a device that cannot
 /// hold anything (non-positive memory or device count).
 /// </summary>
-public static class MemoryRules
+internal static class MemoryRules
 {
     public static IReadOnlyList<Problem> Check(Experiment experiment)
     {

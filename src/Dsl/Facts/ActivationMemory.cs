@@ -19,7 +19,7 @@ namespace ViTDsl;
 /// the loss's per-class terms.
 /// </para>
 /// </summary>
-public static class ActivationMemory
+internal static class ActivationMemory
 {
     /// <summary>Activation bytes of a step over <paramref name="batch"/> images.</summary>
     /// <param name="m">The model.</param>

@@ -53,10 +53,6 @@ public sealed class SlurmClient
     /// <summary>Cancels a job (all its tasks), or one task <c>jobid_index</c> of an array.</summary>
     public void Cancel(string jobId) => Run("scancel", jobId);
 
-    /// <summary>The job ids (<c>jobid_index</c> for array tasks) of a job's running tasks.</summary>
-    public IReadOnlyList<string> RunningTasks(string jobId) =>
-        Run("squeue", "-h", "-j", jobId, "-t", "RUNNING", "-o", "%i").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
     private string Run(string program, params string[] arguments) => Run(program, arguments, null);
 
     private string Run(string program, string[] arguments, IReadOnlyDictionary<string, string>? environment)
