@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// simplest one whose backtest error is within a tolerance of the best — a more flexible form has to
 /// predict clearly better to be preferred, since on a handful of held-out points a small lead is noise.
 /// </summary>
-public static class FormSelection
+internal static class FormSelection
 {
     /// <summary>Default slack: a form must cut the held-out log error by more than this fraction to beat a simpler one.</summary>
     public const double DefaultTolerance = 0.2;

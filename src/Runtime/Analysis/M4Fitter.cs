@@ -18,7 +18,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// every other form: the transformed residual ln(E − E∞) magnifies noise near the floor, and measured on noisy
 /// synthetic M4 data its estimate extrapolated with about twice the log error of a least-squares fit on log error.
 /// </remarks>
-public static class M4Fitter
+internal static class M4Fitter
 {
     /// <summary>Keeps E∞ and E0 off the observed errors, as a fraction of their spread (the paper's 1e-3 on errors in [0, 1]).</summary>
     private const double Margin = 1e-3;

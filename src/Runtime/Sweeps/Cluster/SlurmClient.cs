@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Cluster;
 /// Slurm's command-line clients, the interface every Slurm cluster offers its users: <c>sbatch</c> submits,
 /// <c>squeue</c> tells whether a job is still queued or running, <c>sinfo</c> lists partitions.
 /// </summary>
-public sealed class SlurmClient
+internal sealed class SlurmClient
 {
     /// <summary>How long one client command may take before the controller counts as not answering.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
