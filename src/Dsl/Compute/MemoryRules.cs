@@ -10,7 +10,7 @@ namespace ViTDsl;
 /// devices), the paper's memory-efficient optimizer (§3.4), no class token (§3.2: MAP), bfloat16 activations. VIT402
 /// for a device that cannot hold anything (non-positive memory or device count).
 /// </summary>
-public static class MemoryRules
+internal static class MemoryRules
 {
     public static IReadOnlyList<Problem> Check(Experiment experiment)
     {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace ViTDsl;
 
 /// <summary>The rules a <see cref="Data"/> declaration must satisfy (what can be checked without reading files).</summary>
-public static class DataRules
+internal static class DataRules
 {
     public const string NotPositive = "VIT211";
     public const string BadCrop = "VIT212";

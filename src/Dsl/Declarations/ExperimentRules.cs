@@ -4,7 +4,7 @@ using System.Linq;
 namespace ViTDsl;
 
 /// <summary>Every rule an <see cref="Experiment"/> must satisfy; the generator reports each problem as a build error.</summary>
-public static class ExperimentRules
+internal static class ExperimentRules
 {
     public static IReadOnlyList<Problem> Check(Experiment experiment) =>
         ShapeRules.Check(experiment.Model)

@@ -1,7 +1,7 @@
 namespace ViTDsl;
 
 /// <summary>What an experiment's fields mean together.</summary>
-public static class ExperimentSemantics
+internal static class ExperimentSemantics
 {
     /// <summary>
     /// The model as it is built: the declared shape with the classifier bias the loss asks for (−10 for sigmoid)

@@ -7,4 +7,4 @@ namespace ViTDsl;
 /// <param name="Id">Stable id, e.g. "VIT003".</param>
 /// <param name="Member">The record member at fault (e.g. "Heads"), used to point at the right code.</param>
 /// <param name="Message">What is wrong and how to fix it.</param>
-public sealed record Problem(string Id, string Member, string Message);
+internal sealed record Problem(string Id, string Member, string Message);

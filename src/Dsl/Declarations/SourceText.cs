@@ -12,7 +12,7 @@ namespace ViTDsl;
 /// A Dsl value written as the C# expression that rebuilds it exactly. The generator emits it into plans (the
 /// declaration as evaluated at build time); the runtime uses it as a value's canonical text (run keys, records).
 /// </summary>
-public static class SourceText
+internal static class SourceText
 {
     private const int LineWidth = 100;
 

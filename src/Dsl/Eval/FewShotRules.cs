@@ -8,7 +8,7 @@ namespace ViTDsl;
 /// target's images can reach the model (any size is resized; channels must match or be grayscale); target names are
 /// distinct, so no two targets are recorded under one metric name.
 /// </summary>
-public static class FewShotRules
+internal static class FewShotRules
 {
     public const string BadFewShot = "VIT241";
 

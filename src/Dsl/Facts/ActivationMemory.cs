@@ -23,7 +23,7 @@ namespace ViTDsl;
 /// (inputs, that block's recomputed activations and the gradients its backward pass holds).
 /// </para>
 /// </summary>
-public static class ActivationMemory
+internal static class ActivationMemory
 {
     /// <summary>Activation bytes at the peak of a step over <paramref name="batch"/> images.</summary>
     /// <param name="m">The model.</param>

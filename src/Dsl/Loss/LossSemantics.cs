@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace ViTDsl;
 
 /// <summary>What a <see cref="Loss"/> implies for the model.</summary>
-public static class LossSemantics
+internal static class LossSemantics
 {
     public const string BiasDisagreesWithLoss = "VIT221";
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace ViTDsl;
 
 /// <summary>The rules a <see cref="Vit"/> must satisfy to be buildable; checked at compile time by the generator.</summary>
-public static class ShapeRules
+internal static class ShapeRules
 {
     public const string NotPositive = "VIT002";
     public const string HeadsDoNotDivideWidth = "VIT003";

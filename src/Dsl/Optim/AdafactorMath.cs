@@ -8,7 +8,7 @@ namespace ViTDsl;
 /// The two formulas of the modified Adafactor that both the runtime and the memory facts need (docs/reference.md §4):
 /// the β2 schedule and the rule choosing which axes of a tensor get factored statistics.
 /// </summary>
-public static class AdafactorMath
+internal static class AdafactorMath
 {
     /// <summary>β2 at 0-based <paramref name="step"/>: min(cap, 1 − (step+1)^(−decayRate)); 0 on the first step.</summary>
     public static double Beta2(Optimizer.Adafactor a, long step) =>

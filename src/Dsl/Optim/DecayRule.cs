@@ -6,7 +6,7 @@ namespace ViTDsl;
 /// weights are rank 1 and biases, <c>position</c>, <c>probe</c> and <c>cls</c> are not named <c>weight</c>, so none of
 /// those decay. The classifier is the module field named <c>head</c>, so its kernel is exactly <c>head.weight</c>.
 /// </summary>
-public static class DecayRule
+internal static class DecayRule
 {
     /// <summary>The name of the classifier kernel in a generated model.</summary>
     public const string HeadKernelName = "head.weight";

@@ -6,7 +6,7 @@ namespace ViTDsl;
 /// The rules an experiment's optimizer fields must satisfy. The runtime checks them before building a chain; the
 /// generator should report them as build errors (ids VIT301–VIT307).
 /// </summary>
-public static class OptimizerRules
+internal static class OptimizerRules
 {
     public const string BadLearningRate = "VIT301";
     public const string BadBeta = "VIT302";

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace ViTDsl;
 
 /// <summary>The rules an <see cref="InfiniteSchedule"/> must satisfy.</summary>
-public static class InfiniteScheduleRules
+internal static class InfiniteScheduleRules
 {
     public static IReadOnlyList<Problem> Check(InfiniteSchedule s)
     {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace ViTDsl;
 
 /// <summary>The rules a <see cref="Schedule"/> must satisfy for a run of a given length.</summary>
-public static class ScheduleRules
+internal static class ScheduleRules
 {
     public const string NegativePhase = "VIT201";
     public const string PhasesExceedRun = "VIT202";

@@ -8,7 +8,7 @@ namespace ViTDsl;
 /// its data declaration is sound, and an explicitly chosen head bias agrees with its loss.
 /// (<see cref="ExperimentRules"/> should include these.)
 /// </summary>
-public static class TrainingRules
+internal static class TrainingRules
 {
     public static IReadOnlyList<Problem> Check(Experiment experiment) =>
         ScheduleRules.Check(experiment.Schedule, experiment.Steps)

@@ -41,7 +41,7 @@ public sealed record Evaluations(int Points = 12, double FirstFraction = 0.01)
 }
 
 /// <summary>The rules of <see cref="Experiment.Evaluations"/>.</summary>
-public static class EvaluationRules
+internal static class EvaluationRules
 {
     /// <summary>Diagnostic id of a periodic-evaluation declaration that cannot be used.</summary>
     public const string BadEvaluations = "VIT242";

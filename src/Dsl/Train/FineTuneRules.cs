@@ -6,7 +6,7 @@ namespace ViTDsl;
 /// Rules for <see cref="Experiment.StartFrom"/>: a fine-tune reuses the upstream trunk, so every trunk dimension must
 /// match; only the image size (hence the token grid) and the classifier may change.
 /// </summary>
-public static class FineTuneRules
+internal static class FineTuneRules
 {
     public const string TrunkMismatch = "VIT231";
 

@@ -3,10 +3,10 @@ namespace ViTDsl.Runtime.Analysis;
 /// <summary>
 /// Model selection by backtesting (Alabdulmohsin et al. 2022): each form is fitted without the highest-x points and
 /// scored by how well it predicts them (<see cref="Extrapolation.RmsLogError"/>). The form the data supports is the
-/// simplest one whose backtest error is within <paramref name="tolerance"/> of the best — a more flexible form has to
+/// simplest one whose backtest error is within a tolerance of the best — a more flexible form has to
 /// predict clearly better to be preferred, since on a handful of held-out points a small lead is noise.
 /// </summary>
-public static class FormSelection
+internal static class FormSelection
 {
     /// <summary>Default slack: a form must cut the held-out log error by more than this fraction to beat a simpler one.</summary>
     public const double DefaultTolerance = 0.2;

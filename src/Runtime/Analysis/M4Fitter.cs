@@ -21,7 +21,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// residual ln(E − E∞) magnifies the noise of points near the floor, so on synthetic M4 data with log-normal noise the
 /// refit of the log error extrapolates better still; on real learning curves the authors' estimate did (issue 23).
 /// </remarks>
-public static class M4Fitter
+internal static class M4Fitter
 {
     /// <summary>Keeps E∞ and E0 off the observed errors, as a fraction of their spread (the paper's 1e-3 on errors in [0, 1]).</summary>
     private const double Margin = 1e-3;

@@ -21,7 +21,4 @@ public sealed record FewShotResult(IReadOnlyList<ShotResult> PerShot)
 {
     public ShotResult this[int shots] => PerShot.FirstOrDefault(r => r.Shots == shots)
         ?? throw new KeyNotFoundException($"No {shots}-shot result; evaluated shots: {string.Join(", ", PerShot.Select(r => r.Shots))}.");
-
-    /// <summary>Mean error per shot count, as a run record stores it.</summary>
-    public IReadOnlyDictionary<int, double> MeanErrors => PerShot.ToDictionary(r => r.Shots, r => r.MeanError);
 }

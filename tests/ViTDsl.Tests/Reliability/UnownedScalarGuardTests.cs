@@ -22,7 +22,8 @@ public class UnownedScalarGuardTests
             .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), Parse, path: f))
             .ToList();
         Assert.True(trees.Count > 50, $"only {trees.Count} source files found under {folder}");
-        var compilation = CSharpCompilation.Create("RuntimeUnderGuard", [.. trees, CSharpSyntaxTree.ParseText(ImplicitUsings, Parse)],
+        // Named as the Training assembly, which the Dsl lets see its internals (its rules and formulas).
+        var compilation = CSharpCompilation.Create("ViTDsl.Runtime.Training", [.. trees, CSharpSyntaxTree.ParseText(ImplicitUsings, Parse)],
             RuntimeReferences(), new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         // The guard reads meaning, so the sources must compile here as they do in the build — except the bodies that
         // the SDK's own generators write ([GeneratedRegex] partial methods, CS8795), which hold no TorchSharp call.

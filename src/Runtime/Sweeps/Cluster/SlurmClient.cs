@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Cluster;
 /// Slurm's command-line clients, the interface every Slurm cluster offers its users: <c>sbatch</c> submits,
 /// <c>squeue</c> tells whether a job is still queued or running, <c>sinfo</c> lists partitions.
 /// </summary>
-public sealed class SlurmClient
+internal sealed class SlurmClient
 {
     /// <summary>How long one client command may take before the controller counts as not answering.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -52,10 +52,6 @@ public sealed class SlurmClient
 
     /// <summary>Cancels a job (all its tasks), or one task <c>jobid_index</c> of an array.</summary>
     public void Cancel(string jobId) => Run("scancel", jobId);
-
-    /// <summary>The job ids (<c>jobid_index</c> for array tasks) of a job's running tasks.</summary>
-    public IReadOnlyList<string> RunningTasks(string jobId) =>
-        Run("squeue", "-h", "-j", jobId, "-t", "RUNNING", "-o", "%i").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private string Run(string program, params string[] arguments) => Run(program, arguments, null);
 

@@ -65,8 +65,6 @@ public sealed partial class ResultsStore
         _ => throw new InvalidDataException($"unknown trial status '{s}'"),
     };
 
-    private static string Name(TrialStatus s) => s.ToString().ToLowerInvariant();
-
     private static AttemptOutcome ParseOutcome(string s) => s switch
     {
         "running" => AttemptOutcome.Running,

@@ -25,9 +25,6 @@ public sealed partial class ResultsStore : IDisposable
     /// <summary>The options it was opened with.</summary>
     public StoreOptions Options { get; }
 
-    /// <summary>True when the store is a PostgreSQL database (shared by the nodes of a cluster).</summary>
-    public bool IsShared => _backend is PostgresBackend;
-
     private ResultsStore(StoreBackend backend, StoreOptions options)
     {
         _backend = backend;

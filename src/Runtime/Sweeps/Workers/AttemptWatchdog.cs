@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Workers;
 
 /// <summary>
 /// Watches one attempt's worker: once it runs past the trial's time limit, or has been silent (no heartbeat, no
-/// report) for longer than the heartbeat timeout after it started, <see cref="Expired"/> fires once with the reason.
+/// report) for longer than the heartbeat timeout after it started, its <c>expired</c> callback runs once with the reason.
 /// Silence counts only from the worker's first message: starting a process and a runtime can take long on a loaded
 /// machine, and the time limit bounds that part.
 /// </summary>

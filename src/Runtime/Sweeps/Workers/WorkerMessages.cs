@@ -11,7 +11,7 @@ namespace ViTDsl.Runtime.Workers;
 /// from the worker (metric, checkpoint), in the order reported. <c>log</c> carries plain UTF-8 text lines. The worker
 /// completes metrics and log before its last control message, so the parent has every record when it sees the end.
 /// </summary>
-public static class WorkerProtocol
+internal static class WorkerProtocol
 {
     public const string Control = "control", Metrics = "metrics", Log = "log";
 

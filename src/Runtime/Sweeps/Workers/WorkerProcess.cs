@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Workers;
 /// A worker child process: its standard input and output joined into the duplex stream the protocol runs over,
 /// its standard error delivered line by line (a crashing .NET worker prints its exception there).
 /// </summary>
-public sealed class WorkerProcess : IDisposable
+internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Task _stderrDone;

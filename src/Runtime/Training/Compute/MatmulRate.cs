@@ -19,18 +19,6 @@ public static class MatmulRate
         return 2.0 * size * size * size / MedianSeconds(() => a.matmul(b), repeats) / 1e9;
     }
 
-    /// <summary>
-    /// GFLOP/s of a dense layer's product (rows × inputs by inputs × outputs), the shape training spends its time
-    /// in: e.g. a ViT MLP at batch 128 and 49 tokens is 6272 × 384 by 384 × 1536.
-    /// </summary>
-    public static double LinearGflops(ScalarType dtype, int rows, int inputs, int outputs, int repeats = 5)
-    {
-        using var scope = NewDisposeScope();
-        var x = randn(rows, inputs).to(dtype);
-        var w = randn(outputs, inputs).to(dtype);
-        return 2.0 * rows * inputs * outputs / MedianSeconds(() => nn.functional.linear(x, w), repeats) / 1e9;
-    }
-
     private static double MedianSeconds(Func<Tensor> product, int repeats)
     {
         product().Dispose(); // warm-up: kernels chosen, memory mapped

@@ -38,7 +38,6 @@ public sealed class BatchSampler
     }
 
     public int BatchSize { get; }
-    public int EpochSize => subset.Length;
 
     /// <summary>The training image at <paramref name="position"/> (an index into the image set).</summary>
     public int ImageAt(DataPosition position)

@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Data;
 /// (where the build's prerequisites step installs it), the folder an environment variable names — so a user without
 /// root can point at their own copy without editing declarations.
 /// </summary>
-public static class DataDirectory
+internal static class DataDirectory
 {
     public static string Resolve(string declared, string defaultFolder, string environmentVariable) =>
         declared == defaultFolder && Environment.GetEnvironmentVariable(environmentVariable) is { Length: > 0 } overridden

@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Data;
 /// plus Gaussian noise (std 48 grey levels), so a model can learn it but not trivially. Labels cycle through the
 /// classes so every class has the same number of images (±1).
 /// </summary>
-public static class SyntheticImages
+internal static class SyntheticImages
 {
     public static LoadedDataSet Generate(DataSet.Synthetic s)
     {

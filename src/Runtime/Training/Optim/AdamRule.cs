@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Optim;
 /// moment the update uses the freshly computed float32 moment; only what is stored for the next step is rounded,
 /// as optax does with <c>mu_dtype</c>.
 /// </summary>
-public sealed class AdamRule : UpdateRule
+internal sealed class AdamRule : UpdateRule
 {
     private readonly Optimizer.Adam config;
     private readonly Tensor mu, nu;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Optim;
 
 /// <summary>Global-norm gradient clipping as optax <c>clip_by_global_norm</c>.</summary>
-public static class GlobalNorm
+internal static class GlobalNorm
 {
     /// <summary>√(Σ over tensors of ‖g‖²), accumulated in float64 from per-tensor float32 norms (no temporaries).</summary>
     public static double Of(IReadOnlyList<Tensor> gradients)

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Optim;
 /// SGD with momentum as optax <c>trace</c> (big_vision <c>momentum_hp</c>): m ← g + μ·m, u = m (Nesterov: g + μ·m),
 /// m stored in the configured dtype. Equals torch's SGD with dampening 0. Momentum 0 keeps no state.
 /// </summary>
-public sealed class SgdRule : UpdateRule
+internal sealed class SgdRule : UpdateRule
 {
     private readonly Optimizer.Sgd config;
     private readonly Tensor? trace;
