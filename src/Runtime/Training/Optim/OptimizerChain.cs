@@ -40,7 +40,7 @@ public sealed class OptimizerChain : IDisposable
     }
 
     /// <summary>
-    /// The chain an experiment declares, over a module's parameters grouped by <see cref="ParameterGroups.Of"/>
+    /// The chain an experiment declares, over a module's parameters grouped by <see cref="ParameterGroups.Of(TorchSharp.torch.nn.Module, ParameterTable)"/>
     /// with big_vision's layout of the experiment's model;
     /// the decays are the experiment's <see cref="ViTDsl.WeightDecay"/> × its learning rate (the paper's units).
     /// Throws <see cref="ArgumentException"/> listing every problem if the optimizer fields are invalid.
