@@ -15,5 +15,15 @@ public sealed record GeneratedExperiment(
     /// The generated module in the declaration's precision, so a variant made with
     /// <c>with { Declaration = … with { Precision = … } }</c> builds the model it declares.
     /// </summary>
-    public VitModule CreateModel(Device? device) => BuildModel(device, Declaration.Precision);
+    public VitModule CreateModel(Device? device) => Declaration.Precision.IsResolved()
+        ? BuildModel(device, Declaration.Precision)
+        : throw new InvalidOperationException(
+            $"{Name} declares Precision.{Declaration.Precision}, which is decided where it trains: resolve it first (Trainer.Run and `sweep` do).");
+
+    /// <summary>
+    /// This experiment in <paramref name="precision"/> where it declares <see cref="Precision.Auto"/>; unchanged where it
+    /// declares a precision itself.
+    /// </summary>
+    public GeneratedExperiment Resolved(Precision precision) =>
+        Declaration.Precision == Precision.Auto && precision.IsResolved() ? this with { Declaration = Declaration with { Precision = precision } } : this;
 }
