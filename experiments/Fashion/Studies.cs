@@ -34,7 +34,9 @@ public static partial class Studies
     /// <summary>
     /// The main study's recipe: all 60k training images (the study varies model size and duration, the two axes its
     /// compute-optimal frontier is made of), precision decided per model shape where it trains (bf16 where it is native
-    /// and measured faster), six evaluations per run.
+    /// and measured faster), six evaluations per run. Softmax loss (the recipe's), not the paper's sigmoid with its −10
+    /// head bias: on this 10-class task the sigmoid learns far more slowly in a short run (width 48, 3 blocks, 7×7
+    /// patches, batch 256: 32.2% test error at step 395 against 18.7% with softmax, on the 10,000 test images).
     /// </summary>
     private static Experiment ScalingBase => MainBase with
     {
@@ -44,15 +46,18 @@ public static partial class Studies
         Schedule = Schedule.Warmup(50) >> Schedule.Rsqrt(timescale: 200) >> Schedule.Cooldown(125),
     };
 
-    /// <summary>The main study's five model sizes (4×4 patches, 49 tokens), about 1.5–2.5× apart in FLOPs per image.</summary>
+    /// <summary>
+    /// The main study's five model sizes (4×4 patches, 49 tokens; 1.6–21.6 MFLOP of training per image), 1.5–3.7×
+    /// apart, so that with durations 2× apart no two trials have the same compute.
+    /// </summary>
     private static Axis ScalingModels => Models(
-        FashionVit("fashion-w16", width: 16, depth: 2, heads: 2), FashionVit("fashion-w24", width: 24, depth: 2, heads: 2),
-        FashionVit("fashion-w32", width: 32, depth: 3, heads: 2), FashionVit("fashion-w40", width: 40, depth: 3, heads: 4),
-        FashionVit("fashion-w48", width: 48, depth: 3, heads: 4));
+        FashionVit("fashion-w16d1", width: 16, depth: 1, heads: 2), FashionVit("fashion-w24d2", width: 24, depth: 2, heads: 2),
+        FashionVit("fashion-w32d2", width: 32, depth: 2, heads: 2), FashionVit("fashion-w32d3", width: 32, depth: 3, heads: 2),
+        FashionVit("fashion-w40d3", width: 40, depth: 3, heads: 4));
 
     /// <summary>
     /// The main job: 5 model sizes × 3 durations (250, 500, 1000 steps of 256 images; up to 4.3 epochs) on all of
-    /// Fashion-MNIST, 15 trials whose training compute spans 1.6 decades (0.19–7.75 TFLOP). The durations of a model
+    /// Fashion-MNIST, 15 trials at 15 distinct training computes spanning 1.7 decades (0.10–5.5 TFLOP). The durations of a model
     /// branch off its 1000-step run through 125-step cooldowns (at steps 125, 375 and 875, where that run checkpoints),
     /// so each model costs 1.25 runs. Model sizes and durations about 2× apart interleave in compute, which gives the
     /// test-error frontier its points.
