@@ -57,7 +57,7 @@ public static class BenchTrainingCommand
                 }, CliJson.Options));
                 return ExitCodes.Success;
             }
-            AnsiConsole.MarkupLine($"matmul peak ({Environment.ProcessorCount} threads, best of 3 timings over squares 256²–2048²): fp32 [bold]{rates.Fp32Gflops:F0}[/] GFLOP/s, " +
+            AnsiConsole.MarkupLine($"matmul peak ({Environment.ProcessorCount} threads × the best of 3 one-thread timings over squares 256²–1024²): fp32 [bold]{rates.Fp32Gflops:F0}[/] GFLOP/s, " +
                                    $"bf16 [bold]{rates.Bf16Gflops:F0}[/] GFLOP/s ({(rates.Cpu.HasNativeBf16 ? "native: " + string.Join(", ", rates.Cpu.Bf16) : "emulated: no bf16 flags in /proc/cpuinfo")})");
             var table = new Table();
             foreach (var header in new[] { "model", "implementation", "precision", "batch", "images/s", "GFLOP/s", "of its peak", "vs hand-written", "vs fp32" })

@@ -4,15 +4,16 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Compute;
 
 /// <summary>
-/// The matrix-product peak that training throughput is a share of, measured the way training uses the machine:
-/// at the threads each trainer runs with, over products of the sizes the models multiply (and squares up to
-/// 1024²), each warmed up and timed several times, keeping the best; each time is the smaller of its wall time and its
-/// processor time per thread, so other work on a busy machine does not lower it. With several trainers (a sweep's
-/// workers) the machine's peak is their number times one trainer's. Training runs the same products plus everything
-/// else, so it cannot beat this rate: no run reports more than 100% of it.
+/// The matrix-product peak that training throughput is a share of, measured the way training uses the machine: over
+/// products of the sizes the models multiply (and squares up to 1024²), each warmed up and timed several times, keeping
+/// the best; each time is the smaller of its wall time and its processor time, so other work on a busy machine does
+/// not lower it. It is measured on one thread, where processor time is exact (a product on several threads may leave
+/// some idle, which processor time per thread cannot see), and scaled by the threads of each trainer and the
+/// trainers running at once (a sweep's workers, one thread each by default): perfect scaling, so it bounds what
+/// they can reach. Training runs the same products plus everything else, so no run reports more than 100% of it.
 /// </summary>
 /// <param name="Precision">The products' number type.</param>
-/// <param name="Gflops">The machine's peak: <paramref name="Trainers"/> × the best rate one trainer reached.</param>
+/// <param name="Gflops">The machine's peak: <paramref name="Trainers"/> × <paramref name="Threads"/> × the best rate of one thread.</param>
 /// <param name="Threads">Threads of one trainer (what the products ran with).</param>
 /// <param name="Trainers">Trainers running at once (a sweep's workers; 1 for one run).</param>
 /// <param name="Method">How it was measured, in words.</param>
@@ -36,18 +37,22 @@ public sealed record MatmulPeak(Precision Precision, double Gflops, int Threads,
     }
 
     /// <summary>
-    /// Measures the peak of <paramref name="precision"/> with <paramref name="threads"/> threads per trainer (sets torch's
-    /// thread count to it) and <paramref name="trainers"/> trainers, over <see cref="Squares"/> and <paramref name="products"/>.
+    /// Measures the peak of <paramref name="precision"/> for <paramref name="trainers"/> trainers of <paramref name="threads"/>
+    /// threads each (torch's thread count is left at <paramref name="threads"/>), over <see cref="Squares"/> and <paramref name="products"/>.
     /// </summary>
     public static MatmulPeak Measure(Precision precision, int threads, int trainers, IEnumerable<(int Rows, int Inputs, int Outputs)> products, int repeats = 5)
     {
-        set_num_threads(threads);
         var dtype = precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
         var shapes = Squares.Select(n => (Rows: n, Inputs: n, Outputs: n)).Concat(products).Distinct().ToList();
-        var best = shapes.Max(s => BestGflops(dtype, s.Rows, s.Inputs, s.Outputs, threads, repeats));
-        var method = $"{trainers} × the best of {repeats} timed products (after 2 warm-ups) over {shapes.Count} sizes " +
-                     $"(squares {string.Join(", ", Squares.Select(n => $"{n}²"))} and the models' products) at {threads} thread(s) each";
-        return new MatmulPeak(precision, trainers * best, threads, trainers, method);
+        set_num_threads(1);
+        try
+        {
+            var best = shapes.Max(s => BestGflops(dtype, s.Rows, s.Inputs, s.Outputs, threads: 1, repeats));
+            var method = $"{trainers} trainer(s) × {threads} thread(s) × the best of {repeats} timed products on one thread (after 2 warm-ups) " +
+                         $"over {shapes.Count} sizes (squares {string.Join(", ", Squares.Select(n => $"{n}²"))} and the models' products)";
+            return new MatmulPeak(precision, trainers * threads * best, threads, trainers, method);
+        }
+        finally { set_num_threads(threads); }
     }
 
     /// <summary>Best GFLOP/s of x (rows × inputs) · Wᵀ (inputs → outputs) over <paramref name="repeats"/> timings.</summary>

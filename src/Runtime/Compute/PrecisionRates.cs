@@ -12,15 +12,15 @@ namespace ViTDsl.Runtime.Compute;
 public sealed record PrecisionRates(double Fp32Gflops, double Bf16Gflops, CpuFeatures Cpu)
 {
     /// <summary>
-    /// Measures both peaks (<see cref="MatmulPeak"/>) with the threads torch is set to use now, over squares up to
-    /// 2048² and <paramref name="products"/> (the products of the models about to be compared with them): the best of
+    /// Measures both peaks (<see cref="MatmulPeak"/>) for the threads torch is set to use now, over squares up to
+    /// 1024² and <paramref name="products"/> (the products of the models about to be compared with them): the best of
     /// several timings after a warm-up, so a training step of those models cannot exceed it.
     /// </summary>
     public static PrecisionRates Measure(int repeats = 3, IEnumerable<(int Rows, int Inputs, int Outputs)>? products = null)
     {
         var cpu = CpuFeatures.OfThisMachine();
         int threads = get_num_threads();
-        var sizes = (products ?? []).Concat([(2048, 2048, 2048)]).ToList();
+        var sizes = (products ?? []).ToList();
         return new(MatmulPeak.Measure(Precision.Fp32, threads, 1, sizes, repeats).Gflops,
                    MatmulPeak.Measure(Precision.Bf16, threads, 1, cpu.HasNativeBf16 ? sizes : [], repeats).Gflops, cpu);
     }
