@@ -57,8 +57,8 @@ public static class BenchTrainingCommand
                 }, CliJson.Options));
                 return ExitCodes.Success;
             }
-            AnsiConsole.MarkupLine($"matmul peak ({Environment.ProcessorCount} threads): fp32 [bold]{rates.Fp32Gflops:F0}[/] GFLOP/s (2048²), " +
-                                   $"bf16 [bold]{rates.Bf16Gflops:F0}[/] GFLOP/s ({(rates.Cpu.HasNativeBf16 ? "2048², native: " + string.Join(", ", rates.Cpu.Bf16) : "1024², emulated: no bf16 flags in /proc/cpuinfo")})");
+            AnsiConsole.MarkupLine($"matmul peak ({Environment.ProcessorCount} threads × the best of 3 one-thread timings over squares 256²–1024²): fp32 [bold]{rates.Fp32Gflops:F0}[/] GFLOP/s, " +
+                                   $"bf16 [bold]{rates.Bf16Gflops:F0}[/] GFLOP/s ({(rates.Cpu.HasNativeBf16 ? "native: " + string.Join(", ", rates.Cpu.Bf16) : "emulated: no bf16 flags in /proc/cpuinfo")})");
             var table = new Table();
             foreach (var header in new[] { "model", "implementation", "precision", "batch", "images/s", "GFLOP/s", "of its peak", "vs hand-written", "vs fp32", "images/CPU-s", "vs hand-written (CPU)" })
                 table.AddColumn(new TableColumn(header).RightAligned());

@@ -23,7 +23,7 @@ public static class SweepCommand
         var name = new Argument<string>("name") { Description = "The sweep's name (see `vitdsl list`), e.g. FashionScaling." };
         var runs = CommonOptions.Runs();
         var workers = new Option<int>("--workers") { Description = "Trials run at once, each in its own process.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
-        var testImages = new Option<int?>("--test-images") { Description = "Evaluate each trial on the first N test images (all: omit or 0).", DefaultValueFactory = _ => 2000 };
+        var testImages = new Option<int?>("--test-images") { Description = "Evaluate each trial on the first N test images (all: omit or 0)." };
         var noReport = new Option<bool>("--no-report") { Description = "Only train and record; skip the fits and report." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON (no live display)." };
         var trialTimeout = new Option<double?>("--trial-timeout")
@@ -85,34 +85,35 @@ public static class SweepCommand
                 Parallelism = parallel,
                 TrialTimeLimit = TimeSpan.FromSeconds(trialLimit),
             });
-            var definition = Definition(sweep, threads, parsed.GetValue(testImages));
-            // The estimate divides the sweep's compute by the rates measured here, in the precisions it declares.
-            TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
-            var rates = PrecisionRates.Measure();
+            var commandClock = System.Diagnostics.Stopwatch.StartNew();
+            // Auto precisions, each shape's step, the matmul peak and the estimate, measured at the workers' threads.
+            var startup = SweepStartup.Measure(sweep.Name, Ordered(sweep).Select(t => (TrialName(sweep, t), t)).ToList(), store, parallel, threads, parsed.GetValue(testImages) is > 0 and var shown ? shown : null);
+            var definition = Definition(sweep, threads, parsed.GetValue(testImages), startup.Precisions);
             var declarations = sweep.Trials.Select(t => t.Declaration).ToList();
-            var estimate = SweepFacts.Of(declarations, rates.Machine).EstimatedSeconds;
             if (!quiet)
             {
                 AnsiConsole.MarkupLine($"[bold]{sweep.Name}[/]: {sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
-                                       $"estimated {TimeSpan.FromSeconds(estimate):h\\:mm\\:ss} at the matmul rates measured now " +
+                                       $"estimated {TimeSpan.FromSeconds(startup.Estimate.Seconds):h\\:mm\\:ss} from its declared compute and the training steps measured now " +
                                        $"({TimeSpan.FromSeconds(sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} at the build-time rates of an idle machine), " +
                                        $"at most {TimeSpan.FromSeconds(trialLimit):h\\:mm\\:ss} per trial; store {Markup.Escape(store.Path)}");
-                PrecisionNotice.Write(rates, declarations.Select(d => d.Precision), Console.Out);
+                foreach (var decision in startup.Decisions) Console.Out.WriteLine("Precision.Auto: " + decision);
+                PrecisionNotice.Write(startup.Rates, declarations.Select(d => d.Precision), Console.Out);
             }
             var succeededBefore = store.Trials(sweep.Name).Where(t => t.Status == TrialStatus.Succeeded).Select(t => t.Name).ToHashSet();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var summary = quiet
                 ? await runner.RunAsync(definition, null, cancellation)
                 : await SweepProgressView.RunAsync(progress => runner.RunAsync(definition, progress, cancellation));
-            var precisionOf = sweep.Trials.ToDictionary(t => t.Name[(sweep.Name.Length + 1)..], t => t.Declaration.Precision);
-            var throughput = SweepThroughput.Of(store, sweep.Name, succeededBefore, clock.Elapsed.TotalSeconds, name => precisionOf[name], rates);
+            var throughput = SweepThroughput.Of(store, sweep.Name, succeededBefore, clock.Elapsed.TotalSeconds,
+                name => startup.Precisions[name].Resolved, startup.PeakGflops) with { EstimatedSeconds = startup.Estimate.Seconds, PeakMethod = startup.Fp32Peak.Method };
             if (throughput.Trials > 0) store.RecordFit(sweep.Name, "throughput", JsonSerializer.Serialize(throughput, CliJson.Options));
             var report = summary.Cancelled || parsed.GetValue(noReport) ? null : WriteReport(location, sweep.Name, Path.Combine(root, sweep.Name, "report"), quiet);
             if (quiet)
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { sweep = sweep.Name, summary, throughput, report }, CliJson.Options));
             else
                 AnsiConsole.MarkupLine($"{summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Skipped} already done" +
-                                       (throughput.Trials == 0 ? "" : $"; {throughput.AchievedGflops:F1} training GFLOP/s over {throughput.WallSeconds:F0} s ({throughput.ShareOfPeak:P0} of the {throughput.PeakGflops:F0} GFLOP/s matmul peak)") +
+                                       (throughput.Trials == 0 ? "" : $"; {throughput.AchievedGflops:F1} training GFLOP/s over {throughput.WallSeconds:F0} s ({throughput.ShareOfPeak:P0} of the {throughput.PeakGflops:F0} GFLOP/s matmul peak: {Markup.Escape(startup.Fp32Peak.Method)})") +
+                                       $"; wall {commandClock.Elapsed:h\\:mm\\:ss} (estimated {TimeSpan.FromSeconds(startup.Estimate.Seconds):h\\:mm\\:ss})" +
                                        (summary.Cancelled ? "; [yellow]stopped — run the same command again to resume[/]" : "") +
                                        (report is null ? "" : $"; report: [link]{Markup.Escape(report)}[/]"));
             return summary.Cancelled ? ExitCodes.Interrupted : summary.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;

@@ -18,6 +18,12 @@ public sealed record SweepThroughput(int Trials, double TrainedFlops, double Wal
     /// <summary>Achieved training GFLOP/s of the whole run.</summary>
     public double AchievedGflops => WallSeconds > 0 ? TrainedFlops / WallSeconds / 1e9 : 0;
 
+    /// <summary>The wall time the sweep estimated when it started (<see cref="Compute.SweepTimeEstimate"/>); 0 when not estimated.</summary>
+    public double EstimatedSeconds { get; init; }
+
+    /// <summary>How the peak was measured (<see cref="Compute.MatmulPeak.Method"/>).</summary>
+    public string? PeakMethod { get; init; }
+
     /// <summary><see cref="AchievedGflops"/> ÷ <see cref="PeakGflops"/>.</summary>
     public double ShareOfPeak => PeakGflops > 0 ? AchievedGflops / PeakGflops : 0;
 
@@ -27,7 +33,12 @@ public sealed record SweepThroughput(int Trials, double TrainedFlops, double Wal
     /// run if each ran at its own peak.
     /// </summary>
     public static SweepThroughput Of(ResultsStore store, string sweep, IReadOnlySet<string> succeededBefore, double wallSeconds,
-        Func<string, Precision> precisionOf, PrecisionRates rates)
+        Func<string, Precision> precisionOf, PrecisionRates rates) =>
+        Of(store, sweep, succeededBefore, wallSeconds, precisionOf, rates.GflopsOf);
+
+    /// <summary>As above, with the peak of each precision given (e.g. <see cref="Compute.MatmulPeak"/> at the workers' threads).</summary>
+    public static SweepThroughput Of(ResultsStore store, string sweep, IReadOnlySet<string> succeededBefore, double wallSeconds,
+        Func<string, Precision> precisionOf, Func<Precision, double> peakGflops)
     {
         var finished = store.Trials(sweep).Where(t => t.Status == TrialStatus.Succeeded && !succeededBefore.Contains(t.Name)).ToList();
         double flops = 0, peakSeconds = 0;
@@ -35,8 +46,8 @@ public sealed record SweepThroughput(int Trials, double TrainedFlops, double Wal
         {
             var trained = store.Metrics(trial.Id).Where(m => m.Name == MetricName.TrainFlops).Select(m => m.Value).DefaultIfEmpty(0).Max();
             flops += trained;
-            peakSeconds += trained / (rates.GflopsOf(precisionOf(trial.Name)) * 1e9);
+            peakSeconds += trained / (peakGflops(precisionOf(trial.Name)) * 1e9);
         }
-        return new SweepThroughput(finished.Count, flops, wallSeconds, peakSeconds > 0 ? flops / peakSeconds / 1e9 : rates.Fp32Gflops);
+        return new SweepThroughput(finished.Count, flops, wallSeconds, peakSeconds > 0 ? flops / peakSeconds / 1e9 : peakGflops(Precision.Fp32));
     }
 }

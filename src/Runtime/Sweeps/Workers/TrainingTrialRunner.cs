@@ -21,6 +21,27 @@ public sealed record TrainingTrial(string Experiment, string Variant, long Param
     /// <summary>Training images of the declared subset (<c>Data.TrainImages</c>); null: the whole training set, or a store written before it was kept.</summary>
     public long? TrainImages { get; init; }
 
+    /// <summary>
+    /// The precision a <see cref="ViTDsl.Precision.Auto"/> declaration resolved to ("fp32" or "bf16"), decided once when
+    /// the sweep first ran and kept in the store with the trial, so every attempt and resume trains in it; null for a
+    /// declared precision (the declaration says it).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Precision { get; init; }
+
+    /// <summary>
+    /// The trial as it trains, with a <see cref="ViTDsl.Precision.Auto"/> declaration resolved to
+    /// <paramref name="resolved"/>: its lineage is that of the resolved declaration, so checkpoints of one precision
+    /// never continue in the other.
+    /// </summary>
+    public static TrainingTrial Of(GeneratedExperiment e, int threads, int? testImages, Precision resolved) =>
+        e.Declaration.Precision == ViTDsl.Precision.Auto
+            ? Of(e.Resolved(resolved), threads, testImages) with { Precision = resolved.Label() }
+            : Of(e, threads, testImages);
+
+    /// <summary>The precision this trial trains in: the recorded resolution of an Auto declaration, else <paramref name="declared"/>.</summary>
+    public Precision TrainsIn(Precision declared) => Precisions.FromLabel(Precision) is { } p && p.IsResolved() ? p : declared;
+
     public static TrainingTrial Of(GeneratedExperiment e, int threads, int? testImages) => new(
         e.Name, e.Declaration.Model.Variant, e.Facts.TotalParameters, e.Declaration.Steps,
         e.Declaration.Steps * e.Declaration.Data.Batch,
@@ -50,8 +71,9 @@ public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find)
     {
         var spec = trial.Payload.Deserialize<TrainingTrial>(TrainingTrial.Json)
             ?? throw new InvalidDataException($"Trial {trial.Name} has no training payload.");
-        var experiment = find(spec.Experiment)
+        var declared = find(spec.Experiment)
             ?? throw new InvalidOperationException($"This worker has no experiment named '{spec.Experiment}'; rebuild so the worker and the sweep agree.");
+        var experiment = declared.Resolved(spec.TrainsIn(declared.Declaration.Precision));
         BuildIdentity.Check(trial.Name, spec, experiment); // before anything is trained or written
         var recorded = trial.Resume.Checkpoints;
         var options = new TrainingOptions(Path.Combine(Path.GetDirectoryName(trial.RunDirectory)!, "lineages"))

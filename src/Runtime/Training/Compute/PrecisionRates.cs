@@ -12,15 +12,17 @@ namespace ViTDsl.Runtime.Compute;
 public sealed record PrecisionRates(double Fp32Gflops, double Bf16Gflops, CpuFeatures Cpu)
 {
     /// <summary>
-    /// Measures both rates on 2048² products with the threads torch is set to use, as the sweep estimate's
-    /// utilisation was calibrated. Where bf16 is emulated it is measured on 1024² instead: the emulated rate hardly
-    /// depends on the size, and the probe stays around a second instead of several.
+    /// Measures both peaks (<see cref="MatmulPeak"/>) for the threads torch is set to use now, over squares up to
+    /// 1024² and <paramref name="products"/> (the products of the models about to be compared with them): the best of
+    /// several timings after a warm-up, so a training step of those models cannot exceed it.
     /// </summary>
-    public static PrecisionRates Measure(int repeats = 3)
+    public static PrecisionRates Measure(int repeats = 3, IEnumerable<(int Rows, int Inputs, int Outputs)>? products = null)
     {
         var cpu = CpuFeatures.OfThisMachine();
-        return new(MatmulRate.SquareGflops(ScalarType.Float32, 2048, repeats),
-                   MatmulRate.SquareGflops(ScalarType.BFloat16, cpu.HasNativeBf16 ? 2048 : 1024, repeats), cpu);
+        int threads = get_num_threads();
+        var sizes = (products ?? []).ToList();
+        return new(MatmulPeak.Measure(Precision.Fp32, threads, 1, sizes, repeats).Gflops,
+                   MatmulPeak.Measure(Precision.Bf16, threads, 1, cpu.HasNativeBf16 ? sizes : [], repeats).Gflops, cpu);
     }
 
     /// <summary>Measured rate of <paramref name="precision"/>'s products.</summary>
@@ -28,7 +30,7 @@ public sealed record PrecisionRates(double Fp32Gflops, double Bf16Gflops, CpuFea
     {
         Precision.Fp32 => Fp32Gflops,
         Precision.Bf16 => Bf16Gflops,
-        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Precision is Fp32 or Bf16."),
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Precision is Fp32 or Bf16 (Auto is resolved before it trains)."),
     };
 
     /// <summary>This machine in <paramref name="precision"/> at its measured rate and the sweep estimate's utilisation.</summary>

@@ -18,10 +18,20 @@ public sealed record GeneratedExperiment(
     /// </summary>
     public VitModule CreateModel(Device? device)
     {
+        if (!Declaration.Precision.IsResolved())
+            throw new InvalidOperationException(
+                $"{Name} declares Precision.{Declaration.Precision}, which is decided where it trains: resolve it first (Trainer.Run and `sweep` do).");
         var model = BuildModel(device, Declaration.Precision);
         model.Rematerialisation = Declaration.ExecutionOf().Rematerialisation;
         return model;
     }
+
+    /// <summary>
+    /// This experiment in <paramref name="precision"/> where it declares <see cref="Precision.Auto"/>; unchanged where it
+    /// declares a precision itself.
+    /// </summary>
+    public GeneratedExperiment Resolved(Precision precision) =>
+        Declaration.Precision == Precision.Auto && precision.IsResolved() ? this with { Declaration = Declaration with { Precision = precision } } : this;
 
     /// <summary>The parameter table the generator printed into the plan (null for sweep trials, which have no plan).</summary>
     public ParameterTable? PlannedParameters { get; init; }

@@ -23,6 +23,7 @@ public static class Trainer
     public static TrainingResult Run(GeneratedExperiment generated, TrainingOptions options, ITrainingObserver? observer = null,
         CancellationToken cancellation = default)
     {
+        generated = RunPrecision.Resolve(generated, options, observer); // Precision.Auto: decided here, part of the lineage
         var experiment = generated.Declaration;
         var problems = ExperimentRules.Check(experiment);
         if (problems.Count > 0)
@@ -78,6 +79,7 @@ public static class Trainer
         {
             FewShotError = evaluation.FewShotError.ToDictionary(e => e.Key.Name, e => e.Value),
             FewShotSeconds = evaluation.ProbeSeconds,
+            Precision = experiment.Precision.Label(),
             TrainSeconds = loop.TrainSeconds,
             PeriodicEvaluateSeconds = loop.PeriodicSeconds,
         };

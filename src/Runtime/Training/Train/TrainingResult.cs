@@ -14,6 +14,9 @@ public sealed record TrainingResult(
     /// <summary>Seconds the final evaluation spent on each few-shot target (part of <see cref="EvaluateSeconds"/>).</summary>
     public IReadOnlyDictionary<string, double> FewShotSeconds { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The precision the run trained in ("fp32" or "bf16"; what a <see cref="Precision.Auto"/> declaration resolved to).</summary>
+    public string? Precision { get; init; }
+
     /// <summary>Step this run started from (0, a shared prefix checkpoint, or its own checkpoint).</summary>
     public long ResumedFrom { get; init; }
 

@@ -1,0 +1,52 @@
+using ViTDsl.Runtime.Models;
+using ViTDsl.Runtime.Optim;
+using ViTDsl.Runtime.Train;
+using static TorchSharp.torch;
+
+namespace ViTDsl.Runtime.Compute;
+
+/// <summary>
+/// The measured speed of one model shape's training step in one precision: the declared FLOPs of a step
+/// (<see cref="TrainingCompute"/>, the one compute formula) over the seconds it took. This, not the square-matmul rate,
+/// is what a sweep's time estimate divides its compute by and what <see cref="Precision.Auto"/> decides on: the
+/// casts of master weights and the small products of a small model decide whether bf16 pays, not the peak.
+/// </summary>
+/// <param name="Precision">The precision the step ran in.</param>
+/// <param name="FlopsPerStep">Declared training FLOPs of one step (3 × forward × batch).</param>
+/// <param name="SecondsPerStep">Best of the timed steps (see <see cref="Measure"/>).</param>
+public sealed record StepRate(Precision Precision, double FlopsPerStep, double SecondsPerStep)
+{
+    /// <summary>Declared FLOPs per second of this step.</summary>
+    public double Gflops => FlopsPerStep / SecondsPerStep / 1e9;
+
+    /// <summary>
+    /// Times full training steps (forward, the declared loss, backward, the declared optimizer) of
+    /// <paramref name="generated"/>'s shape at its batch in <paramref name="precision"/>, on synthetic images, with the
+    /// threads torch is set to use now: one warm-up step, then the best of <paramref name="timedSteps"/>. Each step
+    /// counts the smaller of its wall time and its processor time per thread, so a machine busy with other work
+    /// measures what the step costs on an idle one.
+    /// </summary>
+    public static StepRate Measure(GeneratedExperiment generated, Precision precision, int timedSteps = 3)
+    {
+        var experiment = generated.Declaration with { Precision = precision };
+        var model = experiment.Model;
+        int batch = experiment.Data.Batch, threads = Math.Max(1, get_num_threads());
+        using var scope = NewDisposeScope();
+        using var module = (generated with { Declaration = experiment }).CreateModel(null);
+        using var chain = OptimizerChain.For(experiment, module);
+        var images = randn(batch, model.Channels, model.Image, model.Image);
+        var labels = randint(0, model.Classifier.Classes, [batch], dtype: ScalarType.Int64);
+        void Step()
+        {
+            using var inner = NewDisposeScope();
+            var loss = Losses.Of(experiment.Loss, module.forward(images), labels);
+            chain.ZeroGrad();
+            loss.backward();
+            chain.Step(1.0);
+        }
+        Step();
+        var best = double.PositiveInfinity;
+        for (int i = 0; i < Math.Max(1, timedSteps); i++) best = Math.Min(best, ProcessorTime.IdleSeconds(Step, threads));
+        return new StepRate(precision, TrainingCompute.Of(experiment, imagesSeen: batch).Flops, Math.Max(best, 1e-9));
+    }
+}
