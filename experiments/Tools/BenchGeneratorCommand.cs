@@ -1,11 +1,12 @@
 using System.CommandLine;
+using ViTDsl.Cli;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Tools;
 
 public static class BenchGeneratorCommand
 {

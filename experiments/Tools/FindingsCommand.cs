@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ViTDsl.Cli;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -11,7 +12,7 @@ using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Tools;
 
 /// <summary>
 /// `vitdsl findings [NAME…]`: runs the study behind each named finding of the paper (all by default) crash-safely in

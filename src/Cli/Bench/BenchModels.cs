@@ -1,4 +1,4 @@
-namespace ViTDsl.Experiments.Bench;
+namespace ViTDsl.Cli.Bench;
 
 /// <summary>Two model sizes for the training benchmark: 28×28 grayscale inputs, patch 4 (49 tokens), MAP head.</summary>
 [Experiments]

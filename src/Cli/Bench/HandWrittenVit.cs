@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Experiments.Bench;
+namespace ViTDsl.Cli.Bench;
 
 /// <summary>
 /// The baseline for the training benchmark: a ViT with the same shape and MAP head written directly in TorchSharp,

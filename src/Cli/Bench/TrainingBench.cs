@@ -4,7 +4,7 @@ using ViTDsl.Runtime.Layers;
 using ViTDsl.Runtime.Models;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Experiments.Bench;
+namespace ViTDsl.Cli.Bench;
 
 /// <summary>One measured configuration of the training benchmark.</summary>
 /// <param name="ShareOfPeak">Achieved GFLOP/s ÷ the measured matmul peak of the same precision.</param>

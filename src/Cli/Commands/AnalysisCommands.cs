@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ViTDsl.Runtime.Analysis;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// <c>vitdsl fit</c> and <c>vitdsl report</c>: scaling-law analysis over recorded runs. Register both on the root

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using ViTDsl.Runtime.Analysis;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// `vitdsl bench coverage`: the actual coverage of the delta-method intervals of each law form, by simulation

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using TorchSharp;
 using ViTDsl.Runtime.Data;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>Benchmark commands; register under `bench`: <c>bench.Subcommands.Add(BenchCommands.Data())</c>.</summary>
 public static partial class BenchCommands

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using ViTDsl.Runtime.Optim;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>Benchmark commands; each factory builds one subcommand of `vitdsl bench`.</summary>
 public static partial class BenchCommands

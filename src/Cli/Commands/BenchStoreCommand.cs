@@ -4,7 +4,7 @@ using System.Globalization;
 using Npgsql;
 using ViTDsl.Runtime.Store;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 public static partial class BenchCommands
 {

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using ViTDsl.Experiments.Bench;
+using ViTDsl.Cli.Bench;
 using ViTDsl.Runtime.Compute;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// `vitdsl bench training`: generated ViTs vs a hand-written TorchSharp ViT, in fp32 and bf16, against the measured

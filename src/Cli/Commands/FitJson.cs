@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ViTDsl.Runtime.Analysis;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>The JSON shape of <c>vitdsl fit --json</c>: plain data, stable names, for scripts and notebooks.</summary>
 internal static class FitJson

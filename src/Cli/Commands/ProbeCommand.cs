@@ -9,7 +9,7 @@ using ViTDsl.Runtime.Probe;
 using ViTDsl.Runtime.Workers;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// <c>vitdsl probe</c>: the paper's shape study (§3 and its appendix on choosing the ViT-g/G shapes). For each shape:

@@ -4,7 +4,7 @@ using ViTDsl.Runtime.Cluster;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// `vitdsl sweep NAME --on slurm`: the sweep's unfinished trials as one Slurm job array (a task per lineage, see

@@ -8,7 +8,7 @@ using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// `vitdsl sweep NAME`: runs a declared study end to end — every trial in worker processes, recorded in the results

@@ -5,7 +5,7 @@ using ViTDsl.Runtime;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Train;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl train NAME`: trains one declared experiment with a live progress display; running it again resumes.</summary>
 public static class TrainCommand

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using ViTDsl.Experiments.Cli;
+using ViTDsl.Cli;
 using ViTDsl.Runtime.Analysis;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;

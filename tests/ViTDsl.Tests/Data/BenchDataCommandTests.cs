@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ViTDsl.Experiments.Cli;
+using ViTDsl.Cli;
 
 namespace ViTDsl.Tests.Data;
 

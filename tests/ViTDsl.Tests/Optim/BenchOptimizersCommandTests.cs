@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ViTDsl.Experiments.Cli;
+using ViTDsl.Cli;
 
 namespace ViTDsl.Tests.Optim;
 
