@@ -31,7 +31,7 @@ public static class ScaleFindings
         foreach (var seed in input.Trials.GroupBy(t => t.Seed).OrderBy(g => g.Key))
         {
             var runs = seed.Select(Run).ToList();
-            var frontier = ScalingAnalysis.Analyse(runs, new RunMetric.Test(), new AnalysisOptions { ComputeUnit = ComputeUnits.Flops, Forms = [], HoldOut = 0, IntervalLevel = null }).Frontier;
+            var frontier = ScalingAnalysis.Analyse(runs, new RunMetric.Test(), new AnalysisOptions { ComputeUnit = new ComputeUnit.Flops(), Forms = [], HoldOut = 0, IntervalLevel = null }).Frontier;
             var form = frontier.Count - HeldOut >= SaturatingMinimumPoints ? LawForm.Saturating : LawForm.PowerLawWithFloor;
             if (frontier.Count - HeldOut < 3) { notes.Add($"Seed {seed.Key}: {frontier.Count} frontier runs, too few to fit and hold out {HeldOut}."); continue; }
             var check = Extrapolation.Check(frontier, form, HeldOut);
@@ -41,7 +41,7 @@ public static class ScaleFindings
         }
         var judgement = new VerdictRule.Matches(PredictionMargin).Decide(perSeed);
         var pooled = ScalingAnalysis.Analyse(input.Trials.Select(Run).ToList(), new RunMetric.Test(),
-            new AnalysisOptions { ComputeUnit = ComputeUnits.Flops, Forms = [LawForm.Saturating], HoldOut = HeldOut });
+            new AnalysisOptions { ComputeUnit = new ComputeUnit.Flops(), Forms = [LawForm.Saturating], HoldOut = HeldOut });
         double lo = input.Trials.Min(t => t.TrainingFlops), hi = input.Trials.Max(t => t.TrainingFlops);
         notes.Add($"Compute spans {F(lo, "G3")}–{F(hi, "G3")} FLOPs, i.e. {F(new TrainingCompute(lo).TpuV3CoreDays, "G2")}–{F(new TrainingCompute(hi).TpuV3CoreDays, "G2")} TPUv3 core-days: " +
                   "more than ten orders of magnitude below the paper's Figure 2, so this checks the law's form and its use for prediction, not the paper's constants.");

@@ -30,12 +30,12 @@ internal static class FitJson
     public sealed record CurveResult(string Model, string Axis, IReadOnlyList<string> Runs, IReadOnlyList<Point> Points, IReadOnlyList<LawJson> Laws,
         string? Selected, IReadOnlyList<string> Notes, string IntervalNote);
 
-    public static CurveResult Of(CurveAnalysis a, Accelerator unit) => new(
+    public static CurveResult Of(CurveAnalysis a, ComputeUnit unit) => new(
         a.Curve.Label, LearningCurves.AxisLabel(a.Axis, unit), a.Curve.Runs, a.Points.Select(p => new Point(p.Compute, p.Error)).ToList(),
         a.Laws.Select(Law).ToList(), a.Selected?.ToString(), a.Notes, CurveAnalysis.IntervalCaveat);
 
     public static Result Of(MetricAnalysis a) => new(
-        a.Metric.Slug, a.ComputeUnit.Name + "-days", a.Runs.Count,
+        a.Metric.Slug, a.ComputeUnit.Description, a.Runs.Count,
         a.Frontier.Select(p => new Point(p.Compute, p.Error)).ToList(),
         a.Laws.Select(Law).ToList(), a.Selected?.ToString(), a.Notes);
 

@@ -30,25 +30,17 @@ public sealed record CurvePoint(long Step, double Error);
 public sealed record LearningCurve(string Label, string Variant, long Parameters, long Batch, double FlopsPerImage,
     IReadOnlyList<string> Runs, IReadOnlyList<CurvePoint> Points)
 {
-    /// <summary>Where a step lies on <paramref name="axis"/> (compute in device-days of <paramref name="unit"/>).</summary>
-    public double X(long step, CurveAxis axis, Accelerator unit) => axis switch
+    /// <summary>Where a step lies on <paramref name="axis"/> (compute in <paramref name="unit"/>).</summary>
+    public double X(long step, CurveAxis axis, ComputeUnit unit) => axis switch
     {
         CurveAxis.Images => (double)step * Batch,
         CurveAxis.Steps => step,
-        CurveAxis.Compute => new TrainingCompute(FlopsPerImage * step * Batch).DeviceDays(unit),
+        CurveAxis.Compute => unit.Of(new TrainingCompute(FlopsPerImage * step * Batch)),
         _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, "unknown curve axis"),
     };
 
     /// <summary>The curve as (x, error) points on <paramref name="axis"/>.</summary>
-    public IReadOnlyList<ScalingPoint> On(CurveAxis axis, Accelerator unit) =>
+    public IReadOnlyList<ScalingPoint> On(CurveAxis axis, ComputeUnit unit) =>
         Points.Select(p => new ScalingPoint(X(p.Step, axis, unit), p.Error)).ToList();
 
-    /// <summary>Parses "images", "steps" or "compute", naming the choices when the text is none of them.</summary>
-    public static CurveAxis ParseAxis(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "images" => CurveAxis.Images,
-        "steps" => CurveAxis.Steps,
-        "compute" => CurveAxis.Compute,
-        _ => throw new ArgumentException($"Unknown curve axis '{text}'. Use images (images seen), steps or compute (device-days)."),
-    };
 }

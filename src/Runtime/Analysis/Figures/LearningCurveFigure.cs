@@ -11,7 +11,7 @@ public static class LearningCurveFigure
     public const string FileName = "curves_test.png";
     public const string ExtrapolationSuffix = "extrapolated";
 
-    public static Figure Create(IReadOnlyList<CurveAnalysis> curves, Accelerator unit)
+    public static Figure Create(IReadOnlyList<CurveAnalysis> curves, ComputeUnit unit)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
