@@ -2,8 +2,8 @@ namespace ViTDsl.Cli;
 
 /// <summary>
 /// One concept's command-line names and the values they stand for, defined once: the option's parser
-/// (<see cref="TypedOption.Of{T}"/>), its help and the printing of a value (<see cref="NameOf"/>) all read this table.
-/// Names are matched case-insensitively.
+/// (<see cref="TypedOption.Of{T}"/>), its help and the printing of a value (a <see cref="Choice{T}"/> keeps its name)
+/// all read this table. Names are matched case-insensitively.
 /// </summary>
 public sealed class NameTable<T>
 {
@@ -33,7 +33,4 @@ public sealed class NameTable<T>
         value = found.Value;
         return found.Name is not null;
     }
-
-    /// <summary>The name of <paramref name="value"/> (the first, if two names stand for it).</summary>
-    public string NameOf(T value) => entries.First(e => EqualityComparer<T>.Default.Equals(e.Value, value)).Name;
 }
