@@ -1,10 +1,11 @@
+using ViTDsl.Cli;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ViTDsl.Runtime.Analysis;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Bench;
 
 /// <summary>
 /// `vitdsl bench coverage`: the actual coverage of the delta-method intervals of each law form, by simulation
@@ -12,18 +13,9 @@ namespace ViTDsl.Experiments.Cli;
 /// </summary>
 public static class BenchCoverageCommand
 {
-    private static readonly Dictionary<string, LawForm[]> Forms = new()
-    {
-        ["all"] = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating, LawForm.M4],
-        ["power"] = [LawForm.PowerLaw],
-        ["floor"] = [LawForm.PowerLawWithFloor],
-        ["saturating"] = [LawForm.Saturating],
-        ["m4"] = [LawForm.M4],
-    };
-
     public static Command Create(TextWriter? output = null)
     {
-        var form = new Option<string>("--form") { Description = "Law form(s) to simulate: power, floor, saturating, m4 or all.", DefaultValueFactory = _ => "all" };
+        var form = TypedOption.Of("--form", CliNames.LawForms, "all", $"Law form(s) to simulate: {CliNames.LawForms.Choices}.");
         var sets = new Option<int>("--sets") { Description = "Simulated data sets per form (500: a rate's standard error is 1.3 points at 90%).", DefaultValueFactory = _ => 500 };
         var points = new Option<int>("--points") { Description = "Points per data set, log-spaced over x = 1e-3…1e4.", DefaultValueFactory = _ => 12 };
         var noise = new Option<double>("--noise") { Description = "Standard deviation of the noise on log error (0.02: 2%).", DefaultValueFactory = _ => 0.02 };
@@ -36,7 +28,6 @@ public static class BenchCoverageCommand
             DefaultValueFactory = _ => ["standard"],
         };
         cases.AcceptOnlyFromAmong(["all", .. CoverageSimulation.Cases.Keys]);
-        form.AcceptOnlyFromAmong([.. Forms.Keys]);
         sets.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--sets must be at least 1 (500 for the issue's ±3-point check)"); });
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--threads must be at least 1"); });
         noise.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and < 1)) r.AddError("--noise must lie between 0 and 1, e.g. 0.02"); });
@@ -47,7 +38,7 @@ public static class BenchCoverageCommand
             var writer = output ?? Console.Out;
             var rows = new List<object>();
             var chosen = parsed.GetValue(cases)!.Contains("all") ? CoverageSimulation.Cases.Keys.ToArray() : parsed.GetValue(cases)!.Distinct().ToArray();
-            foreach (var f in Forms[parsed.GetValue(form)!])
+            foreach (var f in parsed.GetValue(form)!.Value)
             foreach (var name in chosen)
             {
                 var standard = new CoverageSetup(CoverageSimulation.Truths[f], parsed.GetValue(points), Noise: parsed.GetValue(noise), Sets: parsed.GetValue(sets));

@@ -1,9 +1,10 @@
+using ViTDsl.Cli;
 using System.CommandLine;
 using System.Diagnostics;
 using TorchSharp;
 using ViTDsl.Runtime.Data;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Bench;
 
 /// <summary>Benchmark commands; register under `bench`: <c>bench.Subcommands.Add(BenchCommands.Data())</c>.</summary>
 public static partial class BenchCommands

@@ -1,3 +1,4 @@
+using ViTDsl.Cli;
 namespace ViTDsl.Experiments.Bench;
 
 /// <summary>Two model sizes for the training benchmark: 28×28 grayscale inputs, patch 4 (49 tokens), MAP head.</summary>

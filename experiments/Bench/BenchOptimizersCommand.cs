@@ -1,3 +1,4 @@
+using ViTDsl.Cli;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -5,7 +6,7 @@ using Spectre.Console;
 using ViTDsl.Experiments.Bench;
 using ViTDsl.Runtime.Optim;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Bench;
 
 /// <summary>Benchmark commands; each factory builds one subcommand of `vitdsl bench`.</summary>
 public static partial class BenchCommands
@@ -17,15 +18,10 @@ public static partial class BenchCommands
     /// <param name="output">Where to write; standard output when null (tests pass a writer).</param>
     public static Command Optimizers(TextWriter? output = null)
     {
-        var model = new Option<string>("--model") { Description = "Parameter set of this ViT preset, e.g. B/16 or S/16.", DefaultValueFactory = _ => "B/16" };
+        var model = TypedOption.Parsed("--model", Vit.Named, "PRESET", "Parameter set of this ViT preset, e.g. B/16 or S/16.", defaultText: "B/16");
         var rounds = new Option<int>("--rounds") { Description = "Timed steps per optimizer (interleaved; the median is reported).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
         var command = new Command("optimizers", "Time one update and measure optimizer-state memory for each optimizer, relative to torch's Adam.");
-        model.Validators.Add(r =>
-        {
-            try { Vit.Named(r.GetValueOrDefault<string>()!); }
-            catch (ArgumentException e) { r.AddError(e.Message); }
-        });
         rounds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--rounds must be at least 1"); });
         command.Options.Add(model);
         command.Options.Add(rounds);
@@ -33,7 +29,7 @@ public static partial class BenchCommands
         command.SetAction(parsed =>
         {
             var writer = output ?? Console.Out;
-            var vit = Vit.Named(parsed.GetValue(model)!);
+            var vit = parsed.GetValue(model)!.Value;
             var results = OptimizerBenchmark.Run(vit, parsed.GetValue(rounds));
             var baseline = results.Single(r => r.Name == OptimizerBenchmark.Baseline);
             var parameters = ParameterCount.Total(vit);

@@ -1,10 +1,11 @@
+using ViTDsl.Cli;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using ViTDsl.Runtime.Store;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Bench;
 
 public static partial class BenchCommands
 {

@@ -1,11 +1,12 @@
+using ViTDsl.Cli;
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using ViTDsl.Experiments.Bench;
 using ViTDsl.Runtime.Compute;
+using ViTDsl.Runtime.Models;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Bench;
 
 /// <summary>
 /// `vitdsl bench training`: generated ViTs vs a hand-written TorchSharp ViT, in fp32 and bf16, against the measured
@@ -13,37 +14,30 @@ namespace ViTDsl.Experiments.Cli;
 /// </summary>
 public static class BenchTrainingCommand
 {
+    private static readonly NameTable<GeneratedExperiment[]> Models = new("a benchmark model set",
+    [
+        ("small", [BenchModels.BenchSmallPlan.Entry]),
+        ("medium", [BenchModels.BenchMediumPlan.Entry]),
+        ("all", [BenchModels.BenchSmallPlan.Entry, BenchModels.BenchMediumPlan.Entry]),
+    ]);
+
+    private static readonly NameTable<Precision[]> PrecisionChoices = new("a precision choice",
+        CliNames.Precisions.Names.Select(n => (n, new[] { CliNames.Precisions[n] })).Append(("both", Enum.GetValues<Precision>())));
+
     public static Command Create()
     {
         var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 128 };
         var steps = new Option<int>("--steps") { Description = "Steps per timed round.", DefaultValueFactory = _ => 3 };
         var rounds = new Option<int>("--rounds") { Description = "Alternating rounds per configuration (median counts).", DefaultValueFactory = _ => 3 };
-        var models = new Option<string>("--models") { Description = "small (width 192, depth 6), medium (width 384, depth 12) or all.", DefaultValueFactory = _ => "all" };
-        var precisions = new Option<string>("--precisions") { Description = "fp32, bf16 or both.", DefaultValueFactory = _ => "both" };
+        var models = TypedOption.Of("--models", Models, "all", "small (width 192, depth 6), medium (width 384, depth 12) or all.");
+        var precisions = TypedOption.Of("--precisions", PrecisionChoices, "both", $"{PrecisionChoices.Choices}.");
         var json = new Option<bool>("--json") { Description = "Print the measurements as JSON." };
         var command = new Command("training", "Training images/s and achieved GFLOP/s of generated ViTs vs a hand-written ViT of the same shape, in fp32 and bf16.");
         foreach (var option in new Option[] { batch, steps, rounds, models, precisions, json }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
-            var entries = parsed.GetValue(models) switch
-            {
-                "small" => [BenchModels.BenchSmallPlan.Entry],
-                "medium" => [BenchModels.BenchMediumPlan.Entry],
-                "all" => new[] { BenchModels.BenchSmallPlan.Entry, BenchModels.BenchMediumPlan.Entry },
-                var other => null,
-            };
-            Precision[]? chosen = parsed.GetValue(precisions) switch
-            {
-                "fp32" => [Precision.Fp32],
-                "bf16" => [Precision.Bf16],
-                "both" => [Precision.Fp32, Precision.Bf16],
-                _ => null,
-            };
-            if (entries is null || chosen is null)
-            {
-                Console.Error.WriteLine($"--models takes small, medium or all (got '{parsed.GetValue(models)}'); --precisions takes fp32, bf16 or both (got '{parsed.GetValue(precisions)}').");
-                return ExitCodes.UsageError;
-            }
+            var entries = parsed.GetValue(models)!.Value;
+            var chosen = parsed.GetValue(precisions)!.Value;
             set_num_threads(Environment.ProcessorCount);
             var rates = PrecisionRates.Measure();
             var rows = entries

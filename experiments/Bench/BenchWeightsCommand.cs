@@ -1,3 +1,4 @@
+using ViTDsl.Cli;
 using System.CommandLine;
 using System.Diagnostics;
 using ViTDsl.Runtime.Models;
@@ -5,7 +6,7 @@ using ViTDsl.Runtime.Train.Checkpoints;
 using ViTDsl.Runtime.Weights;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Bench;
 
 public static partial class BenchCommands
 {

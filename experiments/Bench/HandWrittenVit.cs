@@ -1,3 +1,4 @@
+using ViTDsl.Cli;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using ViTDsl.Cli;
 using System.Diagnostics;
 using TorchSharp;
 using ViTDsl.Runtime.Layers;

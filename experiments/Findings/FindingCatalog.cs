@@ -76,7 +76,7 @@ public static class FindingCatalog
         if (names.Count == 0) return All;
         var unknown = names.Where(n => All.All(f => f.Name != n)).ToList();
         if (unknown.Count > 0)
-            throw new Cli.UsageException($"no finding is named '{unknown[0]}'; the findings are {string.Join(", ", All.Select(f => f.Name))}");
+            throw new ViTDsl.Cli.UsageException($"no finding is named '{unknown[0]}'; the findings are {string.Join(", ", All.Select(f => f.Name))}");
         return All.Where(f => names.Contains(f.Name)).ToList();
     }
 

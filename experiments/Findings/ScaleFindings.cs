@@ -34,7 +34,7 @@ public static class ScaleFindings
         var frontierSizes = new List<int>();
         foreach (var seed in input.Trials.GroupBy(t => t.Seed).OrderBy(g => g.Key))
         {
-            var frontier = ScalingAnalysis.Analyse(seed.Select(Run).ToList(), new RunMetric.Test(), new AnalysisOptions { ComputeUnit = ComputeUnits.Flops, Forms = [], HoldOut = 0, IntervalLevel = null }).Frontier;
+            var frontier = ScalingAnalysis.Analyse(seed.Select(Run).ToList(), new RunMetric.Test(), new AnalysisOptions { ComputeUnit = new ComputeUnit.Flops(), Forms = [], HoldOut = 0, IntervalLevel = null }).Frontier;
             frontierSizes.Add(frontier.Count);
             if (frontier.Count < FittedPoints + HeldOut) { notes.Add($"Seed {seed.Key}: {frontier.Count} frontier runs, fewer than the {FittedPoints + HeldOut} the rule needs; not judged."); continue; }
             var check = Extrapolation.Check(frontier, LawForm.Saturating, HeldOut);
@@ -46,7 +46,7 @@ public static class ScaleFindings
         notes.Add($"Compute spans {F(lo, "G3")}–{F(hi, "G3")} FLOPs, i.e. {F(new TrainingCompute(lo).TpuV3CoreDays, "G2")}–{F(new TrainingCompute(hi).TpuV3CoreDays, "G2")} TPUv3 core-days: " +
                   "more than ten orders of magnitude below the paper's Figure 2, so this checks the law's form and its use for prediction, not the paper's constants.");
         var pooled = ScalingAnalysis.Analyse(input.Trials.Select(Run).ToList(), new RunMetric.Test(),
-            new AnalysisOptions { ComputeUnit = ComputeUnits.Flops, Forms = [LawForm.Saturating], HoldOut = HeldOut });
+            new AnalysisOptions { ComputeUnit = new ComputeUnit.Flops(), Forms = [LawForm.Saturating], HoldOut = HeldOut });
         if (pooled.Laws.FirstOrDefault() is { } law) notes.Add($"The figure's law is fitted to every seed's frontier together: `{law.Fit.Law}`.");
         return new FindingSection("a-scaling-law", "(a) Error vs compute follows a saturating power law that predicts the expensive runs",
             FindingCatalog.ScalingLaw.Claim,

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using ViTDsl.Cli;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Tools;
 
 public static class BenchGeneratorCommand
 {
@@ -19,8 +20,8 @@ public static class BenchGeneratorCommand
     {
         var generator = new Option<string?>("--generator") { Description = "ViTDsl.Generators.dll to measure (default: the newest build in this checkout's src/Generators/bin)." };
         var baseline = new Option<string?>("--baseline") { Description = "Another ViTDsl.Generators.dll to measure in the same run, for ratios." };
-        var sizes = new Option<string>("--declarations") { Description = "Comma-separated declaration counts.", DefaultValueFactory = _ => "10,100,1000" };
-        var trials = new Option<string>("--trials") { Description = "Comma-separated sweep sizes (trials), each with 100 declarations.", DefaultValueFactory = _ => "100,1000" };
+        var sizes = TypedOption.List("--declarations", Count, "N,N,…", "Comma-separated declaration counts.", defaultText: "10,100,1000");
+        var trials = TypedOption.List("--trials", Count, "N,N,…", "Comma-separated sweep sizes (trials), each with 100 declarations.", defaultText: "100,1000");
         var rounds = new Option<int>("--rounds") { Description = "Runs per case; the median is reported.", DefaultValueFactory = _ => 3 };
         var lines = new Option<string?>("--lines-of") { Description = "Instead: count the lines each generator emits for the [Experiments] files under this folder." };
         var command = new Command("generator", "Time the source generator on synthetic declarations (first build, unrelated edit, one declaration edited).");
@@ -41,8 +42,8 @@ public static class BenchGeneratorCommand
                 }
                 return;
             }
-            var cases = Counts(parsed.GetValue(sizes)!).Select(n => (n, 0))
-                .Concat(Counts(parsed.GetValue(trials)!).Select(t => (100, t))).ToList();
+            var cases = parsed.GetValue(sizes)!.Items.Select(n => (n, 0))
+                .Concat(parsed.GetValue(trials)!.Items.Select(t => (100, t))).ToList();
             writer.WriteLine($"{"declarations",12} {"trials",7} {"generator",9} {"first build cpu ms",19} {"unrelated edit cpu ms",22} {"one edited cpu ms",18}");
             var results = new Dictionary<(int, int, string), GeneratorTimes>();
             // Warm-up: JIT compilation (and its re-compilation of hot code) out of the numbers.
@@ -66,8 +67,9 @@ public static class BenchGeneratorCommand
         return command;
     }
 
-    private static IEnumerable<int> Counts(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).Where(n => n > 0);
+    private static int Count(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+            : throw new ArgumentException($"'{text}' is not a count; give positive whole numbers, e.g. 10,100");
 
     private static string I(int n) => n.ToString(CultureInfo.InvariantCulture);
     private static string Ms(double seconds) => (seconds * 1e3).ToString("0.0", CultureInfo.InvariantCulture);

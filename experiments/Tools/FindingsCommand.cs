@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ViTDsl.Cli;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -11,7 +12,7 @@ using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Tools;
 
 /// <summary>
 /// `vitdsl findings [NAME…]`: runs the study behind each named finding of the paper (all by default) crash-safely in
@@ -27,11 +28,10 @@ public static class FindingsCommand
         var output = new Option<string>("--out") { Description = "Folder for README.md and the figures.", DefaultValueFactory = _ => Path.Combine("docs", "findings") };
         var workers = new Option<int>("--workers") { Description = "Trials run at once, each in its own process.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var testImages = new Option<int>("--test-images") { Description = "Evaluate each trial on the first N test images (default 0: all 10,000 of Fashion-MNIST).", DefaultValueFactory = _ => 0 };
-        var precision = new Option<string>("--precision") { Description = "auto (default: bf16 only where the CPU has bf16 instructions and bf16 matrix products measure faster), fp32 or bf16.", DefaultValueFactory = _ => "auto" };
+        var precision = TypedOption.Of("--precision", PrecisionChoices, Auto, $"{PrecisionChoices.Choices}: auto (the default) trains in bf16 only where the CPU has bf16 instructions and bf16 matrix products measure faster.");
         var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: judge and report from the trials already finished (e.g. while the studies still run elsewhere)." };
         var smoke = new Option<bool>("--smoke") { Description = "Run the seconds-long smoke twins of the studies on synthetic images (checks the pipeline, not the paper)." };
         var accept = new Option<bool>("--accept-changed-rule") { Description = "Judge findings whose protocol (claim, metric, margin, rule or study) changed after their study had results; the report says so." };
-        precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
         workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--workers must be at least 1 (trials run at once)"); });
         testImages.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--test-images must be 0 (all) or a positive count"); });
         var command = new Command("findings", "Check the paper's findings: run each finding's declared study (reusing finished trials), judge its claim by a rule fixed in advance, and write OUT/README.md with figures.");
@@ -42,7 +42,7 @@ public static class FindingsCommand
             var findings = FindingCatalog.Select(parsed.GetValue(names) ?? []);
             var console = parsed.InvocationConfiguration.Output;
             bool isSmoke = parsed.GetValue(smoke);
-            var (chosen, why) = ChoosePrecision(parsed.GetValue(precision)!, isSmoke);
+            var (chosen, why) = ChoosePrecision(parsed.GetValue(precision)!.Value, isSmoke);
             console.WriteLine($"precision: {chosen.Label()} ({why})");
             var root = parsed.GetValue(runs)!;
             int parallel = parsed.GetValue(workers);
@@ -74,10 +74,16 @@ public static class FindingsCommand
     }
 
     /// <summary>fp32 unless the CPU has bf16 instructions and bf16 products measure faster (bf16 is emulated, and slower, elsewhere).</summary>
-    private static (Precision, string) ChoosePrecision(string requested, bool smoke)
+    private const string Auto = "auto";
+
+    // auto (null: chosen on this machine), then the precisions by their names.
+    private static readonly NameTable<Precision?> PrecisionChoices =
+        new("a precision", CliNames.Precisions.Names.Select(n => (n, (Precision?)CliNames.Precisions[n])).Prepend((Auto, null)));
+
+    private static (Precision, string) ChoosePrecision(Precision? requested, bool smoke)
     {
-        if (requested == "fp32" || smoke) return (Precision.Fp32, smoke ? "smoke studies are declared in fp32" : "requested");
-        if (requested == "bf16") return (Precision.Bf16, "requested");
+        if (requested == Precision.Fp32 || smoke) return (Precision.Fp32, smoke ? "smoke studies are declared in fp32" : "requested");
+        if (requested == Precision.Bf16) return (Precision.Bf16, "requested");
         var cpu = CpuFeatures.OfThisMachine();
         if (!cpu.HasNativeBf16) return (Precision.Fp32, "this CPU has no bf16 instructions (avx512_bf16, amx_bf16), so bf16 would be emulated and slower");
         TorchSharp.torch.set_num_threads(Environment.ProcessorCount);

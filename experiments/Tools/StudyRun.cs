@@ -1,3 +1,4 @@
+using ViTDsl.Cli;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -8,7 +9,7 @@ using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Experiments.Tools;
 
 /// <summary>How `vitdsl findings` runs its studies.</summary>
 /// <param name="Train">False with --no-train: judge the finished trials only.</param>

@@ -20,7 +20,7 @@ public static class Program
                 // Under the CLI's invocation, as `vitdsl sweep` runs: Ctrl+C and SIGTERM cancel, with its termination timeout.
                 var command = new System.CommandLine.Command("run-sweep") { TreatUnmatchedTokensAsErrors = false };
                 command.SetAction((_, cancellation) => SweepMain.RunAsync(Options(args), cancellation));
-                return await Task.Run(() => ViTDsl.Experiments.Cli.CliApp.Run(new System.CommandLine.RootCommand { command }, args));
+                return await Task.Run(() => ViTDsl.Cli.CliApp.Run(new System.CommandLine.RootCommand { command }, args));
             case "bench-store":
                 return StoreBench.Run(Options(args));
             case "measure-memory":

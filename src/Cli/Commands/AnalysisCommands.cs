@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ViTDsl.Runtime.Analysis;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// <c>vitdsl fit</c> and <c>vitdsl report</c>: scaling-law analysis over recorded runs. Register both on the root
@@ -10,19 +10,7 @@ namespace ViTDsl.Experiments.Cli;
 /// </summary>
 public static class AnalysisCommands
 {
-    // Compute axes: FLOPs, or device-days of any device preset (the one vocabulary of device names, Accelerator.Named).
-    private const string FlopsUnit = "flops";
-
-    private static Accelerator UnitNamed(string name) => name == FlopsUnit ? ComputeUnits.Flops : Accelerator.Named(name);
-
-    private static readonly Dictionary<string, LawForm[]> Forms = new()
-    {
-        ["all"] = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating, LawForm.M4],
-        ["power"] = [LawForm.PowerLaw],
-        ["floor"] = [LawForm.PowerLawWithFloor],
-        ["saturating"] = [LawForm.Saturating],
-        ["m4"] = [LawForm.M4],
-    };
+    private const string MetricNames = "test|<k>shot|fewshot/<target>/<k>shot_error";
 
     private sealed class Shared
     {
@@ -32,28 +20,21 @@ public static class AnalysisCommands
                           "(header: name,variant,parameters,images_seen,training_flops,test_error[,data_set][,fewshot/<target>/<k>shot_error…]).",
             DefaultValueFactory = _ => "runs",
         };
-        public Option<string> Unit { get; } = new("--unit") { Description = "Compute axis: flops (training FLOPs), device-days on tpuv3 (the paper's TPUv3 core-days), cpu-fp32, cpu-bf16 or any other device preset (tpuv4, a100-40, a100-80, h100).", DefaultValueFactory = _ => "tpuv3" };
+        public Option<Choice<ComputeUnit>> Unit { get; } = TypedOption.Parsed("--unit", ComputeUnit.Named, $"{string.Join('|', ComputeUnit.Names)}|cpu:GIB",
+            $"Compute axis: {ComputeUnit.FlopsName} (training FLOPs) or device-days of a device preset: tpuv3 (the paper's TPUv3 core-days, the default), " +
+            $"the others of {TypedOption.Choices(ComputeUnit.Names)}, or cpu:GIB.", defaultText: "tpuv3");
         public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Residual-bootstrap refits for the confidence intervals; 0 (default) uses the delta method, which is instant and measured to cover at its nominal level.", DefaultValueFactory = _ => 0 };
         public Option<double> Level { get; } = new("--level") { Description = "Nominal coverage of the intervals.", DefaultValueFactory = _ => 0.95 };
         public Option<int> HoldOut { get; } = new("--holdout") { Description = "Highest-compute frontier runs held out to measure extrapolation error (0 skips).", DefaultValueFactory = _ => 2 };
         public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the bootstrap resampling.", DefaultValueFactory = _ => 0 };
-        public Option<string> Form { get; } = new("--form") { Description = "Law form(s) to fit: power (a·C^-b), floor (a·C^-b + c), saturating (a(C+d)^-b + c), m4 ((E-c)/(e0-E)^alpha = a·C^-b) or all.", DefaultValueFactory = _ => "all" };
+        public Option<Choice<IReadOnlyList<LawForm>>> Form { get; } = TypedOption.Of("--form", CliNames.LawForms, "all",
+            "Law form(s) to fit: power (a·C^-b), floor (a·C^-b + c), saturating (a(C+d)^-b + c), m4 ((E-c)/(e0-E)^alpha = a·C^-b) or all.");
 
         public Shared()
         {
-            Unit.AcceptOnlyFromAmong([FlopsUnit, .. Accelerator.PresetNames]);
-            Form.AcceptOnlyFromAmong([.. Forms.Keys]);
             Bootstrap.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--bootstrap must be 0 (delta-method intervals) or a positive count of refits"); });
             Level.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and < 1)) r.AddError("--level must lie strictly between 0 and 1, e.g. 0.95"); });
             HoldOut.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--holdout must be 0 or more"); });
-        }
-
-        /// <summary>Rejects an unknown metric name while parsing, before any runs are read.</summary>
-        public static void ValidateMetric(System.CommandLine.Parsing.OptionResult r)
-        {
-            foreach (var token in r.Tokens)
-                try { RunMetric.Parse(token.Value); }
-                catch (ArgumentException e) { r.AddError(e.Message); }
         }
 
         public void AddTo(Command command)
@@ -66,8 +47,8 @@ public static class AnalysisCommands
             int resamples = r.GetValue(Bootstrap);
             return new AnalysisOptions
             {
-                ComputeUnit = UnitNamed(r.GetValue(Unit)!),
-                Forms = Forms[r.GetValue(Form)!],
+                ComputeUnit = r.GetValue(Unit)!.Value,
+                Forms = r.GetValue(Form)!.Value,
                 HoldOut = r.GetValue(HoldOut),
                 IntervalLevel = r.GetValue(Level),
                 Bootstrap = resamples == 0 ? null : new BootstrapOptions { Resamples = resamples, Level = r.GetValue(Level), Seed = r.GetValue(Seed) },
@@ -79,7 +60,8 @@ public static class AnalysisCommands
     public static Command Fit()
     {
         var shared = new Shared();
-        var metric = new Option<string>("--metric") { Description = "Which error to fit: 'test', a shot count such as '10shot' (on the upstream data set), or a target's such as 'fewshot/mnist_digits/10shot'.", DefaultValueFactory = _ => "test" };
+        var metric = TypedOption.Parsed("--metric", RunMetric.Parse, MetricNames,
+            "Which error to fit: 'test', a shot count such as '10shot' (on the upstream data set), or a target's recorded name such as 'fewshot/mnist_digits/10shot_error'.", defaultText: "test");
         var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of text." };
         var points = new Option<string?>("--points")
         {
@@ -91,11 +73,9 @@ public static class AnalysisCommands
             Description = "Fit learning curves instead of the frontier: each model's test error versus --x, from the evaluations its runs " +
                           "recorded during training (Experiment.Evaluations); --holdout counts its last evaluations held out.",
         };
-        var x = new Option<string>("--x") { Description = "Axis of --curve: images (images seen), steps, or compute (device-days of --unit).", DefaultValueFactory = _ => "images" };
-        x.AcceptOnlyFromAmong("images", "steps", "compute");
+        var x = TypedOption.Of("--x", CliNames.CurveAxes, "images", "Axis of --curve: images (images seen), steps, or compute (in --unit).");
         var command = new Command("fit", "Fit E = a(C + d)^-b + c (and the nested power laws) to the Pareto frontier of recorded runs, with delta-method intervals (residual-bootstrap with --bootstrap) for the forms the data identify, and the extrapolation error on the most expensive runs.");
         shared.AddTo(command);
-        metric.Validators.Add(Shared.ValidateMetric);
         command.Options.Add(metric);
         command.Options.Add(json);
         command.Options.Add(points);
@@ -107,7 +87,7 @@ public static class AnalysisCommands
         });
         command.SetAction(r =>
         {
-            if (r.GetValue(curve)) return FitCurves(r, shared, LearningCurve.ParseAxis(r.GetValue(x)!), r.GetValue(json));
+            if (r.GetValue(curve)) return FitCurves(r, shared, r.GetValue(x)!.Value, r.GetValue(json));
             if (r.GetValue(points) is { } table)
             {
                 var fitted = ScalingAnalysis.AnalysePoints(PointTable.Read(table), table, shared.Options(r));
@@ -120,7 +100,7 @@ public static class AnalysisCommands
                 return ExitCodes.Success;
             }
             var source = RunSources.Open(r.GetValue(shared.Runs)!);
-            var analysis = ScalingAnalysis.Analyse(source.ReadRuns(), RunMetric.Parse(r.GetValue(metric)!), shared.Options(r));
+            var analysis = ScalingAnalysis.Analyse(source.ReadRuns(), r.GetValue(metric)!.Value, shared.Options(r));
             var output = r.InvocationConfiguration.Output;
             if (r.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(FitJson.Of(analysis), FitJson.Options));
             else WriteText(output, analysis);
@@ -135,16 +115,16 @@ public static class AnalysisCommands
     {
         var shared = new Shared();
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for report.md and the PNG figures.", DefaultValueFactory = _ => new DirectoryInfo("report") };
-        var metrics = new Option<string[]>("--metric") { Description = "Metrics to report (repeatable): 'test', '10shot', 'fewshot/mnist_digits/10shot', …; default: every metric the runs have.", AllowMultipleArgumentsPerToken = true };
+        var metrics = TypedOption.List("--metric", RunMetric.Parse, MetricNames,
+            "Metrics to report (comma-separated or repeated): 'test', '10shot', 'fewshot/mnist_digits/10shot_error', …; default: every metric the runs have.");
         var command = new Command("report", "Write report.md with fitted scaling laws, confidence intervals and extrapolation errors, plus figures: error vs compute with the fitted law and its band, error vs images seen per model, few-shot vs test error.");
         shared.AddTo(command);
         command.Options.Add(output);
-        metrics.Validators.Add(Shared.ValidateMetric);
         command.Options.Add(metrics);
         command.SetAction(r =>
         {
             var source = RunSources.Open(r.GetValue(shared.Runs)!);
-            var chosen = r.GetValue(metrics) is { Length: > 0 } names ? names.Select(RunMetric.Parse).ToList() : null;
+            var chosen = r.GetValue(metrics) is { Items.Count: > 0 } named ? named.Items : null;
             var curves = source is StoreRunSource store ? store.Curves().ReadCurves() : null;
             var (_, files) = ScalingReport.Write(source.ReadRuns(), r.GetValue(output)!.FullName, shared.Options(r), chosen, source.Description, curves);
             foreach (var f in files) r.InvocationConfiguration.Output.WriteLine(f);
@@ -178,7 +158,7 @@ public static class AnalysisCommands
 
     private static void WriteText(TextWriter output, MetricAnalysis a)
     {
-        output.WriteLine($"{a.Metric}: {a.Runs.Count} runs, {a.Frontier.Count} on the frontier; compute in {ComputeUnits.Describe(a.ComputeUnit)}");
+        output.WriteLine($"{a.Metric}: {a.Runs.Count} runs, {a.Frontier.Count} on the frontier; compute in {a.ComputeUnit.Description}");
         WriteLaws(output, a.Laws, a.Selected, a.Notes, check: a.SelectionCheck);
     }
 

@@ -1,6 +1,6 @@
 using ViTDsl.Runtime.Models;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// Finds a declared experiment, sweep trial ("Sweep/axis=label,…") or sweep by its key: the qualified

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ViTDsl.Runtime.Models;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// The command line: every command of <c>vitdsl</c>, and the one place that turns a parse error or a failure into an

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using ViTDsl.Runtime.Cluster;
 using ViTDsl.Runtime.Store;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// The command line's one error policy: each kind of failure maps to one <see cref="ExitCodes"/> value and one line on

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>One JSON style for every `--json` output: camelCase names, indented.</summary>
 public static class CliJson

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>Options shared by several commands, defined once so they read the same everywhere.</summary>
 public static class CommonOptions

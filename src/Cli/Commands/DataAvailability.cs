@@ -1,6 +1,6 @@
 using ViTDsl.Runtime.Data;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// Checks, before any work starts, that the data a command needs is on this machine: each experiment's training data

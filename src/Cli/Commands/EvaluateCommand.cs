@@ -5,7 +5,7 @@ using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Train;
 using ViTDsl.Runtime.Weights;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary><c>vitdsl evaluate NAME --weights FILE</c>: test error and few-shot errors of outside weights on a declaration's data.</summary>
 public static class EvaluateCommand

@@ -5,7 +5,7 @@ using ViTDsl.Runtime.Train;
 using ViTDsl.Runtime.Train.Checkpoints;
 using ViTDsl.Runtime.Weights;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary><c>vitdsl export NAME OUT.safetensors</c>: a finished run's final weights as safetensors, with timm's, big_vision's or ViTDsl's names.</summary>
 public static class ExportCommand

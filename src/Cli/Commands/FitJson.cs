@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ViTDsl.Runtime.Analysis;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>The JSON shape of <c>vitdsl fit --json</c>: plain data, stable names, for scripts and notebooks.</summary>
 internal static class FitJson
@@ -36,12 +36,12 @@ internal static class FitJson
     public sealed record CurveResult(string Model, string Axis, IReadOnlyList<string> Runs, IReadOnlyList<Point> Points, IReadOnlyList<LawJson> Laws,
         string? Selected, SelectionJson? SelectionCheck, IReadOnlyList<string> Notes, string IntervalNote);
 
-    public static CurveResult Of(CurveAnalysis a, Accelerator unit) => new(
+    public static CurveResult Of(CurveAnalysis a, ComputeUnit unit) => new(
         a.Curve.Label, LearningCurves.AxisLabel(a.Axis, unit), a.Curve.Runs, a.Points.Select(p => new Point(p.Compute, p.Error)).ToList(),
         a.Laws.Select(Law).ToList(), a.Selected?.ToString(), Selection(a.SelectionCheck), a.Notes, CurveAnalysis.IntervalCaveat);
 
     public static Result Of(MetricAnalysis a) => new(
-        a.Metric.Slug, a.ComputeUnit.Name + "-days", a.Runs.Count,
+        a.Metric.Slug, a.ComputeUnit.Description, a.Runs.Count,
         a.Frontier.Select(p => new Point(p.Compute, p.Error)).ToList(),
         a.Laws.Select(Law).ToList(), a.Selected?.ToString(), Selection(a.SelectionCheck), a.Notes);
 

@@ -3,7 +3,7 @@ using ViTDsl.Runtime;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Weights;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// <c>vitdsl inspect FILE</c>: the tensors of a weight file (safetensors or npz), and which declared shapes they fit

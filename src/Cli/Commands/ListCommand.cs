@@ -3,7 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using ViTDsl.Runtime.Models;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl list`: the declared experiments and sweeps, by name.</summary>
 public static class ListCommand

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using ViTDsl.Runtime.Models;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl plan`: the compile-time facts of every declared experiment, as a table or as JSON.</summary>
 public static class PlanCommand

@@ -1,6 +1,6 @@
 using ViTDsl.Runtime.Compute;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// The one line `train` and `sweep` print when a declaration asks for bf16 on a CPU that emulates it: the run still

@@ -9,7 +9,7 @@ using ViTDsl.Runtime.Probe;
 using ViTDsl.Runtime.Workers;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// <c>vitdsl probe</c>: the paper's shape study (§3 and its appendix on choosing the ViT-g/G shapes). For each shape:
@@ -19,54 +19,55 @@ namespace ViTDsl.Experiments.Cli;
 /// </summary>
 public static class ProbeCommand
 {
-    private static readonly Dictionary<string, Func<Optimizer>> Optimizers = new()
-    {
-        ["adafactor"] = () => new Optimizer.Adafactor(),
-        ["adam"] = () => new Optimizer.Adam(),
-        ["adam-bf16"] = () => new Optimizer.Adam { FirstMoment = StateDtype.Bf16 },
-    };
+    private static readonly NameTable<Optimizer> Optimizers = new("an optimizer",
+    [
+        ("adafactor", new Optimizer.Adafactor()),
+        ("adam", new Optimizer.Adam()),
+        ("adam-bf16", new Optimizer.Adam { FirstMoment = StateDtype.Bf16 }),
+    ]);
+
+    private const int DefaultImage = 224;
+    private const string DefaultDevices = "tpuv3,tpuv4,a100-40,a100-80,h100";
 
     public static Command Create()
     {
-        var shapes = new Option<string>("--shapes") { Description = "Comma-separated shapes: presets (\"B/16\") or presets with changes (\"g/14:w1536:d48:m8192:h16\": width, depth, MLP, heads). Default: Table 2 and variations around g/14.", DefaultValueFactory = _ => string.Join(',', ProbeShape.DefaultNames) };
-        var image = new Option<int>("--image") { Description = "Image size in pixels.", DefaultValueFactory = _ => 224 };
+        var image = new Option<int>("--image") { Description = "Image size in pixels.", DefaultValueFactory = _ => DefaultImage };
+        var shapes = TypedOption.List("--shapes", ShapeAt(image), "SHAPE,SHAPE,…", "Comma-separated shapes: presets (\"B/16\") or presets with changes (\"g/14:w1536:d48:m8192:h16\": width, depth, MLP, heads). Default: Table 2 and variations around g/14.", defaultText: string.Join(',', ProbeShape.DefaultNames));
         var batch = new Option<int>("--batch") { Description = "Images per device the memory column is planned at (the paper's ViT-g: 32 per TPUv3 core).", DefaultValueFactory = _ => 32 };
-        var optimizer = new Option<string>("--optimizer") { Description = "adafactor (the paper's modified Adafactor), adam or adam-bf16 (Adam with a bf16 first moment).", DefaultValueFactory = _ => "adafactor" };
-        var precision = new Option<string>("--precision") { Description = "Activation precision of the plan: fp32 or bf16 (halves activations; states stay fp32). Measurements are fp32.", DefaultValueFactory = _ => "fp32" };
-        var devices = new Option<string>("--devices") { Description = $"Comma-separated devices for the largest-batch columns: {string.Join(", ", Accelerator.PresetNames)} or cpu:GIB.", DefaultValueFactory = _ => "tpuv3,tpuv4,a100-40,a100-80,h100" };
+        var optimizer = TypedOption.Of("--optimizer", Optimizers, "adafactor", "adafactor (the paper's modified Adafactor), adam or adam-bf16 (Adam with a bf16 first moment).");
+        var precision = TypedOption.Of("--precision", CliNames.Precisions, Precision.Fp32.Label(), $"Activation precision of the plan: {CliNames.Precisions.Choices} (bf16 halves activations; states stay fp32). Measurements are fp32.");
+        var devices = TypedOption.List("--devices", Device, "DEVICE,DEVICE,…", $"Comma-separated devices for the largest-batch columns: {string.Join(", ", Accelerator.PresetNames)} or cpu:GIB.", defaultText: DefaultDevices);
         var measure = new Option<bool>("--measure") { Description = "Measure images/s and peak step memory here for the shapes that fit this machine's memory and time budget.", DefaultValueFactory = _ => true };
         var measureBatch = new Option<int>("--measure-batch") { Description = "Images per step of the measurements here.", DefaultValueFactory = _ => 8 };
         var steps = new Option<int>("--steps") { Description = "Timed training steps per measured shape (after a warm-up step).", DefaultValueFactory = _ => 3 };
         var budget = new Option<double>("--measure-seconds") { Description = "Skip measuring shapes whose steps are estimated to take longer than this many seconds here.", DefaultValueFactory = _ => 60 };
-        var fitDevice = new Option<string>("--fit-device") { Description = "Device of the fit grid (depth × width at patch 14, coloured by the first recipe that fits, at --batch images): a preset or cpu:GIB.", DefaultValueFactory = _ => "tpuv3" };
+        var fitDevice = TypedOption.Parsed("--fit-device", Device, "DEVICE", "Device of the fit grid (depth × width at patch 14, coloured by the first recipe that fits, at --batch images): a preset or cpu:GIB.", defaultText: "tpuv3");
         var output = new Option<string>("--out") { Description = "Folder the figure is written to.", DefaultValueFactory = _ => "probe" };
         var json = new Option<bool>("--json") { Description = "Print the study as JSON instead of a table." };
         foreach (var positive in new[] { image, batch, measureBatch, steps })
             positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1."); });
-        optimizer.Validators.Add(r => { if (!Optimizers.ContainsKey(r.GetValueOrDefault<string>())) r.AddError($"--optimizer takes {string.Join(", ", Optimizers.Keys)}."); });
-        precision.Validators.Add(r => { if (r.GetValueOrDefault<string>() is not ("fp32" or "bf16")) r.AddError("--precision takes fp32 or bf16."); });
 
         var command = new Command("probe", "The paper's shape study: parameters, GFLOPs, training memory and the largest batch per device for each shape, measured images/s and peak memory for those that fit here.");
         foreach (var option in new Option[] { shapes, image, batch, optimizer, precision, devices, fitDevice, measure, measureBatch, steps, budget, output, json }) command.Options.Add(option);
         command.Subcommands.Add(MeasureOne());
         command.SetAction(parsed =>
         {
-            var studied = Split(parsed.GetValue(shapes)!).Select(s => Usage(() => ProbeShape.Parse(s, parsed.GetValue(image)))).ToList();
-            var deviceKeys = Split(parsed.GetValue(devices)!).ToList();
-            var accelerators = deviceKeys.Select(d => Usage(() => Accelerator.Named(d))).ToList();
+            var studied = parsed.GetValue(shapes)!.Items;
+            var deviceKeys = parsed.GetValue(devices)!.Items.Select(d => d.Key).ToList();
+            var accelerators = parsed.GetValue(devices)!.Items.Select(d => d.Device).ToList();
             var chosenOptimizer = parsed.GetValue(optimizer)!;
-            var planPrecision = parsed.GetValue(precision) == "bf16" ? Precision.Bf16 : Precision.Fp32;
-            var facts = studied.Select(s => ShapeFacts.Of(s, Optimizers[chosenOptimizer](), parsed.GetValue(batch), planPrecision, accelerators)).ToList();
+            var planPrecision = parsed.GetValue(precision)!.Value;
+            var facts = studied.Select(s => ShapeFacts.Of(s, chosenOptimizer.Value, parsed.GetValue(batch), planPrecision, accelerators)).ToList();
             var measured = parsed.GetValue(measure)
                 ? MeasureHere(studied, chosenOptimizer, parsed.GetValue(measureBatch), parsed.GetValue(steps), parsed.GetValue(budget), quiet: parsed.GetValue(json))
                 : [];
             var figure = ShapeStudyFigure.Create(facts, accelerators).Save(parsed.GetValue(output)!);
-            var fit = FitStudy.Of(Usage(() => Accelerator.Named(parsed.GetValue(fitDevice)!)), image: parsed.GetValue(image), batchPerDevice: parsed.GetValue(batch));
+            var fit = FitStudy.Of(parsed.GetValue(fitDevice)?.Value.Device ?? Accelerator.TpuV3Core, image: parsed.GetValue(image), batchPerDevice: parsed.GetValue(batch));
             var fitSummary = ProbeFitSummary.Of(fit, FitGridFigure.Create(fit).Save(parsed.GetValue(output)!));
             if (fit.Device.Execution.Rematerialisation != Rematerialisation.None)
                 FitGridFigure.Create(fit.KeepingActivations(), FitGridFigure.KeepingActivationsFileName).Save(parsed.GetValue(output)!);
             if (parsed.GetValue(json))
-                Console.Out.WriteLine(JsonSerializer.Serialize(new { optimizer = chosenOptimizer, precision = planPrecision.Label(), shapes = facts.Select(Row), measured, figure, fitStudy = fitSummary }, CliJson.Options));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { optimizer = chosenOptimizer.Name, precision = planPrecision.Label(), shapes = facts.Select(Row), measured, figure, fitStudy = fitSummary }, CliJson.Options));
             else
             {
                 WriteTable(facts, measured, deviceKeys, figure);
@@ -122,7 +123,7 @@ public static class ProbeCommand
     /// Measures, each in a fresh process, the shapes whose step memory fits half of this machine's memory and whose
     /// steps are estimated (training FLOPs at a third of the measured fp32 matmul rate) to fit the time budget.
     /// </summary>
-    private static List<ShapeMeasurement> MeasureHere(IReadOnlyList<ProbeShape> shapes, string optimizer, int batch, int steps, double budgetSeconds, bool quiet)
+    private static List<ShapeMeasurement> MeasureHere(IReadOnlyList<ProbeShape> shapes, Choice<Optimizer> optimizer, int batch, int steps, double budgetSeconds, bool quiet)
     {
         set_num_threads(Environment.ProcessorCount);
         var gflops = MatmulRate.SquareGflops(ScalarType.Float32, 1024);
@@ -130,7 +131,7 @@ public static class ProbeCommand
         var results = new List<ShapeMeasurement>();
         foreach (var shape in shapes)
         {
-            var plan = TrainingMemory.Of(ShapeFacts.ExperimentOf(shape.Model, Optimizers[optimizer](), batch));
+            var plan = TrainingMemory.Of(ShapeFacts.ExperimentOf(shape.Model, optimizer.Value, batch));
             var seconds = FlopCount.TrainingGflopsPerImage(shape.Model) * batch * (2.5 * steps + 4) / (gflops / 3);
             if (plan.PeakBytes > memoryBudget || seconds > budgetSeconds) continue;
             if (!quiet) AnsiConsole.MarkupLine(Markup.Escape($"measuring {shape.Name} (about {seconds:0} s) …"));
@@ -139,11 +140,11 @@ public static class ProbeCommand
         return results;
     }
 
-    private static ShapeMeasurement MeasureInChild(ProbeShape shape, string optimizer, int batch, int steps)
+    private static ShapeMeasurement MeasureInChild(ProbeShape shape, Choice<Optimizer> optimizer, int batch, int steps)
     {
         var self = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "probe", "measure-one", "--shape", shape.Name,
             "--image", shape.Model.Image.ToString(CultureInfo.InvariantCulture), "--batch", batch.ToString(CultureInfo.InvariantCulture),
-            "--optimizer", optimizer, "--steps", steps.ToString(CultureInfo.InvariantCulture));
+            "--optimizer", optimizer.Name, "--steps", steps.ToString(CultureInfo.InvariantCulture));
         var start = new ProcessStartInfo(self.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in self.Arguments) start.ArgumentList.Add(argument);
         // Freed tensors go back to the kernel at once, so the peak resident set counts live tensors (MemoryProbe).
@@ -161,29 +162,32 @@ public static class ProbeCommand
     /// <summary><c>vitdsl probe measure-one</c>: the measurement of one shape, in the process that runs it (hidden).</summary>
     private static Command MeasureOne()
     {
-        var shape = new Option<string>("--shape") { Required = true };
         var image = new Option<int>("--image") { Required = true };
+        var shape = TypedOption.Parsed("--shape", ShapeAt(image), "SHAPE", "The shape to measure.");
+        shape.Required = true;
         var batch = new Option<int>("--batch") { Required = true };
-        var optimizer = new Option<string>("--optimizer") { Required = true };
+        var optimizer = TypedOption.Of("--optimizer", Optimizers, "adafactor", "The optimizer of the measured steps.");
         var steps = new Option<int>("--steps") { Required = true };
         var command = new Command("measure-one", "Measure one shape in this process (used by probe).") { Hidden = true };
         foreach (var option in new Option[] { shape, image, batch, optimizer, steps }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             set_num_threads(Environment.ProcessorCount);
-            var probed = ProbeShape.Parse(parsed.GetValue(shape)!, parsed.GetValue(image));
-            var result = ShapeMeasurement.Measure(probed, Optimizers[parsed.GetValue(optimizer)!](), parsed.GetValue(batch), parsed.GetValue(steps));
+            var result = ShapeMeasurement.Measure(parsed.GetValue(shape)!.Value, parsed.GetValue(optimizer)!.Value, parsed.GetValue(batch), parsed.GetValue(steps));
             Console.Out.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(CliJson.Options) { WriteIndented = false }));
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static IEnumerable<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>A device of the largest-batch columns, as named on the command line (its column header).</summary>
+    public sealed record DeviceColumn(string Key, Accelerator Device);
 
-    private static T Usage<T>(Func<T> parse)
-    {
-        try { return parse(); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
-    }
+    private static DeviceColumn Device(string name) => new(name.Trim().ToLowerInvariant(), Accelerator.Named(name));
+
+    /// <summary>A shape parser at the image size of <paramref name="image"/>, read from the same parse: a shape that
+    /// does not fit that size is a usage error too.</summary>
+    private static Func<System.CommandLine.Parsing.ArgumentResult, string, ProbeShape> ShapeAt(Option<int> image) =>
+        // While the shapes parse, an --image not given has no result yet, so its default is not applied.
+        (result, text) => ProbeShape.Parse(text, result.GetResult(image) is null ? DefaultImage : result.GetValue(image));
 }

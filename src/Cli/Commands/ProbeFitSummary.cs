@@ -1,7 +1,7 @@
 using System.Globalization;
 using ViTDsl.Runtime.Probe;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>The deepest models of the thinnest widths that fit under each recipe, per width.</summary>
 public sealed record DeepestFit(int Width, IReadOnlyDictionary<string, int> DepthByRecipe);

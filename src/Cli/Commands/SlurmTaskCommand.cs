@@ -4,7 +4,7 @@ using ViTDsl.Runtime.Cluster;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// `vitdsl slurm-task NAME`: one task of a sweep's Slurm job array (started by the batch script `sweep --on slurm`

@@ -2,7 +2,7 @@ using System.CommandLine;
 using ViTDsl.Runtime.Analysis;
 using ViTDsl.Runtime.Cluster;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// Where a command's results store is: <c>--store</c>, else the <c>VITDSL_STORE</c> environment variable, else

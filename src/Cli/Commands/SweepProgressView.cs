@@ -2,7 +2,7 @@ using Spectre.Console;
 using ViTDsl.Runtime;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>A live view of a running sweep: counts, one row per running trial, and the latest events.</summary>
 public static class SweepProgressView

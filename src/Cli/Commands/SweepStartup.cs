@@ -6,7 +6,7 @@ using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
 using static TorchSharp.torch;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>
 /// What `sweep` measures before its trials start, at the threads its workers train with: each trial's precision

@@ -1,6 +1,6 @@
 using ViTDsl.Runtime.Store;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl sweep NAME --status`: where a sweep stands, read from the store alone (whoever runs it, wherever).</summary>
 public static class SweepStatusView

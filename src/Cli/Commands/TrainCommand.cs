@@ -5,7 +5,7 @@ using ViTDsl.Runtime;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Train;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl train NAME`: trains one declared experiment with a live progress display; running it again resumes.</summary>
 public static class TrainCommand
@@ -43,7 +43,7 @@ public static class TrainCommand
         var table = new Table().AddColumns("", "");
         table.AddRow("test error", result.TestError.ToString("P2"));
         table.AddRow("test loss", result.TestLoss.ToString("F4"));
-        var fewShot = result.FewShotError.Select(e => (Parsed: MetricName.TryParseFewShot(e.Key, MetricName.UnnamedUpstream, out var m) ? m : default, Error: e.Value));
+        var fewShot = result.FewShotError.Select(e => (Parsed: FewShotErrorName.TryParse(e.Key, out var m) ? m : default, Error: e.Value));
         foreach (var (metric, error) in fewShot.OrderBy(e => e.Parsed.Target).ThenBy(e => e.Parsed.Shots))
             table.AddRow(Markup.Escape($"{metric.Target} {metric.Shots}-shot error"), error.ToString("P2"));
         if (result.TrainSeconds > 0)

@@ -3,7 +3,7 @@ using ViTDsl.Runtime;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Train;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>A live progress bar for one training run: step, loss, images/s and the remaining time.</summary>
 public static class TrainingProgress

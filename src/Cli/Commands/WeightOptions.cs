@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>The <c>--names</c> option of the weight commands: which naming convention a weight file uses.</summary>
 public static class WeightOptions

@@ -2,7 +2,7 @@ using System.CommandLine;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Workers;
 
-namespace ViTDsl.Experiments.Cli;
+namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl worker`: the worker side of `sweep` (speaks the multiplexed protocol on stdin/stdout). Not for people.</summary>
 public static class WorkerEntryCommand

@@ -16,15 +16,15 @@ internal static class MemoryRules
     {
         var problems = new List<Problem>();
         if (experiment.DeviceCount < 1)
-            problems.Add(new("VIT402", nameof(Experiment.DeviceCount), $"DeviceCount is {experiment.DeviceCount}; give the number of data-parallel devices, 1 or more."));
+            problems.Add(new(DiagnosticKinds.BadDevice.Id, nameof(Experiment.DeviceCount), $"DeviceCount is {experiment.DeviceCount}; give the number of data-parallel devices, 1 or more."));
         if (!(experiment.Device.MemoryGiB > 0))
-            problems.Add(new("VIT402", nameof(Experiment.Device), $"Device '{experiment.Device.Name}' has {experiment.Device.MemoryGiB} GiB of memory; give a positive MemoryGiB (or leave it infinite to skip the check)."));
+            problems.Add(new(DiagnosticKinds.BadDevice.Id, nameof(Experiment.Device), $"Device '{experiment.Device.Name}' has {experiment.Device.MemoryGiB} GiB of memory; give a positive MemoryGiB (or leave it infinite to skip the check)."));
         if (problems.Count > 0 || !experiment.Device.IsMemoryChecked || experiment.Data.Batch < 1) return problems;
 
         var plan = TrainingMemory.Of(experiment);
         var available = experiment.Device.MemoryBytes;
         if (plan.PeakBytes <= available) return problems;
-        problems.Add(new("VIT401", nameof(Experiment.Device), Message(experiment, plan, available)));
+        problems.Add(new(DiagnosticKinds.DoesNotFitDevice.Id, nameof(Experiment.Device), Message(experiment, plan, available)));
         return problems;
     }
 

@@ -10,13 +10,12 @@ namespace ViTDsl;
 /// </summary>
 internal static class FewShotRules
 {
-    public const string BadFewShot = "VIT241";
 
     public static IReadOnlyList<Problem> Check(Experiment experiment)
     {
         var problems = new List<Problem>();
         if (experiment.FewShot is not { } fewShot) return problems;
-        void Add(string message) => problems.Add(new(BadFewShot, nameof(Experiment.FewShot), message));
+        void Add(string message) => problems.Add(new(DiagnosticKinds.BadFewShot.Id, nameof(Experiment.FewShot), message));
 
         if (fewShot.Shots is null || fewShot.Shots.Count == 0)
             Add("FewShot.Shots is empty; declare at least one shot count, e.g. ValueList.Of(1, 5, 10, 25) (the paper's), or FewShot = null for no probes.");
@@ -46,7 +45,7 @@ internal static class FewShotRules
                     $"replicated to more channels. Remove it from FewShot.DataSets or probe a model with Channels = {c}.");
             if (target is DataSet.Synthetic s && (s.TestImages < 1 || s.TrainImages < s.Classes || s.Side < 1 || s.Channels < 1 || s.Classes < 1))
                 Add($"Few-shot target {s} needs at least one training image per class and one test image.");
-            foreach (var problem in DataRules.Check(new Data(target)).Where(p => p.Id == DataRules.BadPath))
+            foreach (var problem in DataRules.Check(new Data(target)).Where(p => p.Id == DiagnosticKinds.BadPath.Id))
                 Add($"Few-shot target {name}: {problem.Message}");
         }
         if (experiment.Data?.Set is { } upstream)

@@ -5,7 +5,6 @@ namespace ViTDsl;
 /// <summary>What a <see cref="Loss"/> implies for the model.</summary>
 internal static class LossSemantics
 {
-    public const string BiasDisagreesWithLoss = "VIT221";
 
     /// <summary>
     /// The classifier's initial bias for this loss: −10 with sigmoid (so that the initial per-class probability
@@ -40,7 +39,7 @@ internal static class LossSemantics
             ? System.Array.Empty<Problem>()
             : new[]
             {
-                new Problem(BiasDisagreesWithLoss, nameof(Classifier.BiasInit),
+                new Problem(DiagnosticKinds.BiasDisagreesWithLoss.Id, nameof(Classifier.BiasInit),
                     $"The {loss} loss starts the classifier bias at {expected}, but BiasInit is {classifier.BiasInit}; " +
                     $"remove BiasInit (the loss sets it) or set BiasInit = {expected}."),
             };

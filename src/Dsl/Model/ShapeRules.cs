@@ -5,9 +5,6 @@ namespace ViTDsl;
 /// <summary>The rules a <see cref="Vit"/> must satisfy to be buildable; checked at compile time by the generator.</summary>
 internal static class ShapeRules
 {
-    public const string NotPositive = "VIT002";
-    public const string HeadsDoNotDivideWidth = "VIT003";
-    public const string PatchDoesNotDivideImage = "VIT004";
 
     public static IReadOnlyList<Problem> Check(Vit m)
     {
@@ -15,7 +12,7 @@ internal static class ShapeRules
         void Positive(string member, int value)
         {
             if (value <= 0)
-                problems.Add(new(NotPositive, member, $"{member} is {value} but must be positive; give {member} a value of at least 1."));
+                problems.Add(new(DiagnosticKinds.NotPositive.Id, member, $"{member} is {value} but must be positive; give {member} a value of at least 1."));
         }
         Positive(nameof(Vit.Patch), m.Patch);
         Positive(nameof(Vit.Width), m.Width);
@@ -29,11 +26,11 @@ internal static class ShapeRules
         if (problems.Count > 0) return problems;
 
         if (m.Width % m.Heads != 0)
-            problems.Add(new(HeadsDoNotDivideWidth, nameof(Vit.Heads),
+            problems.Add(new(DiagnosticKinds.HeadsDoNotDivideWidth.Id, nameof(Vit.Heads),
                 $"Width {m.Width} is not divisible by Heads {m.Heads}; choose Heads among the divisors of Width " +
                 $"(e.g. {NearestDivisor(m.Width, m.Heads)}) or change Width."));
         if (m.Image % m.Patch != 0)
-            problems.Add(new(PatchDoesNotDivideImage, nameof(Vit.Image),
+            problems.Add(new(DiagnosticKinds.PatchDoesNotDivideImage.Id, nameof(Vit.Image),
                 $"Image {m.Image} px is not a multiple of Patch {m.Patch} px; use Image = {m.Image / m.Patch * m.Patch} " +
                 $"or {(m.Image / m.Patch + 1) * m.Patch}, or a Patch that divides {m.Image}."));
         return problems;

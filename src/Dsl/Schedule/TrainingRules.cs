@@ -14,7 +14,7 @@ internal static class TrainingRules
         ScheduleRules.Check(experiment.Schedule, experiment.Steps)
             .Concat(DataRules.Check(experiment.Data))
             .Concat(experiment.Loss is null
-                ? new[] { new Problem(ScheduleRules.BadDecay, nameof(Experiment.Loss), "Loss is null; use new Loss.Sigmoid() (paper) or new Loss.Softmax().") }
+                ? new[] { new Problem(DiagnosticKinds.BadDecay.Id, nameof(Experiment.Loss), "Loss is null; use new Loss.Sigmoid() (paper) or new Loss.Softmax().") }
                 : LossSemantics.Check(experiment.Loss, experiment.Model.Classifier))
             .ToList();
 }

@@ -44,21 +44,20 @@ public sealed record Evaluations(int Points = 12, double FirstFraction = 0.01)
 internal static class EvaluationRules
 {
     /// <summary>Diagnostic id of a periodic-evaluation declaration that cannot be used.</summary>
-    public const string BadEvaluations = "VIT242";
 
     public static IReadOnlyList<Problem> Check(Evaluations? evaluations)
     {
         var problems = new List<Problem>();
         if (evaluations is null)
-            problems.Add(new Problem(BadEvaluations, nameof(Experiment.Evaluations),
+            problems.Add(new Problem(DiagnosticKinds.BadEvaluations.Id, nameof(Experiment.Evaluations),
                 "Evaluations is null; use Evaluations.Default (12 log-spaced evaluations) or Evaluations.FinalOnly."));
         else
         {
             if (evaluations.Points < 1 || evaluations.Points > Evaluations.MaxPoints)
-                problems.Add(new Problem(BadEvaluations, nameof(Experiment.Evaluations),
+                problems.Add(new Problem(DiagnosticKinds.BadEvaluations.Id, nameof(Experiment.Evaluations),
                     $"Evaluations.Points is {evaluations.Points}; it counts evaluations per run including the final one, so it must lie in 1…{Evaluations.MaxPoints} (1: only at the end; 12 by default)."));
             if (!(evaluations.FirstFraction > 0 && evaluations.FirstFraction < 1))
-                problems.Add(new Problem(BadEvaluations, nameof(Experiment.Evaluations),
+                problems.Add(new Problem(DiagnosticKinds.BadEvaluations.Id, nameof(Experiment.Evaluations),
                     $"Evaluations.FirstFraction is {evaluations.FirstFraction}; the first evaluation's step as a fraction of the run must lie strictly between 0 and 1 (0.01: the last two decades)."));
         }
         return problems;

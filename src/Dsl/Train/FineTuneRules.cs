@@ -8,7 +8,6 @@ namespace ViTDsl;
 /// </summary>
 internal static class FineTuneRules
 {
-    public const string TrunkMismatch = "VIT231";
 
     public static IReadOnlyList<Problem> Check(Experiment experiment)
     {
@@ -21,15 +20,15 @@ internal static class FineTuneRules
                      (nameof(Vit.Mlp), m.Mlp, u.Mlp), (nameof(Vit.Heads), m.Heads, u.Heads), (nameof(Vit.Channels), m.Channels, u.Channels),
                  })
             if (mine != theirs)
-                problems.Add(new(TrunkMismatch, nameof(Experiment.StartFrom),
+                problems.Add(new(DiagnosticKinds.TrunkMismatch.Id, nameof(Experiment.StartFrom),
                     $"StartFrom's model has {name} {theirs} but this model has {name} {mine}; a fine-tune keeps the upstream trunk " +
                     $"(patch, width, depth, MLP, heads, channels, pooling) and may change only the image size and the classifier. " +
                     $"Write Model = <upstream model> with {{ Image = …, Classifier = … }}."));
         if (m.Pool.GetType() != u.Pool.GetType())
-            problems.Add(new(TrunkMismatch, nameof(Experiment.StartFrom),
+            problems.Add(new(DiagnosticKinds.TrunkMismatch.Id, nameof(Experiment.StartFrom),
                 $"StartFrom's model pools with {u.Pool.GetType().Name} but this model with {m.Pool.GetType().Name}; keep the upstream pooling."));
         if (m.PreLogits != u.PreLogits)
-            problems.Add(new(TrunkMismatch, nameof(Experiment.StartFrom),
+            problems.Add(new(DiagnosticKinds.TrunkMismatch.Id, nameof(Experiment.StartFrom),
                 $"StartFrom's model has PreLogits {u.PreLogits?.ToString() ?? "none"} but this model {m.PreLogits?.ToString() ?? "none"}; keep the upstream's."));
         return problems;
     }

@@ -34,7 +34,7 @@ internal static class DeclarationEvaluation
         catch (Exception e)
         {
             problems.Clear();
-            problems.Add(ProblemOf(e, input.Key.Name));
+            if (ProblemOf(e, input.Key.Name) is { } problem) problems.Add(problem);
             return Result();
         }
     }
@@ -60,7 +60,8 @@ internal static class DeclarationEvaluation
         catch (OperationCanceledException) { throw; }
         catch (Exception e)
         {
-            return new DeclarationOutput(evaluated.Key, evaluated.IsSweep, default, null, new[] { ProblemOf(e, evaluated.Key.Name) }.ToEquatableArray());
+            var problems = ProblemOf(e, evaluated.Key.Name) is { } problem ? new[] { problem } : [];
+            return new DeclarationOutput(evaluated.Key, evaluated.IsSweep, default, null, problems.ToEquatableArray());
         }
     }
 
@@ -68,18 +69,21 @@ internal static class DeclarationEvaluation
     {
         var found = ExperimentRules.Check(experiment);
         foreach (var problem in found)
-            problems.Add(new Problem(problem.Id, trial is null ? problem.Message : $"Trial '{trial}': {problem.Message}", "", Member: problem.Member));
+            problems.Add(new Problem(problem.Id, problem.Member, trial is null ? problem.Message : $"Trial '{trial}': {problem.Message}", Member: problem.Member));
         return found.Count > 0 ? null : new NamedExperiment(name, experiment);
     }
 
-    /// <summary>An exception as a problem on its declaration: the user's to fix, or (unexpected) a bug to report.</summary>
-    private static Problem ProblemOf(Exception e, string declaration) => e switch
+    /// <summary>
+    /// An exception as a problem on its declaration: the user's to fix, or (unexpected) a bug to report; none for code
+    /// that does not compile, whose errors the compiler reports.
+    /// </summary>
+    private static Problem? ProblemOf(Exception e, string declaration) => e switch
     {
-        InvalidCodeException => new Problem("", "", ""), // the compiler reports the code's own errors
-        NotEvaluableException n => new Problem(Diagnostics.NotEvaluable.Id, "", n.Message, n.Site, ArgumentIsSiteText: true),
-        DslThrewException d => new Problem(Diagnostics.EvaluationFailed.Id, "", d.Message, d.Site, ArgumentIsSiteText: true),
-        DslBugException b => new Problem(Diagnostics.InternalError.Id, declaration, Describe(b.InnerException!), b.Site),
-        _ => new Problem(Diagnostics.InternalError.Id, declaration, Describe(e), 0),
+        InvalidCodeException => null,
+        NotEvaluableException n => new Problem(DiagnosticKinds.NotEvaluable.Id, Subject: null, n.Message, n.Site),
+        DslThrewException d => new Problem(DiagnosticKinds.EvaluationFailed.Id, Subject: null, d.Message, d.Site),
+        DslBugException b => new Problem(DiagnosticKinds.InternalError.Id, declaration, Describe(b.InnerException!), b.Site),
+        _ => new Problem(DiagnosticKinds.InternalError.Id, declaration, Describe(e), 0),
     };
 
     private static string Describe(Exception e) => $"{e.GetType().FullName}: {e.Message}";

@@ -22,14 +22,14 @@ internal static class DiagnosticCollector
         foreach (var entry in problems)
         {
             if (!sources.TryGetValue(entry.Key, out var source)) continue;
-            foreach (var problem in entry.Problems.Where(p => p.Id.Length > 0))
+            foreach (var problem in entry.Problems)
             {
                 var lowered = source.Lowered;
                 var site = problem.Site >= 0 && problem.Site < lowered.Sites.Length ? lowered.Sites[problem.Site] : null;
                 var location = site
                     ?? (problem.Member is { } member ? lowered.Members.LastOrDefault(m => m.Sets(member))?.Location : null)
                     ?? (lowered.Sites.Length > 0 ? lowered.Sites[0] : source.Identifier);
-                diagnostics.Add(new DiagnosticInfo(problem.Id, problem.ArgumentIsSiteText ? location.Text : problem.Argument0, problem.Argument1, location));
+                diagnostics.Add(new DiagnosticInfo(problem.Id, problem.Subject ?? location.Text, problem.Detail, location));
             }
         }
         diagnostics.AddRange(DuplicateShortNames(classes));
@@ -41,6 +41,6 @@ internal static class DiagnosticCollector
         classes.SelectMany(c => c.Declarations.Where(d => d.IsPublic))
             .GroupBy(d => d.Key.Name)
             .Where(g => g.Select(d => d.Key.ClassFullName).Distinct().Count() > 1)
-            .SelectMany(g => g.Select(d => new DiagnosticInfo(Diagnostics.DuplicateShortName.Id, d.Key.Name,
+            .SelectMany(g => g.Select(d => new DiagnosticInfo(DiagnosticKinds.DuplicateShortName.Id, d.Key.Name,
                 string.Join(", ", g.Select(o => o.Key.ClassName + "." + o.Key.Name)), d.Identifier)));
 }

@@ -21,7 +21,7 @@ internal static class ExperimentClassReader
         var ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
         if (!type.IsStatic || type.ContainingType is not null || !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
             return new ExperimentClass(ns, type.Name,
-                new[] { new DiagnosticInfo(Diagnostics.ClassNotStaticPartial.Id, type.Name, "", LocationInfo.From(syntax.Identifier.GetLocation())) }.ToEquatableArray(),
+                new[] { new DiagnosticInfo(DiagnosticKinds.ClassNotStaticPartial.Id, type.Name, "", LocationInfo.From(syntax.Identifier.GetLocation())) }.ToEquatableArray(),
                 default);
 
         var diagnostics = new List<DiagnosticInfo>();
@@ -42,7 +42,7 @@ internal static class ExperimentClassReader
             var expression = DeclarationLowering.ExpressionOf(declaration);
             if (expression is null)
             {
-                diagnostics.Add(new DiagnosticInfo(Diagnostics.NotAnExpression.Id, property.Name, "", identifier));
+                diagnostics.Add(new DiagnosticInfo(DiagnosticKinds.NotAnExpression.Id, property.Name, "", identifier));
                 continue;
             }
             var lowered = DeclarationLowering.Lower(compilation, models, expression, cancellation);

@@ -46,7 +46,12 @@ internal sealed record Evaluated(
 }
 
 /// <summary>A problem found while evaluating, checking or computing facts; its location is resolved in the diagnostics step.</summary>
-internal sealed record Problem(string Id, string Argument0, string Argument1, int Site = -1, string? Member = null, bool ArgumentIsSiteText = false);
+/// <param name="Id">Its <see cref="DiagnosticKinds"/> id.</param>
+/// <param name="Subject">What the message names (its <c>{0}</c>): the declaration; null for the code at the problem's location.</param>
+/// <param name="Detail">What is wrong (the message's <c>{1}</c>).</param>
+/// <param name="Site">The lowered tree's site at fault, or -1.</param>
+/// <param name="Member">The record member a Dsl rule names, located where the declaration sets it.</param>
+internal sealed record Problem(string Id, string? Subject, string Detail, int Site = -1, string? Member = null);
 
 /// <summary>A declaration with its facts: what the emitter writes.</summary>
 internal sealed record DeclarationOutput(
@@ -62,9 +67,11 @@ internal sealed record DeclarationOutput(
 internal sealed record ExperimentDeclaration(string Name, Experiment Value, string ValueSource, PlanFacts Facts, Vit Shape);
 
 /// <summary>A diagnostic kept as plain data until the output step.</summary>
-internal sealed record DiagnosticInfo(string Id, string Argument0, string Argument1, LocationInfo? Location)
+/// <param name="Subject">What the message names (<c>{0}</c> of its <see cref="DiagnosticKind.MessageFormat"/>).</param>
+/// <param name="Detail">What is wrong (<c>{1}</c>).</param>
+internal sealed record DiagnosticInfo(string Id, string Subject, string Detail, LocationInfo? Location)
 {
-    public Diagnostic ToDiagnostic() => Diagnostic.Create(Generators.Diagnostics.ById(Id), Location?.ToLocation(), Argument0, Argument1);
+    public Diagnostic ToDiagnostic() => Diagnostic.Create(Generators.Diagnostics.ById(Id), Location?.ToLocation(), Subject, Detail);
 }
 
 /// <summary>A location as plain data, with the text of the code there (for messages that quote it).</summary>

@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Analysis;
 public sealed record AnalysisOptions
 {
     /// <summary>Compute axis unit: device-days on this accelerator (the paper's TPUv3 core-days by default).</summary>
-    public Accelerator ComputeUnit { get; init; } = Accelerator.TpuV3Core;
+    public ComputeUnit ComputeUnit { get; init; } = ComputeUnit.TpuV3CoreDays;
 
     /// <summary>Law forms to fit, simplest first; each is skipped when the frontier has too few points for it.</summary>
     public IReadOnlyList<LawForm> Forms { get; init; } = [LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.Saturating, LawForm.M4];

@@ -1,23 +1,60 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
-/// Units of the compute axis. Compute is converted to device-days of an <see cref="Accelerator"/>; a pseudo-device
-/// that does one FLOP per day turns device-days into plain FLOPs, the unit that needs no knowledge of any machine.
+/// The unit of the compute axis: plain training FLOPs, which need no knowledge of any machine, or device-days of an
+/// <see cref="Accelerator"/> (the paper's TPUv3 core-days). <see cref="Named"/> reads the one vocabulary of unit names:
+/// <c>flops</c> and the device presets (<see cref="Accelerator.Named"/>).
 /// </summary>
-public static class ComputeUnits
+public abstract record ComputeUnit
 {
-    /// <summary>Compute in FLOPs (training floating-point operations, the paper's 3 × forward convention).</summary>
-    public static Accelerator Flops { get; } = new(FlopName, 1.0 / SecondsPerDay);
+    private ComputeUnit() { }
 
-    private const string FlopName = "FLOP";
-    private const double SecondsPerDay = 86_400;
+    /// <summary>Training FLOPs (the paper's 3 × forward convention).</summary>
+    public sealed record Flops : ComputeUnit;
 
-    /// <summary>Whether <paramref name="unit"/> is <see cref="Flops"/>.</summary>
-    public static bool IsFlops(Accelerator unit) => unit.Name == FlopName && unit.SustainedFlopsPerSecond * SecondsPerDay is > 0.999 and < 1.001;
+    /// <summary>Days of <paramref name="Device"/> at its sustained rate.</summary>
+    public sealed record DeviceDays(Accelerator Device) : ComputeUnit;
 
-    /// <summary>The compute axis' title: "Training compute (FLOPs)" or "Compute (TPUv3 core-days)".</summary>
-    public static string AxisLabel(Accelerator unit) => IsFlops(unit) ? "Training compute (FLOPs)" : $"Compute ({unit.Name}-days)";
+    /// <summary>The name of <see cref="Flops"/> on the command line.</summary>
+    public const string FlopsName = "flops";
+
+    /// <summary>Every unit's name: <c>flops</c>, then the device presets (a device may also be <c>cpu:GIB</c>).</summary>
+    public static IReadOnlyList<string> Names { get; } = [FlopsName, .. Accelerator.PresetNames];
+
+    /// <summary>The paper's unit, TPUv3 core-days.</summary>
+    public static ComputeUnit TpuV3CoreDays { get; } = new DeviceDays(Accelerator.TpuV3Core);
+
+    /// <summary>A unit by its name (<see cref="Names"/>); an unknown name throws <see cref="ArgumentException"/> listing them.</summary>
+    public static ComputeUnit Named(string name)
+    {
+        if (string.Equals(name?.Trim(), FlopsName, StringComparison.OrdinalIgnoreCase)) return new Flops();
+        try
+        {
+            return new DeviceDays(Accelerator.Named(name!));
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException($"'{name}' is not a compute unit; use {string.Join(", ", Names)} or cpu:GIB (this CPU with GIB of memory).");
+        }
+    }
+
+    /// <summary><paramref name="compute"/> in this unit.</summary>
+    public double Of(TrainingCompute compute) => this switch
+    {
+        Flops => compute.Flops,
+        DeviceDays d => compute.DeviceDays(d.Device),
+        _ => throw new InvalidOperationException("unreachable: ComputeUnit is closed"),
+    };
 
     /// <summary>The unit in running text: "FLOPs" or "TPUv3 core-days".</summary>
-    public static string Describe(Accelerator unit) => IsFlops(unit) ? "FLOPs" : $"{unit.Name}-days";
+    public string Description => this switch
+    {
+        DeviceDays d => $"{d.Device.Name}-days",
+        _ => "FLOPs",
+    };
+
+    /// <summary>The compute axis' title: "Training compute (FLOPs)" or "Compute (TPUv3 core-days)".</summary>
+    public string AxisLabel => this is Flops ? "Training compute (FLOPs)" : $"Compute ({Description})";
+
+    public override string ToString() => Description;
 }

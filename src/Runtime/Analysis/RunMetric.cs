@@ -1,6 +1,11 @@
+using System.Globalization;
+
 namespace ViTDsl.Runtime.Analysis;
 
-/// <summary>Which error of a run is analysed: its test error or a k-shot error on a few-shot target.</summary>
+/// <summary>
+/// Which error of a run is analysed: its test error or a k-shot error on a few-shot target. Its names
+/// (<see cref="Name"/>) are what <c>--metric</c> takes and <see cref="Parse"/> reads, one spelling each.
+/// </summary>
 public abstract record RunMetric
 {
     private RunMetric() { }
@@ -11,10 +16,10 @@ public abstract record RunMetric
     }
 
     /// <param name="Target">The probed data set's target name (e.g. <c>mnist_digits</c>); null: each run's upstream data set.</param>
-    public sealed record FewShot(string? Target, int Shots) : RunMetric
+    public sealed record FewShotError(string? Target, int Shots) : RunMetric
     {
         /// <summary>The k-shot error on each run's upstream data set.</summary>
-        public FewShot(int shots) : this(null, shots) { }
+        public FewShotError(int shots) : this(null, shots) { }
 
         public override string ToString() => Target is null ? $"{Shots}-shot error" : $"{Target} {Shots}-shot error";
     }
@@ -23,36 +28,42 @@ public abstract record RunMetric
     public double? Of(RunRecord run) => this switch
     {
         Test => run.TestError,
-        FewShot f => run.FewShotError.TryGetValue(new MetricName.FewShot(f.Target ?? run.UpstreamDataSet, f.Shots), out var e) ? e : null,
+        FewShotError f => run.FewShotError.TryGetValue(new FewShotErrorName(f.Target ?? run.UpstreamDataSet, f.Shots), out var e) ? e : null,
         _ => throw new InvalidOperationException("unreachable: RunMetric is closed"),
     };
 
     /// <summary>A short file-safe name: "test", "10shot" (upstream), "mnist_digits_10shot".</summary>
     public string Slug => this switch
     {
-        FewShot { Target: null } f => $"{f.Shots}shot",
-        FewShot f => $"{f.Target}_{f.Shots}shot",
+        FewShotError { Target: null } f => $"{f.Shots}shot",
+        FewShotError f => $"{f.Target}_{f.Shots}shot",
         _ => "test",
     };
 
     /// <summary>
-    /// Parses "test", a target's k-shot error as <c>fewshot/&lt;target&gt;/&lt;k&gt;shot</c> (or its recorded name
-    /// <c>fewshot/&lt;target&gt;/&lt;k&gt;shot_error</c>, or <c>&lt;target&gt;/&lt;k&gt;shot</c>), or the upstream's as
-    /// "10shot", "10-shot" or "fewshot:10".
+    /// The metric's name: "test", "10shot" (the upstream data set's 10-shot error) or a target's recorded name,
+    /// "fewshot/mnist_digits/10shot_error" (<see cref="FewShotErrorName"/>).
     /// </summary>
+    public string Name => this switch
+    {
+        FewShotError { Target: null } f => $"{f.Shots.ToString(CultureInfo.InvariantCulture)}{UpstreamSuffix}",
+        FewShotError f => new FewShotErrorName(f.Target!, f.Shots).Name,
+        _ => TestName,
+    };
+
+    private const string TestName = "test", UpstreamSuffix = "shot";
+
+    /// <summary>Reads a <see cref="Name"/>: "test", "&lt;k&gt;shot" or "fewshot/&lt;target&gt;/&lt;k&gt;shot_error".</summary>
+    /// <exception cref="ArgumentException">Any other text, with the names it takes.</exception>
     public static RunMetric Parse(string text)
     {
-        var t = text.Trim().ToLowerInvariant();
-        if (t == "test") return new Test();
-        if (t.StartsWith("fewshot/", StringComparison.Ordinal)) t = t["fewshot/".Length..];
-        if (t.EndsWith("_error", StringComparison.Ordinal)) t = t[..^"_error".Length];
-        int slash = t.LastIndexOf('/');
-        var target = slash < 0 ? null : t[..slash];
-        var digits = t[(slash + 1)..].Replace("fewshot:", "").Replace("-shot", "").Replace("shot", "");
-        if (target is not { Length: 0 } && (target ?? "").All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
-            && int.TryParse(digits, out var k) && k > 0)
-            return new FewShot(target, k);
-        throw new ArgumentException($"Unknown metric '{text}'. Use 'test', a shot count like '10shot' (the upstream data set's), " +
-                                    "or a target's like 'fewshot/mnist_digits/10shot'.");
+        var t = text.Trim();
+        if (t == TestName) return new Test();
+        if (t.EndsWith(UpstreamSuffix, StringComparison.Ordinal)
+            && int.TryParse(t[..^UpstreamSuffix.Length], NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0)
+            return new FewShotError(k);
+        if (FewShotErrorName.TryParse(t, out var recorded)) return new FewShotError(recorded.Target, recorded.Shots);
+        throw new ArgumentException($"'{text}' is not a metric; use test, a shot count on the upstream data set such as 10shot, " +
+                                    "or a target's few-shot error such as fewshot/mnist_digits/10shot_error.");
     }
 }

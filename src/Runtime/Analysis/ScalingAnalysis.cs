@@ -22,7 +22,7 @@ public sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Interv
 }
 
 /// <summary>Everything known about one metric's scaling: the runs, their frontier and each fitted law.</summary>
-public sealed record MetricAnalysis(RunMetric Metric, Accelerator ComputeUnit, IReadOnlyList<RunPoint> Runs,
+public sealed record MetricAnalysis(RunMetric Metric, ComputeUnit ComputeUnit, IReadOnlyList<RunPoint> Runs,
     IReadOnlyList<ScalingPoint> Frontier, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
 {
     /// <summary>The form backtesting selects (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
@@ -58,7 +58,7 @@ public static class ScalingAnalysis
         {
             var error = metric.Of(run);
             if (error is null) continue;
-            double compute = run.Compute.DeviceDays(options.ComputeUnit);
+            double compute = options.ComputeUnit.Of(run.Compute);
             if (!(compute > 0) || !double.IsFinite(compute) || !(error > 0) || !double.IsFinite(error.Value))
             {
                 notes.Add($"Run '{run.Name}' left out: compute {compute:G3} and {metric} {error:G3} must both be positive finite numbers.");
@@ -125,11 +125,7 @@ public static class ScalingAnalysis
     }
 
     /// <summary>How <c>--metric</c> names <paramref name="metric"/>.</summary>
-    private static string Option(RunMetric metric) => metric switch
-    {
-        RunMetric.FewShot { Target: { } target } f => $"fewshot/{target}/{f.Shots}shot",
-        _ => metric.Slug,
-    };
+    private static string Option(RunMetric metric) => metric.Name;
 
     /// <summary>
     /// The metrics present in <paramref name="runs"/>: test error, then each recorded shot count on the upstream data
@@ -137,6 +133,6 @@ public static class ScalingAnalysis
     /// </summary>
     public static IReadOnlyList<RunMetric> MetricsIn(IReadOnlyList<RunRecord> runs) =>
         [new RunMetric.Test(), .. runs
-            .SelectMany(r => r.FewShotError.Keys.Select(k => new RunMetric.FewShot(k.Target == r.UpstreamDataSet ? null : k.Target, k.Shots)))
+            .SelectMany(r => r.FewShotError.Keys.Select(k => new RunMetric.FewShotError(k.Target == r.UpstreamDataSet ? null : k.Target, k.Shots)))
             .Distinct().OrderBy(m => m.Target is not null).ThenBy(m => m.Target, StringComparer.Ordinal).ThenBy(m => m.Shots)];
 }

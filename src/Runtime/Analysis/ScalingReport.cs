@@ -40,8 +40,8 @@ public static class ScalingReport
     {
         var md = new StringBuilder();
         md.AppendLine("# Scaling report").AppendLine();
-        md.AppendLine($"{runs.Count} runs{(source.Length > 0 ? $" from `{source}`" : "")}; compute in {ComputeUnits.Describe(options.ComputeUnit)}" +
-            (ComputeUnits.IsFlops(options.ComputeUnit) ? "" : $" ({G(options.ComputeUnit.SustainedFlopsPerSecond)} FLOP/s)") + ". Laws are fitted to the Pareto frontier with a Huber loss " +
+        md.AppendLine($"{runs.Count} runs{(source.Length > 0 ? $" from `{source}`" : "")}; compute in {options.ComputeUnit.Description}" +
+            (options.ComputeUnit is ComputeUnit.DeviceDays d ? $" ({G(d.Device.SustainedFlopsPerSecond)} FLOP/s)" : "") + ". Laws are fitted to the Pareto frontier with a Huber loss " +
             $"(δ = {G(options.Fit.HuberDelta)}) on log residuals from a grid of starts (M4 by its authors' procedure, least squares in its transformed space); " +
             $"a form's intervals are given only when its constants are identified by the points (see each metric); intervals are {(options.Bootstrap is { } b ? $"{b.Level * 100:0.#}% residual-bootstrap percentiles over {b.Resamples} refits" : options.IntervalLevel is { } level ? $"{level * 100:0.#}% delta-method (Huber sandwich, Student t)" : "not computed")}; " +
             $"extrapolation holds out the {options.HoldOut} highest-compute frontier points.").AppendLine();

@@ -31,7 +31,7 @@ public class EvaluationsTests
     {
         var problems = ExperimentRules.Check(new Experiment(Vit.Ti(16)) { Evaluations = new Evaluations(points, first) });
         var problem = Assert.Single(problems);
-        Assert.Equal(EvaluationRules.BadEvaluations, problem.Id);
+        Assert.Equal(DiagnosticKinds.BadEvaluations.Id, problem.Id);
         Assert.Equal(nameof(Experiment.Evaluations), problem.Member);
         Assert.Contains(points is < 1 or > 1000 ? "1…1000" : "strictly between 0 and 1", problem.Message);
     }

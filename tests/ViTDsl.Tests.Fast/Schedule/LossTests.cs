@@ -16,7 +16,7 @@ public class LossTests
     public void A_classifier_bias_that_disagrees_with_the_loss_is_reported_with_the_fix()
     {
         var problem = Assert.Single(LossSemantics.Check(new Loss.Softmax(), new Classifier(10) { BiasInit = -10 }));
-        Assert.Equal(LossSemantics.BiasDisagreesWithLoss, problem.Id);
+        Assert.Equal(DiagnosticKinds.BiasDisagreesWithLoss.Id, problem.Id);
         Assert.Contains("BiasInit = 0", problem.Message);
         Assert.Single(LossSemantics.Check(new Loss.Sigmoid(), new Classifier(10) { BiasInit = -5 }));
         Assert.Empty(LossSemantics.Check(new Loss.Sigmoid(), new Classifier(10))); // the default takes the loss's −10

@@ -64,7 +64,7 @@ public class ScheduleTests
     public void Phases_longer_than_the_run_are_a_problem_and_an_error()
     {
         var problems = ScheduleRules.Check(VitG, 40_000);
-        Assert.Equal(ScheduleRules.PhasesExceedRun, Assert.Single(problems).Id);
+        Assert.Equal(DiagnosticKinds.PhasesExceedRun.Id, Assert.Single(problems).Id);
         Assert.Contains("60000", problems[0].Message);
         Assert.Throws<ArgumentException>(() => VitG.Multiplier(0, 40_000));
         Assert.Throws<ArgumentOutOfRangeException>(() => VitG.Multiplier(1_000_001, 1_000_000));

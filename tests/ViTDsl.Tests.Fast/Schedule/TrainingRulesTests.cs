@@ -21,7 +21,7 @@ public class TrainingRulesTests
             Steps = 30_000,
             Data = new ViTDsl.Data(new DataSet.FashionMnist()) { Batch = 0 },
         };
-        Assert.Equal(new[] { ScheduleRules.PhasesExceedRun, DataRules.NotPositive, LossSemantics.BiasDisagreesWithLoss },
+        Assert.Equal(new[] { DiagnosticKinds.PhasesExceedRun.Id, DiagnosticKinds.DataNotPositive.Id, DiagnosticKinds.BiasDisagreesWithLoss.Id },
             TrainingRules.Check(e).Select(p => p.Id));
     }
 }

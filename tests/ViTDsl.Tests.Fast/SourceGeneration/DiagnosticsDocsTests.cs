@@ -1,9 +1,12 @@
+extern alias generator;
+using System.Reflection;
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
 
 namespace ViTDsl.Tests.SourceGeneration;
 
-// docs/diagnostics.md: a section for every id the Dsl and the generator can report (found in their sources), and its
-// one-line examples really produce that id, with a help link to that section.
+// One table of diagnostic kinds (DiagnosticKinds): the generator's descriptor of each, a section of docs/diagnostics.md
+// for each, no id spelled anywhere else, and each section's one-line examples really produce that id with a link to it.
 public class DiagnosticsDocsTests
 {
     private static readonly string Root = FindRoot();
@@ -21,15 +24,42 @@ public class DiagnosticsDocsTests
         .ToDictionary(s => s[..s.IndexOf('\n')].Trim(), s => s);
 
     [Fact]
-    public void Every_diagnostic_id_in_the_sources_has_a_section()
+    public void Every_diagnostic_kind_has_a_descriptor_from_the_table_and_a_section()
     {
-        var ids = new[] { "src/Dsl", "src/Generators" }
+        // The generator's descriptors, reached through its internal Diagnostics.ById (what the output step calls).
+        var byId = typeof(generator::ViTDsl.Generators.ExperimentsGenerator).Assembly.GetType("ViTDsl.Generators.Diagnostics")!
+            .GetMethod("ById", BindingFlags.Public | BindingFlags.Static)!;
+        Assert.True(DiagnosticKinds.All.Count >= 29, $"only {DiagnosticKinds.All.Count} kinds");
+        Assert.Equal(DiagnosticKinds.All.Count, DiagnosticKinds.All.Select(k => k.Id).Distinct().Count());
+        foreach (var kind in DiagnosticKinds.All)
+        {
+            var descriptor = (DiagnosticDescriptor)byId.Invoke(null, [kind.Id])!;
+            Assert.Equal((kind.Id, kind.Title, kind.MessageFormat), (descriptor.Id, descriptor.Title.ToString(), descriptor.MessageFormat.ToString()));
+            Assert.Equal(kind.IsWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+            Assert.EndsWith("docs/diagnostics.md#" + kind.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
+        }
+        Assert.Empty(DiagnosticKinds.All.Select(k => k.Id).Except(Sections().Keys).Order());
+        Assert.Empty(Sections().Keys.Except(DiagnosticKinds.All.Select(k => k.Id)).Order());
+    }
+
+    [Fact]
+    public void An_id_missing_from_the_table_is_an_error_not_a_generic_message()
+    {
+        var byId = typeof(generator::ViTDsl.Generators.ExperimentsGenerator).Assembly.GetType("ViTDsl.Generators.Diagnostics")!
+            .GetMethod("ById", BindingFlags.Public | BindingFlags.Static)!;
+        var e = Assert.Throws<TargetInvocationException>(() => byId.Invoke(null, ["VIT999"]));
+        Assert.Contains("DiagnosticKinds", e.InnerException!.Message);
+    }
+
+    [Fact]
+    public void No_source_spells_a_diagnostic_id_outside_the_table()
+    {
+        var spelled = new[] { "src/Dsl", "src/Generators" }
             .SelectMany(d => Directory.GetFiles(Path.Combine(Root, d), "*.cs", SearchOption.AllDirectories))
-            .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
-            .SelectMany(f => Regex.Matches(File.ReadAllText(f), "\"(VIT[0-9]{3})\"").Select(m => m.Groups[1].Value))
-            .ToHashSet();
-        Assert.True(ids.Count >= 25, $"only {ids.Count} ids found");
-        Assert.Empty(ids.Except(Sections().Keys).Order());
+            .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/") && Path.GetFileName(f) != "DiagnosticKinds.cs")
+            .Where(f => Regex.IsMatch(File.ReadAllText(f), "\"VIT[0-9]{3}\""))
+            .Select(f => Path.GetRelativePath(Root, f));
+        Assert.Empty(spelled);
     }
 
     public static TheoryData<string, string> Examples()

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using ViTDsl.Experiments.Cli;
+using ViTDsl.Cli;
 using ViTDsl.Runtime.Analysis;
 
 namespace ViTDsl.Tests.Analysis;
@@ -66,7 +66,7 @@ public class AnalysisCommandTests : IDisposable
         Assert.DoesNotContain("Saturating", output);
 
         // A transfer target's k-shot error, named by its target.
-        (code, output, error) = Invoke(AnalysisCommands.Fit(), "--runs", runsCsv, "--metric", "fewshot/mnist_digits/10shot", "--form", "floor", "--bootstrap", "0");
+        (code, output, error) = Invoke(AnalysisCommands.Fit(), "--runs", runsCsv, "--metric", "fewshot/mnist_digits/10shot_error", "--form", "floor", "--bootstrap", "0");
         Assert.True(code == 0, error);
         Assert.Contains("mnist_digits 10-shot error", output);
         Assert.Contains("PowerLawWithFloor: E = ", output);
@@ -119,7 +119,7 @@ public class AnalysisCommandTests : IDisposable
         Assert.Contains("No run file", error);
         var (badMetric, _, metricError) = Invoke(AnalysisCommands.Fit(), "--runs", runsCsv, "--metric", "top5");
         Assert.Equal(ExitCodes.UsageError, badMetric);
-        Assert.Contains("Unknown metric 'top5'", metricError);
+        Assert.Contains("'top5' is not a metric", metricError);
         Assert.Contains("vitdsl fit --help", metricError);
     }
 

@@ -29,7 +29,7 @@ internal static class AnalysisFixtures
                 {
                     TestError = test,
                     UpstreamDataSet = "fashion_mnist",
-                    FewShotError = new Dictionary<MetricName.FewShot, double>
+                    FewShotError = new Dictionary<FewShotErrorName, double>
                     {
                         [new("fashion_mnist", 1)] = Math.Min(0.99, 1.6 * test), [new("fashion_mnist", 10)] = Math.Min(0.99, 1.2 * test),
                         [new("mnist_digits", 10)] = Math.Min(0.99, 1.4 * test),

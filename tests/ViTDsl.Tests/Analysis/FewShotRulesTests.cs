@@ -23,7 +23,7 @@ public class FewShotRulesTests
     public void Shots_and_seeds_must_be_positive(int shots, int seeds, string message)
     {
         var problem = Assert.Single(FewShotRules.Check(Grayscale with { FewShot = new FewShot { Shots = ValueList.Of(shots), Seeds = seeds } }));
-        Assert.Equal(FewShotRules.BadFewShot, problem.Id);
+        Assert.Equal(DiagnosticKinds.BadFewShot.Id, problem.Id);
         Assert.Equal(nameof(Experiment.FewShot), problem.Member);
         Assert.Contains(message, problem.Message);
     }

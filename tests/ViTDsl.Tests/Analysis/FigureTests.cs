@@ -50,7 +50,7 @@ public class FigureTests
     [Fact]
     public void Images_seen_figure_has_one_line_per_model_size_smallest_first()
     {
-        var figure = ImagesSeenFigure.Create(AnalysisFixtures.Runs(), new RunMetric.FewShot(10));
+        var figure = ImagesSeenFigure.Create(AnalysisFixtures.Runs(), new RunMetric.FewShotError(10));
         var series = figure.Plot.GetPlottables().OfType<Scatter>().ToList();
         Assert.Equal(["Ti/16", "S/16", "B/16", "L/16"], series.Select(s => s.LegendText));
         Assert.All(series, s => Assert.Equal(4, s.Data.GetScatterPoints().Count));

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using ViTDsl.Experiments.Cli;
+using ViTDsl.Cli;
 using ViTDsl.Runtime.Analysis;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
@@ -73,9 +73,9 @@ public class LearningCurveTests : IDisposable
         Assert.DoesNotContain(curves[1].Points, p => p.Error == 0.99);
         // Axes: images = steps × batch; compute = FLOPs per image × images, in device-days.
         var first = ti.Points[0];
-        Assert.Equal(first.Step * 256.0, ti.X(first.Step, CurveAxis.Images, Accelerator.TpuV3Core));
-        Assert.Equal(first.Step, ti.X(first.Step, CurveAxis.Steps, Accelerator.TpuV3Core));
-        Assert.Equal(new TrainingCompute(3e6 * first.Step * 256).TpuV3CoreDays, ti.X(first.Step, CurveAxis.Compute, Accelerator.TpuV3Core), 1e-15);
+        Assert.Equal(first.Step * 256.0, ti.X(first.Step, CurveAxis.Images, ComputeUnit.TpuV3CoreDays));
+        Assert.Equal(first.Step, ti.X(first.Step, CurveAxis.Steps, ComputeUnit.TpuV3CoreDays));
+        Assert.Equal(new TrainingCompute(3e6 * first.Step * 256).TpuV3CoreDays, ti.X(first.Step, CurveAxis.Compute, ComputeUnit.TpuV3CoreDays), 1e-15);
     }
 
     [Theory]
@@ -126,7 +126,7 @@ public class LearningCurveTests : IDisposable
         Assert.Contains($"![{LearningCurveFigure.FileName}]", report);
 
         var analysed = LearningCurves.Analyse(source.Curves().ReadCurves(), CurveAxis.Images);
-        var figure = LearningCurveFigure.Create(analysed, Accelerator.TpuV3Core);
+        var figure = LearningCurveFigure.Create(analysed, ComputeUnit.TpuV3CoreDays);
         // One legend entry per model, its evaluations, labelled model · data size; its selected law solid over them and
         // dashed beyond, with no legend entries of their own: the line styles are explained once, in grey.
         Assert.Equal(analysed.Select(c => c.Curve.ShortLabel + (c.Best!.Identification.Identified ? "" : LearningCurveFigure.NotIdentifiedSuffix)),

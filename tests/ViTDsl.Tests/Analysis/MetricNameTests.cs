@@ -6,30 +6,33 @@ using ViTDsl.Tests.Store;
 
 namespace ViTDsl.Tests.Analysis;
 
-// One vocabulary of metric names: a few-shot error is fewshot/<target>/<k>shot_error everywhere, and the spellings
-// of earlier stores, metrics files and CSVs (which named no target: the upstream data set) still read.
+// One vocabulary of metric names: a few-shot error is fewshot/<target>/<k>shot_error everywhere (metrics files, stores,
+// CSV columns, --metric), read by one parser; older spellings are rewritten by the store's migration, not read.
 public class MetricNameTests
 {
     [Theory]
     [InlineData("fewshot/mnist_digits/10shot_error", "mnist_digits", 10)]
     [InlineData("fewshot/fashion_mnist/1shot_error", "fashion_mnist", 1)]
-    [InlineData("fewshot/25", "fashion_mnist", 25)]           // sweep stores before targets
-    [InlineData("fewshot/5shot_error", "fashion_mnist", 5)]   // metrics files before targets
-    [InlineData("fewshot_10", "fashion_mnist", 10)]           // runs CSV columns before targets
-    public void Few_shot_names_of_every_era_parse_to_their_target_and_shots(string name, string target, int shots)
+    [InlineData("fewshot/idx_my_mnist/25shot_error", "idx_my_mnist", 25)]
+    public void A_few_shot_name_parses_to_its_target_and_shots(string name, string target, int shots)
     {
-        Assert.True(MetricName.TryParseFewShot(name, upstream: "fashion_mnist", out var metric));
-        Assert.Equal(new MetricName.FewShot(target, shots), metric);
+        Assert.True(FewShotErrorName.TryParse(name, out var metric));
+        Assert.Equal(new FewShotErrorName(target, shots), metric);
+        Assert.Equal(name, metric.Name);
     }
 
     [Theory]
     [InlineData("test/error")]
+    [InlineData("fewshot/25")]                 // sweep stores before targets: migrated, no longer read
+    [InlineData("fewshot/5shot_error")]        // metrics files before targets
+    [InlineData("fewshot_10")]                 // runs CSV columns before targets
     [InlineData("fewshot/0")]
     [InlineData("fewshot/mnist_digits/10")]
+    [InlineData("fewshot/mnist_digits/0shot_error")]
     [InlineData("fewshot/mnist_digits/tenshot_error")]
-    [InlineData("fewshot_x")]
+    [InlineData("fewshot/Mnist/10shot_error")]
     public void Other_names_are_not_few_shot_errors(string name) =>
-        Assert.False(MetricName.TryParseFewShot(name, "fashion_mnist", out _));
+        Assert.False(FewShotErrorName.TryParse(name, out _));
 
     [Fact]
     public void A_declared_target_is_named_by_its_data_set()
@@ -42,26 +45,30 @@ public class MetricNameTests
     [Theory]
     [InlineData("test", null, 0)]
     [InlineData("10shot", null, 10)]
-    [InlineData("10-shot", null, 10)]
-    [InlineData("fewshot:5", null, 5)]
-    [InlineData("fewshot/mnist_digits/10shot", "mnist_digits", 10)]
     [InlineData("fewshot/mnist_digits/10shot_error", "mnist_digits", 10)]
-    [InlineData("mnist_digits/25shot", "mnist_digits", 25)]
-    public void The_fit_and_report_metric_option_names_a_target_or_defaults_to_the_upstream(string text, string? target, int shots)
+    public void The_metric_option_names_a_target_or_defaults_to_the_upstream_and_prints_back_the_same(string text, string? target, int shots)
     {
         var metric = RunMetric.Parse(text);
-        Assert.Equal(shots == 0 ? new RunMetric.Test() : new RunMetric.FewShot(target, shots), metric);
+        Assert.Equal(shots == 0 ? new RunMetric.Test() : new RunMetric.FewShotError(target, shots), metric);
+        Assert.Equal(text, metric.Name);
     }
 
-    [Fact]
-    public void An_unknown_metric_names_the_forms_that_work()
+    [Theory]
+    [InlineData("top5")]
+    [InlineData("10-shot")]
+    [InlineData("fewshot:5")]
+    [InlineData("mnist_digits/25shot")]
+    [InlineData("fewshot/mnist_digits/10shot")]
+    [InlineData("0shot")]
+    public void Any_other_metric_is_refused_naming_the_forms_that_work(string text)
     {
-        var e = Assert.Throws<ArgumentException>(() => RunMetric.Parse("top5"));
-        Assert.Contains("fewshot/mnist_digits/10shot", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => RunMetric.Parse(text));
+        Assert.Contains("fewshot/mnist_digits/10shot_error", e.Message);
+        Assert.Contains("10shot", e.Message);
     }
 
     [Fact]
-    public void A_store_written_before_targets_reads_its_fewshot_K_as_the_upstream_data_sets()
+    public void A_store_written_before_targets_reads_its_migrated_few_shot_errors_as_the_upstream_data_sets()
     {
         using var folder = new TempFolder();
         var path = folder.File("results.db");
@@ -81,13 +88,14 @@ public class MetricNameTests
             Record("new", new(200, MetricName.TestError, 0.2), new(200, "fewshot/fashion_mnist/10shot_error", 0.35),
                 new(200, "fewshot/mnist_digits/10shot_error", 0.5));
         }
+        SqliteStoreUnderTest.SetSchemaVersion(path, 3); // as a store of schema 3 was written
         var runs = new StoreRunSource(path).ReadRuns().ToDictionary(r => r.Name);
         var tenShot = RunMetric.Parse("10shot");
         Assert.Equal(0.4, tenShot.Of(runs["old"]));
         Assert.Equal(0.35, tenShot.Of(runs["new"]));
-        Assert.Equal(0.5, RunMetric.Parse("fewshot/mnist_digits/10shot").Of(runs["new"]));
-        Assert.Null(RunMetric.Parse("fewshot/mnist_digits/10shot").Of(runs["old"]));
-        Assert.Equal([new RunMetric.Test(), new RunMetric.FewShot(10), new RunMetric.FewShot("mnist_digits", 10)],
+        Assert.Equal(0.5, RunMetric.Parse("fewshot/mnist_digits/10shot_error").Of(runs["new"]));
+        Assert.Null(RunMetric.Parse("fewshot/mnist_digits/10shot_error").Of(runs["old"]));
+        Assert.Equal([new RunMetric.Test(), new RunMetric.FewShotError(10), new RunMetric.FewShotError("mnist_digits", 10)],
             ScalingAnalysis.MetricsIn([.. runs.Values]));
     }
 }

@@ -8,7 +8,7 @@ public class RunSourceTests
     public void Csv_round_trips_runs_including_few_shot_columns_and_commas_in_names()
     {
         var runs = AnalysisFixtures.Runs().Select((r, i) => i == 0 ? r with { Name = "odd, \"quoted\" name" } : r).ToList();
-        runs[1] = runs[1] with { FewShotError = new Dictionary<MetricName.FewShot, double> { [new("fashion_mnist", 10)] = 0.4 } }; // missing cells
+        runs[1] = runs[1] with { FewShotError = new Dictionary<FewShotErrorName, double> { [new("fashion_mnist", 10)] = 0.4 } }; // missing cells
         var path = Path.Combine(Path.GetTempPath(), $"runs-{Guid.NewGuid():N}.csv");
         try
         {
@@ -46,15 +46,15 @@ public class RunSourceTests
     }
 
     [Fact]
-    public void An_older_csv_with_fewshot_K_columns_reads_them_as_the_upstream_data_sets()
+    public void An_older_csv_with_fewshot_K_columns_is_refused_with_the_columns_new_name()
     {
         var path = Path.Combine(Path.GetTempPath(), $"runs-{Guid.NewGuid():N}.csv");
         try
         {
             File.WriteAllText(path, "name,variant,parameters,images_seen,training_flops,test_error,fewshot_10\nr1,B/16,86000000,1000,1e15,0.3,0.45\n");
-            var run = Assert.Single(new CsvRunSource(path).ReadRuns());
-            Assert.Equal(0.45, new RunMetric.FewShot(10).Of(run));
-            Assert.Equal(0.45, RunMetric.Parse("10shot").Of(run));
+            var old = Assert.Throws<InvalidDataException>(() => new CsvRunSource(path).ReadRuns());
+            Assert.Contains("Column 'fewshot_10'", old.Message);
+            Assert.Contains("/10shot_error for the upstream's 10-shot error", old.Message);
             File.WriteAllText(path, "name,variant,parameters,images_seen,training_flops,test_error,fewshot_ten\n");
             var e = Assert.Throws<InvalidDataException>(() => new CsvRunSource(path).ReadRuns());
             Assert.Contains("fewshot/<target>/<k>shot_error", e.Message);

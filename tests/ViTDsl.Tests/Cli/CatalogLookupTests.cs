@@ -1,4 +1,4 @@
-using ViTDsl.Experiments.Cli;
+using ViTDsl.Cli;
 using ViTDsl.Runtime.Models;
 
 namespace ViTDsl.Tests.Cli;

@@ -70,7 +70,7 @@ public class CliFailureTests : IDisposable
     [InlineData("--threads must be at least 1", "train", "Smoke", "--threads", "0")]
     [InlineData("--trial-timeout must be a positive number of seconds", "sweep", "SmokeSweep", "--trial-timeout", "0")]
     [InlineData("--trial-timeout must be a positive number of seconds, at most 1e9", "sweep", "SmokeSweep", "--trial-timeout", "1e300")]
-    [InlineData("Unknown metric 'top5'", "fit", "--metric", "top5")]
+    [InlineData("'top5' is not a metric", "fit", "--metric", "top5")]
     [InlineData("--wrkers", "sweep", "SmokeSweep", "--wrkers", "2")]
     [InlineData("--partition applies only with --on slurm", "sweep", "SmokeSweep", "--partition", "debug")]
     [InlineData("--cpus-per-task must be at least 1", "sweep", "SmokeSweep", "--on", "slurm", "--cpus-per-task", "0")]

@@ -1,5 +1,6 @@
+using ViTDsl.Experiments.Bench;
 using System.CommandLine;
-using ViTDsl.Experiments.Cli;
+using ViTDsl.Cli;
 
 namespace ViTDsl.Tests.Data;
 

@@ -8,7 +8,7 @@ namespace ViTDsl.Tests.Findings;
 [Collection(SerialCollection.Name)] // it runs whole sweeps in processes
 public class FindingsCommandSmokeTests : IDisposable
 {
-    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Cli.FindingsCommand).Assembly.Location;
+    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Tools.FindingsCommand).Assembly.Location;
     private readonly string root = Directory.CreateTempSubdirectory("vitdsl-findings-").FullName;
 
     [Fact]

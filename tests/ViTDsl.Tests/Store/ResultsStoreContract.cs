@@ -136,7 +136,33 @@ public abstract class ResultsStoreContract<TStore> : IDisposable where TStore : 
         using (var first = Store.Open()) Trial(first);
         using var again = Store.Open();
         Assert.Equal(["t"], again.Trials("s").Select(t => t.Name));
-        Assert.Equal(4, Store.SchemaVersion());
+        Assert.Equal(5, Store.SchemaVersion()); // StoreSchema.Version: rel's attempt statuses (4), then the few-shot names (5)
+    }
+
+    [Fact]
+    public void A_store_of_schema_4_has_its_old_few_shot_names_rewritten_once_when_opened()
+    {
+        using (var store = Store.Open())
+        {
+            // Before few-shot targets: no data set in the spec (its upstream is unnamed), or the upstream's target name.
+            var trials = store.EnsureSweep("s", [("old", "{\"experiment\":\"old\"}"), ("fashion", "{\"dataSet\":\"fashion_mnist\"}")])
+                .ToDictionary(t => t.Name, t => t.Id);
+            var old = store.BeginAttempt(trials["old"]);
+            store.RecordProgress(old, [new(200, "fewshot/10", 0.4), new(200, "fewshot/5shot_error", 0.6), new(200, "test/error", 0.3)], []);
+            var fashion = store.BeginAttempt(trials["fashion"]);
+            store.RecordProgress(fashion, [new(100, "fewshot/25", 0.25), new(200, "fewshot/25", 0.2), new(200, "fewshot/mnist_digits/10shot_error", 0.5)], []);
+        }
+        Store.SetSchemaVersion(4);
+        using (var store = Store.Open())
+        {
+            Assert.Equal(5, Store.SchemaVersion());
+            var trials = store.Trials("s").ToDictionary(t => t.Name, t => t.Id);
+            // Reading checks each metric's checksum, so the renamed ones were re-summed too.
+            Assert.Equal([("fewshot/upstream/10shot_error", 200L, 0.4), ("fewshot/upstream/5shot_error", 200L, 0.6), ("test/error", 200L, 0.3)],
+                store.Metrics(trials["old"]).Select(m => (m.Name, m.Step, m.Value)).OrderBy(m => m.Name));
+            Assert.Equal([("fewshot/fashion_mnist/25shot_error", 100L, 0.25), ("fewshot/fashion_mnist/25shot_error", 200L, 0.2), ("fewshot/mnist_digits/10shot_error", 200L, 0.5)],
+                store.Metrics(trials["fashion"]).Select(m => (m.Name, m.Step, m.Value)).OrderBy(m => m.Name).ThenBy(m => m.Step));
+        }
     }
 }
 

@@ -12,6 +12,9 @@ public interface IStoreUnderTest : IDisposable
 
     /// <summary>The schema version as the database holds it, read without ViTDsl.</summary>
     long SchemaVersion();
+
+    /// <summary>Sets the schema version without ViTDsl, as an older ViTDsl left its store (to test the migrations).</summary>
+    void SetSchemaVersion(long version);
 }
 
 /// <summary>An SQLite file in a temporary folder.</summary>
@@ -29,6 +32,18 @@ public sealed class SqliteStoreUnderTest : IStoreUnderTest
         using var command = raw.CreateCommand();
         command.CommandText = "PRAGMA user_version";
         return (long)command.ExecuteScalar()!;
+    }
+
+    public void SetSchemaVersion(long version) => SetSchemaVersion(Path, version);
+
+    /// <summary>Sets the schema version of the SQLite store at <paramref name="path"/>, without ViTDsl.</summary>
+    public static void SetSchemaVersion(string path, long version)
+    {
+        using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
+        raw.Open();
+        using var command = raw.CreateCommand();
+        command.CommandText = $"PRAGMA user_version = {version}";
+        command.ExecuteNonQuery();
     }
 
     public void Dispose() => _folder.Dispose();
@@ -49,6 +64,8 @@ public sealed class PostgresStoreUnderTest : IStoreUnderTest
     public ResultsStore Open(StoreOptions? options = null) => ResultsStore.Open(Url, options);
 
     public long SchemaVersion() => Convert.ToInt64(Sql($"SELECT version FROM {_schema}.vitdsl_schema"));
+
+    public void SetSchemaVersion(long version) => Sql($"UPDATE {_schema}.vitdsl_schema SET version = {version}");
 
     private static object? Sql(string sql)
     {

@@ -88,7 +88,7 @@ public class TrainerTests : IDisposable
         {
             var later = Runtime.Eval.FewShotEvaluator.Evaluate(kept[prefix + "pool/features"], kept[prefix + "pool/labels"],
                 kept[prefix + "test/features"], kept[prefix + "test/labels"], 10);
-            Assert.Equal(later.PerShot.Select(r => (new MetricName.FewShot(target, r.Shots).Name, r.MeanError)),
+            Assert.Equal(later.PerShot.Select(r => (new FewShotErrorName(target, r.Shots).Name, r.MeanError)),
                 result.FewShotError.Where(e => e.Key.StartsWith($"fewshot/{target}/")).OrderBy(e => int.Parse(e.Key.Split('/')[2][..^"shot_error".Length]))
                     .Select(e => (e.Key, e.Value)));
         }

@@ -44,10 +44,10 @@ public static class LearningCurves
     }
 
     /// <summary>The axis label for figures and tables.</summary>
-    public static string AxisLabel(CurveAxis axis, Accelerator unit) => axis switch
+    public static string AxisLabel(CurveAxis axis, ComputeUnit unit) => axis switch
     {
         CurveAxis.Images => "Images seen",
         CurveAxis.Steps => "Steps",
-        _ => $"Compute ({unit.Name}-days)",
+        _ => unit.AxisLabel,
     };
 }

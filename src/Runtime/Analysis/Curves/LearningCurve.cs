@@ -39,25 +39,17 @@ public sealed record LearningCurve(string Label, string Variant, long Parameters
     private static string Count(long n) => n >= 1_000_000 && n % 100_000 == 0 ? $"{n / 1e6:0.#}M"
         : n >= 1000 && n % 100 == 0 ? $"{n / 1e3:0.#}k" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Where a step lies on <paramref name="axis"/> (compute in device-days of <paramref name="unit"/>).</summary>
-    public double X(long step, CurveAxis axis, Accelerator unit) => axis switch
+    /// <summary>Where a step lies on <paramref name="axis"/> (compute in <paramref name="unit"/>).</summary>
+    public double X(long step, CurveAxis axis, ComputeUnit unit) => axis switch
     {
         CurveAxis.Images => (double)step * Batch,
         CurveAxis.Steps => step,
-        CurveAxis.Compute => new TrainingCompute(FlopsPerImage * step * Batch).DeviceDays(unit),
+        CurveAxis.Compute => unit.Of(new TrainingCompute(FlopsPerImage * step * Batch)),
         _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, "unknown curve axis"),
     };
 
     /// <summary>The curve as (x, error) points on <paramref name="axis"/>.</summary>
-    public IReadOnlyList<ScalingPoint> On(CurveAxis axis, Accelerator unit) =>
+    public IReadOnlyList<ScalingPoint> On(CurveAxis axis, ComputeUnit unit) =>
         Points.Select(p => new ScalingPoint(X(p.Step, axis, unit), p.Error)).ToList();
 
-    /// <summary>Parses "images", "steps" or "compute", naming the choices when the text is none of them.</summary>
-    public static CurveAxis ParseAxis(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "images" => CurveAxis.Images,
-        "steps" => CurveAxis.Steps,
-        "compute" => CurveAxis.Compute,
-        _ => throw new ArgumentException($"Unknown curve axis '{text}'. Use images (images seen), steps or compute (device-days)."),
-    };
 }

@@ -61,7 +61,7 @@ public static class ComputeFigure
         }
         LogAxes.Apply(plot, logX: true, logY: true);
         plot.Title($"{FigureText.Capitalise(analysis.Metric.ToString())} vs compute");
-        plot.XLabel(ComputeUnits.AxisLabel(analysis.ComputeUnit));
+        plot.XLabel(analysis.ComputeUnit.AxisLabel);
         plot.YLabel(FigureText.Capitalise(analysis.Metric.ToString()));
         FigureStyle.Apply(plot, legendEdge: Edge.Right);
         return new Figure($"compute_{analysis.Metric.Slug}.png", plot);

@@ -11,7 +11,7 @@ public static class FewShotFigure
     public static Figure Create(IReadOnlyList<RunRecord> runs)
     {
         var plot = new Plot();
-        foreach (var metric in ScalingAnalysis.MetricsIn(runs).OfType<RunMetric.FewShot>())
+        foreach (var metric in ScalingAnalysis.MetricsIn(runs).OfType<RunMetric.FewShotError>())
         {
             var with = runs.Select(r => (r.TestError, Error: metric.Of(r))).Where(p => p.Error is not null).ToList();
             var s = plot.Add.Scatter(with.Select(p => p.TestError).ToArray(), with.Select(p => p.Error!.Value).ToArray());

@@ -18,7 +18,7 @@ public static class LearningCurveFigure
     /// <summary>Marks a model whose selected law the points do not identify: it is drawn, without a band.</summary>
     public const string NotIdentifiedSuffix = " (law not identified: no band)";
 
-    public static Figure Create(IReadOnlyList<CurveAnalysis> curves, Accelerator unit)
+    public static Figure Create(IReadOnlyList<CurveAnalysis> curves, ComputeUnit unit)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// Runs in a CSV file with the header <c>name,variant,parameters,images_seen,training_flops,test_error</c>, an optional
 /// <c>data_set</c> column (the upstream data set's few-shot target name, e.g. <c>fashion_mnist</c>), and any number of
 /// few-shot columns named as recorded, <c>fewshot/&lt;target&gt;/&lt;k&gt;shot_error</c> (mean k-shot error; empty where
-/// not measured). Older files' <c>fewshot_K</c> columns are the upstream data set's. Invariant culture; fields may be
+/// not measured); an older file's <c>fewshot_K</c> column is refused with its new name. Invariant culture; fields may be
 /// double-quoted (RFC 4180) so run names can hold commas.
 /// </summary>
 public sealed class CsvRunSource(string path) : IRunSource
@@ -28,9 +28,9 @@ public sealed class CsvRunSource(string path) : IRunSource
             throw new InvalidDataException($"'{path}' lacks column(s) {string.Join(", ", missing)}; the header must contain {string.Join(",", Required)}.");
         var fewShotColumns = header.Where(h => h.StartsWith("fewshot", StringComparison.Ordinal)).ToList();
         foreach (var column in fewShotColumns)
-            if (!MetricName.TryParseFewShot(column, MetricName.UnnamedUpstream, out _))
-                throw new InvalidDataException($"Column '{column}' in '{path}' should be fewshot/<target>/<k>shot_error with k an integer, " +
-                                               "e.g. fewshot/mnist_digits/10shot_error (or an older file's fewshot_10).");
+            if (!FewShotErrorName.TryParse(column, out _))
+                throw new InvalidDataException($"Column '{column}' in '{path}' is not a few-shot error's name; rename it " +
+                                               $"fewshot/<target>/<k>shot_error, e.g. {FixOf(column)}.");
         var runs = new List<RunRecord>();
         foreach (var (fields, number) in lines.Skip(1))
         {
@@ -40,14 +40,20 @@ public sealed class CsvRunSource(string path) : IRunSource
             double Number(string column) => double.TryParse(Text(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new InvalidDataException($"'{path}' line {number}: column {column} = '{Text(column)}' is not a number.");
             var upstream = header.Contains(DataSetColumn) && Text(DataSetColumn).Length > 0 ? Text(DataSetColumn) : MetricName.UnnamedUpstream;
-            var fewShot = new Dictionary<MetricName.FewShot, double>();
+            var fewShot = new Dictionary<FewShotErrorName, double>();
             foreach (var column in fewShotColumns)
-                if (Text(column).Length > 0 && MetricName.TryParseFewShot(column, upstream, out var metric)) fewShot[metric] = Number(column);
+                if (Text(column).Length > 0 && FewShotErrorName.TryParse(column, out var metric)) fewShot[metric] = Number(column);
             runs.Add(new RunRecord(Text("name"), Text("variant"), (long)Number("parameters"), (long)Number("images_seen"),
                 Number("training_flops"), Number("test_error")) { FewShotError = fewShot, UpstreamDataSet = upstream });
         }
         return runs;
     }
+
+    /// <summary>The name an older file's column (<c>fewshot_10</c>: the upstream's 10-shot error) has now, or an example.</summary>
+    private static string FixOf(string column) =>
+        column.StartsWith("fewshot_", StringComparison.Ordinal) && int.TryParse(column["fewshot_".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0
+            ? $"fewshot/<upstream data set, e.g. fashion_mnist>/{k}shot_error for the upstream's {k}-shot error"
+            : "fewshot/mnist_digits/10shot_error";
 
     /// <summary>Writes <paramref name="runs"/> in the format <see cref="ReadRuns"/> reads.</summary>
     public static void Write(string path, IEnumerable<RunRecord> runs)

@@ -15,7 +15,7 @@ namespace ViTDsl.Runtime.Analysis;
 public sealed record RunRecord(string Name, string Variant, long Parameters, long ImagesSeen, double TrainingFlops, double TestError)
 {
     /// <summary>Mean few-shot error (over seeds) per target and shots per class, e.g. {(mnist_digits, 10): 0.31}.</summary>
-    public IReadOnlyDictionary<MetricName.FewShot, double> FewShotError { get; init; } = new Dictionary<MetricName.FewShot, double>();
+    public IReadOnlyDictionary<FewShotErrorName, double> FewShotError { get; init; } = new Dictionary<FewShotErrorName, double>();
 
     /// <summary>
     /// The few-shot target name of the data set the run trained on (e.g. <c>fashion_mnist</c>): the target a few-shot
@@ -37,7 +37,7 @@ public sealed record RunRecord(string Name, string Variant, long Parameters, lon
         var upstream = dataSet is null ? MetricName.UnnamedUpstream : ViTDsl.FewShot.TargetName(dataSet);
         return new(name, model.Variant, ParameterCount.Total(model), imagesSeen, TrainingCompute.Of(model, imagesSeen).Flops, testError)
         {
-            FewShotError = (fewShot?.PerShot ?? []).ToDictionary(r => new MetricName.FewShot(upstream, r.Shots), r => r.MeanError),
+            FewShotError = (fewShot?.PerShot ?? []).ToDictionary(r => new FewShotErrorName(upstream, r.Shots), r => r.MeanError),
             UpstreamDataSet = upstream,
         };
     }

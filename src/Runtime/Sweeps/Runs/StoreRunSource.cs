@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// <summary>
 /// The succeeded trials of a results store (all sweeps, or one) as run records: size, images seen and compute from
 /// each trial's recorded spec, errors from its final metrics (<see cref="MetricName.TestError"/> and few-shot errors,
-/// also as stores before few-shot targets spelled them, <c>fewshot/K</c>: the upstream data set's).
+/// <see cref="FewShotErrorName"/>; opening a store rewrites older spellings once, see the schema's version 4).
 /// </summary>
 public sealed class StoreRunSource(string path, string? sweep = null) : IRunSource
 {
@@ -29,9 +29,9 @@ public sealed class StoreRunSource(string path, string? sweep = null) : IRunSour
                 var final = store.Metrics(trial.Id).Where(m => m.Step == spec.Steps).ToDictionary(m => m.Name, m => m.Value);
                 if (!final.TryGetValue(MetricName.TestError, out var testError)) continue;
                 var upstream = spec.DataSet ?? MetricName.UnnamedUpstream;
-                var fewShot = new Dictionary<MetricName.FewShot, double>();
+                var fewShot = new Dictionary<FewShotErrorName, double>();
                 foreach (var (metricName, value) in final)
-                    if (MetricName.TryParseFewShot(metricName, upstream, out var metric)) fewShot[metric] = value;
+                    if (FewShotErrorName.TryParse(metricName, out var metric)) fewShot[metric] = value;
                 runs.Add(new RunRecord(spec.Experiment, spec.Variant, spec.Parameters, spec.ImagesSeen, spec.TrainingFlops, testError)
                 {
                     FewShotError = fewShot,

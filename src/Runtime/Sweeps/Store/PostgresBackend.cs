@@ -73,7 +73,7 @@ internal sealed class PostgresBackend : StoreBackend
         }
         else
         {
-            for (var from = version; from < StoreSchema.Version; from++) store.Execute(StoreSchema.ForPostgres(StoreSchema.Migrations[from]), tx);
+            for (var from = version; from < StoreSchema.Version; from++) StoreSchema.Step(store, tx, from, StoreSchema.ForPostgres);
         }
         store.Execute($"UPDATE vitdsl_schema SET version = {StoreSchema.Version}", tx);
         tx.Commit();

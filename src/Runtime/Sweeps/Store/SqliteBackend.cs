@@ -82,7 +82,7 @@ internal sealed class SqliteBackend : StoreBackend
         }
         else
         {
-            for (var from = version; from < StoreSchema.Version; from++) store.Execute(StoreSchema.Migrations[from], tx);
+            for (var from = version; from < StoreSchema.Version; from++) StoreSchema.Step(store, tx, from, sql => sql);
         }
         store.Execute($"PRAGMA user_version = {StoreSchema.Version}", tx);
         tx.Commit();

@@ -12,10 +12,11 @@ namespace ViTDsl.Runtime.Store;
 /// metrics' checksums. Version 3 added <c>trial_leases</c> (one runner per trial, for cluster tasks that each run a
 /// few trials of a sweep). Version 4 added the attempt statuses <c>lost_lease</c> and <c>environment</c> (attempts that
 /// do not count against a trial's budget: see <see cref="AttemptOutcome"/>).
+/// Version 5 renamed few-shot metrics of older spellings (<see cref="MetricNameMigration"/>).
 /// </remarks>
 internal static partial class StoreSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>
     /// False when a store at <paramref name="version"/> is current; true when it must be created (0) or migrated.
@@ -147,7 +148,17 @@ internal static partial class StoreSchema
             renewed_utc   TEXT NOT NULL);
         """;
 
-    /// <summary>Steps from each older version to the next, applied in one transaction.</summary>
+    /// <summary>
+    /// Migrates a store from <paramref name="from"/> to the next version, in <paramref name="tx"/>: its SQL step, in the
+    /// store's dialect (<paramref name="dialect"/>), or its step in code.
+    /// </summary>
+    public static void Step(ResultsStore store, System.Data.Common.DbTransaction tx, int from, Func<string, string> dialect)
+    {
+        if (Migrations.TryGetValue(from, out var sql)) store.Execute(dialect(sql), tx);
+        if (from == 4) MetricNameMigration.Apply(store, tx);
+    }
+
+    /// <summary>SQL steps from older versions to the next, applied in one transaction (see <see cref="Step"/>).</summary>
     public static IReadOnlyDictionary<int, string> Migrations { get; } = new Dictionary<int, string>
     {
         // SQLite cannot change a CHECK constraint in place: the attempts table is rebuilt with the new status.

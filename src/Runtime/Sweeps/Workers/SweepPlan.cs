@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ViTDsl.Runtime.Compute;
 using ViTDsl.Runtime.Models;
 
 namespace ViTDsl.Runtime.Workers;

@@ -13,7 +13,7 @@ public static class Evaluation
 {
     /// <param name="FewShotError">Mean error over the seeds per target and shot count.</param>
     /// <param name="ProbeSeconds">Seconds each target's probes took (reading its images, their features, the ridge fits).</param>
-    public sealed record Result(double TestError, double TestLoss, IReadOnlyDictionary<MetricName.FewShot, double> FewShotError,
+    public sealed record Result(double TestError, double TestLoss, IReadOnlyDictionary<FewShotErrorName, double> FewShotError,
         IReadOnlyDictionary<string, double> ProbeSeconds);
 
     /// <param name="withFewShot">Run the declared few-shot probes, or only test error and loss.</param>
@@ -41,7 +41,7 @@ public static class Evaluation
             testFeatures.Add(features.MoveToOuterDisposeScope());
             testLabels.Add(labels.clone().MoveToOuterDisposeScope());
         }
-        var fewShot = new Dictionary<MetricName.FewShot, double>();
+        var fewShot = new Dictionary<FewShotErrorName, double>();
         var probeSeconds = new Dictionary<string, double>();
         var kept = new Dictionary<string, Tensor>();
         using (var scope = NewDisposeScope())

@@ -233,7 +233,7 @@ public static class Trainer
             return result with
             {
                 FewShotError = result.FewShotError.ToDictionary(
-                    e => int.TryParse(e.Key, out var shots) ? new MetricName.FewShot(upstream, shots).Name : e.Key, e => e.Value),
+                    e => int.TryParse(e.Key, out var shots) ? new FewShotErrorName(upstream, shots).Name : e.Key, e => e.Value),
             };
         }
         catch (JsonException e)

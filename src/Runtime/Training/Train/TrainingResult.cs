@@ -6,7 +6,7 @@ public sealed record TrainingResult(
     double TestError, double TestLoss, double FinalTrainLoss)
 {
     /// <summary>
-    /// Mean few-shot error over the probe seeds, by metric name (<see cref="MetricName.FewShot"/>, e.g.
+    /// Mean few-shot error over the probe seeds, by metric name (<see cref="FewShotErrorName"/>, e.g.
     /// <c>fewshot/mnist_digits/10shot_error</c>): one per declared target and shot count.
     /// </summary>
     public IReadOnlyDictionary<string, double> FewShotError { get; init; } = new Dictionary<string, double>();
