@@ -58,9 +58,15 @@ internal static class PlanEmitter
             {{Layout.Indent(SourceText.Pretty(f), 12)}};
 
 """);
-        var model = withModel ? assembly.ModelType(declaration.Shape) : "";
-        if (withModel)
-            code.Append($$"""
+        if (withModel) EmitModelMembers(code, declaration, assembly);
+        code.AppendLine("    }");
+    }
+
+    // What a plan of a declaration with a model adds: its model factories, parameter table, catalog entry and Train.
+    private static void EmitModelMembers(StringBuilder code, ExperimentDeclaration declaration, AssemblyOutput assembly)
+    {
+        var model = assembly.ModelType(declaration.Shape);
+        code.Append($$"""
 
         /// <summary>A new, initialised model of the declared shape (<see cref="{{model}}"/>) with the declared precision.</summary>
         public static {{model}} CreateModel(global::TorchSharp.torch.Device? device = null) => new(device, Declaration.Precision);
@@ -69,9 +75,8 @@ internal static class PlanEmitter
         public static {{model}} CreateModel(global::TorchSharp.torch.Device? device, global::ViTDsl.Precision precision) => new(device, precision);
 
 """);
-        if (withModel) ParameterTableEmitter.Emit(code, declaration.Value);
-        if (withModel)
-            code.Append($$"""
+        ParameterTableEmitter.Emit(code, declaration.Value);
+        code.Append($$"""
 
         /// <summary>This experiment as a catalog entry.</summary>
         public static global::ViTDsl.Runtime.Models.GeneratedExperiment Entry { get; } =
@@ -83,6 +88,5 @@ internal static class PlanEmitter
             global::ViTDsl.Runtime.Train.Trainer.Run(Entry, options, observer, cancellation);
 
 """);
-        code.AppendLine("    }");
     }
 }
