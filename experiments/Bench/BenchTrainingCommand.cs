@@ -22,7 +22,7 @@ public static class BenchTrainingCommand
     ]);
 
     private static readonly NameTable<Precision[]> PrecisionChoices = new("a precision choice",
-        CliNames.Precisions.Names.Select(n => (n, new[] { CliNames.Precisions[n] })).Append(("both", Enum.GetValues<Precision>())));
+        CliNames.Precisions.Names.Select(n => (n, new[] { CliNames.Precisions[n] })).Append(("both", CliNames.Precisions.Names.Select(n => CliNames.Precisions[n]).ToArray())));
 
     public static Command Create()
     {

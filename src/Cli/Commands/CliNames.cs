@@ -5,9 +5,12 @@ namespace ViTDsl.Cli;
 /// <summary>The command line's name tables shared by several commands, each concept's names defined once.</summary>
 public static class CliNames
 {
-    /// <summary>Matrix-product precisions by the Dsl's own labels (<see cref="Precisions.Label"/>): fp32, bf16.</summary>
+    /// <summary>
+    /// The number types a model runs in, by the Dsl's own labels (<see cref="Precisions.Label"/>): fp32, bf16 (not
+    /// <see cref="Precision.Auto"/>, a choice made where a run trains; a command that offers it adds it to its own table).
+    /// </summary>
     public static NameTable<Precision> Precisions { get; } =
-        new("a precision", Enum.GetValues<Precision>().Select(p => (p.Label(), p)));
+        new("a precision", Enum.GetValues<Precision>().Where(p => p.IsResolved()).Select(p => (p.Label(), p)));
 
     /// <summary>The scaling-law forms to fit, one or all.</summary>
     public static NameTable<IReadOnlyList<LawForm>> LawForms { get; } = new("a law form",

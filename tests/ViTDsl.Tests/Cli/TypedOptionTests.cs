@@ -17,7 +17,7 @@ public class TypedOptionTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     private static RootCommand Root() =>
-        CliApp.Root([], [], commands: [FindingsCommand.Create([])], benchmarks: [BenchGeneratorCommand.Create()]);
+        CliApp.Root([], [], commands: [FindingsCommand.Create([])], benchmarks: ViTDsl.Experiments.Bench.RepositoryBenchmarks.All());
 
     private static T Parsed<T>(string option, params string[] args)
     {

@@ -21,7 +21,7 @@ public sealed class SqliteStoreTests : IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "PRAGMA user_version";
-        Assert.Equal(4L, command.ExecuteScalar());
+        Assert.Equal(5L, command.ExecuteScalar()); // StoreSchema.Version
         command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
         Assert.Equal("attempts,checkpoints,fits,logs,metrics,runner_leases,sweeps,trial_leases,trials", command.ExecuteScalar());
     }
