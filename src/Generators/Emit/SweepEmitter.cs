@@ -58,26 +58,29 @@ internal static class SweepEmitter
         };
 
 """);
-        if (withModels)
-        {
-            code.AppendLine("        /// <summary>Every trial with its declaration, facts and model factory.</summary>");
-            code.AppendLine("        public static global::System.Collections.Generic.IReadOnlyList<global::ViTDsl.Runtime.Models.GeneratedExperiment> Trials { get; } =");
-            code.AppendLine("            new global::ViTDsl.Runtime.Models.GeneratedExperiment[]");
-            code.AppendLine("            {");
-            foreach (var trial in trials)
-            {
-                code.AppendLine("                new(");
-                code.AppendLine($"                    {SourceText.Print(name + "/" + trial.Name)},");
-                code.AppendLine("                    DeclaredIn,");
-                code.AppendLine($"                    {Layout.Indent(trial.ValueSource, 20)},");
-                code.AppendLine($"                    {Layout.Indent(SourceText.Pretty(trial.Facts), 20)},");
-                code.AppendLine($"                    (device, precision) => new {assembly.ModelType(trial.Shape)}(device, precision)),");
-            }
-            code.AppendLine("            };");
-            code.AppendLine();
-            code.AppendLine("        /// <summary>This sweep as a catalog entry.</summary>");
-            code.AppendLine("        public static global::ViTDsl.Runtime.Models.GeneratedSweep Entry { get; } = new(Name, DeclaredIn, Trials, Facts);");
-        }
+        if (withModels) EmitTrials(code, name, trials, assembly);
         code.AppendLine("    }");
+    }
+
+    // The trials as catalog entries, each with its declaration, facts and model factory, and the sweep's own entry.
+    private static void EmitTrials(StringBuilder code, string name, IEnumerable<ExperimentDeclaration> trials, AssemblyOutput assembly)
+    {
+        code.AppendLine("        /// <summary>Every trial with its declaration, facts and model factory.</summary>");
+        code.AppendLine("        public static global::System.Collections.Generic.IReadOnlyList<global::ViTDsl.Runtime.Models.GeneratedExperiment> Trials { get; } =");
+        code.AppendLine("            new global::ViTDsl.Runtime.Models.GeneratedExperiment[]");
+        code.AppendLine("            {");
+        foreach (var trial in trials)
+        {
+            code.AppendLine("                new(");
+            code.AppendLine($"                    {SourceText.Print(name + "/" + trial.Name)},");
+            code.AppendLine("                    DeclaredIn,");
+            code.AppendLine($"                    {Layout.Indent(trial.ValueSource, 20)},");
+            code.AppendLine($"                    {Layout.Indent(SourceText.Pretty(trial.Facts), 20)},");
+            code.AppendLine($"                    (device, precision) => new {assembly.ModelType(trial.Shape)}(device, precision)),");
+        }
+        code.AppendLine("            };");
+        code.AppendLine();
+        code.AppendLine("        /// <summary>This sweep as a catalog entry.</summary>");
+        code.AppendLine("        public static global::ViTDsl.Runtime.Models.GeneratedSweep Entry { get; } = new(Name, DeclaredIn, Trials, Facts);");
     }
 }

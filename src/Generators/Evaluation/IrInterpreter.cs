@@ -23,7 +23,6 @@ internal sealed class IrInterpreter(CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         object? Eval(Ir n) => Evaluate(n, scope);
-        object?[] EvalAll(IEnumerable<Ir?> nodes) => nodes.Select(n => n is null ? null : Eval(n)).ToArray();
         switch (node)
         {
             case IrConstant constant: return constant.Value;
@@ -33,6 +32,45 @@ internal sealed class IrInterpreter(CancellationToken cancellation)
                 return value is null || convert.Target is null || value.GetType() == convert.Target || value is not IConvertible
                     ? value : Guard(convert.Site, () => System.Convert.ChangeType(value, convert.Target, CultureInfo.InvariantCulture));
             }
+            case IrNew or IrCall or IrRead or IrWith: return Construct(node, scope);
+            case IrBinary binary: return Binary(binary, scope);
+            case IrUnary unary: return Arithmetic.Apply(unary.Kind, Eval(unary.Operand), unary.Site);
+            case IrConditional conditional:
+                return Bool(Eval(conditional.Condition), conditional.Condition.Site) ? Eval(conditional.WhenTrue) : Eval(conditional.WhenFalse);
+            case IrArray array:
+            {
+                var result = Array.CreateInstance(array.ElementType, array.Elements.Length);
+                for (int i = 0; i < array.Elements.Length; i++) result.SetValue(Eval(array.Elements[i]), i);
+                return result;
+            }
+            case IrInterpolation text:
+                return string.Concat(text.Parts.Select(part => part.Text ?? string.Format(CultureInfo.InvariantCulture,
+                    "{0" + (part.Alignment is null ? "" : "," + Eval(part.Alignment)) + (part.Format is null ? "" : ":" + Eval(part.Format)) + "}",
+                    Eval(part.Value!))));
+            case IrDefault defaultValue: return defaultValue.ValueType is null ? null : Activator.CreateInstance(defaultValue.ValueType);
+            case IrParameter parameter:
+                return scope.TryGetValue(parameter.Key, out var argument) ? argument
+                    : throw new NotEvaluableException(parameter.Site, "a parameter is not supported");
+            case IrLet let:
+            {
+                var inner = new Dictionary<string, object?>();
+                foreach (var binding in let.Bindings) inner[binding.Key] = binding.Value is null ? null : Eval(binding.Value);
+                return Evaluate(let.Body, inner);
+            }
+            case IrLambda lambda: return Lambda(lambda, scope);
+            case IrNotEvaluable failure: throw new NotEvaluableException(failure.Site, failure.Reason);
+            case IrInvalid: throw new InvalidCodeException();
+            default: throw new NotEvaluableException(node.Site, $"{node.GetType().Name} is not supported");
+        }
+    }
+
+    // Objects and their members: constructions, calls, property and field reads, and 'with' copies.
+    private object? Construct(Ir node, IReadOnlyDictionary<string, object?> scope)
+    {
+        object? Eval(Ir n) => Evaluate(n, scope);
+        object?[] EvalAll(IEnumerable<Ir?> nodes) => nodes.Select(n => n is null ? null : Eval(n)).ToArray();
+        switch (node)
+        {
             case IrNew creation:
             {
                 var instance = Invoke(creation.Site, () => creation.Constructor.Invoke(EvalAll(creation.Arguments)));
@@ -64,33 +102,6 @@ internal sealed class IrInterpreter(CancellationToken cancellation)
                 Initialize(clone, with.Initializers, scope);
                 return clone;
             }
-            case IrBinary binary: return Binary(binary, scope);
-            case IrUnary unary: return Arithmetic.Apply(unary.Kind, Eval(unary.Operand), unary.Site);
-            case IrConditional conditional:
-                return Bool(Eval(conditional.Condition), conditional.Condition.Site) ? Eval(conditional.WhenTrue) : Eval(conditional.WhenFalse);
-            case IrArray array:
-            {
-                var result = Array.CreateInstance(array.ElementType, array.Elements.Length);
-                for (int i = 0; i < array.Elements.Length; i++) result.SetValue(Eval(array.Elements[i]), i);
-                return result;
-            }
-            case IrInterpolation text:
-                return string.Concat(text.Parts.Select(part => part.Text ?? string.Format(CultureInfo.InvariantCulture,
-                    "{0" + (part.Alignment is null ? "" : "," + Eval(part.Alignment)) + (part.Format is null ? "" : ":" + Eval(part.Format)) + "}",
-                    Eval(part.Value!))));
-            case IrDefault defaultValue: return defaultValue.ValueType is null ? null : Activator.CreateInstance(defaultValue.ValueType);
-            case IrParameter parameter:
-                return scope.TryGetValue(parameter.Key, out var argument) ? argument
-                    : throw new NotEvaluableException(parameter.Site, "a parameter is not supported");
-            case IrLet let:
-            {
-                var inner = new Dictionary<string, object?>();
-                foreach (var binding in let.Bindings) inner[binding.Key] = binding.Value is null ? null : Eval(binding.Value);
-                return Evaluate(let.Body, inner);
-            }
-            case IrLambda lambda: return Lambda(lambda, scope);
-            case IrNotEvaluable failure: throw new NotEvaluableException(failure.Site, failure.Reason);
-            case IrInvalid: throw new InvalidCodeException();
             default: throw new NotEvaluableException(node.Site, $"{node.GetType().Name} is not supported");
         }
     }
