@@ -14,10 +14,13 @@ public class Bf16TrainingTests : IDisposable
     // emulated (no AVX512-BF16) it trains several times slower than fp32.
     private static GeneratedExperiment Run(Precision precision)
     {
-        var trial = Studies.FashionScalingSweep.Trials.Single(t => t.Name == "FashionScaling/model=fashion7-w24,steps=250");
+        var trial = Studies.FashionScalingSweep.Trials.Single(t => t.Name == "FashionScaling/model=fashion7-w24d2,steps=625");
         return trial with
         {
-            Declaration = trial.Declaration with { Data = trial.Declaration.Data with { Batch = 128 }, Precision = precision },
+            Declaration = trial.Declaration with
+            {
+                Steps = 250, Schedule = Schedule.Warmup(50) >> Schedule.Rsqrt(timescale: 200) >> Schedule.Cooldown(125), Precision = precision,
+            },
         };
     }
 
