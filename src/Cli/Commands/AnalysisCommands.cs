@@ -170,7 +170,7 @@ public static class AnalysisCommands
             output.WriteLine($"  {l.Form}: {l.Fit.Law}   (loss {l.Fit.Loss:G4}, max grad {l.Fit.GradientNorm:G2}, {(l.Fit.Converged ? "converged" : "NOT converged")}, {l.Fit.StartsReachingBest}/{l.Fit.Starts} starts at best, fit {l.FitTime.TotalMilliseconds:F0} ms)");
             output.WriteLine($"    {l.Identification}{(l.Identification.Identified ? "" : " (point estimates only, no delta-method intervals)")}");
             if (l.FloorProfile is { } profile)
-                output.WriteLine($"    c: {profile.Interval.Level:P0} profile-likelihood interval {profile}");
+                output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"    c: {100 * profile.Interval.Level:0.#}% profile-likelihood interval {profile}"));
             if (l.Intervals is { } b)
                 foreach (int i in l.Fit.Law.FreeIndices)
                     output.WriteLine($"    {ScalingLaw.Names[i]} = {l.Fit.Law.Values[i]:G4}  {b.Level:P0} {b.Method} CI [{b.Parameter(i).Lower:G4}, {b.Parameter(i).Upper:G4}]");

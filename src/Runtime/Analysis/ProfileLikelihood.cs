@@ -74,7 +74,8 @@ public static class ProfileLikelihood
     /// <summary>
     /// The profile interval of the floor c of a power law with floor or a saturating law, from the least squares of log
     /// error (the fit's Huber loss with its threshold removed); null for forms without a floor fitted that way (the power
-    /// law, M4 by its authors' procedure) or when no residual is left to measure the noise by (n ≤ k).
+    /// law, M4 by its authors' procedure) or when no residual is left to measure the noise by (n ≤ k, or a fit through
+    /// its points to rounding).
     /// </summary>
     public static ProfileInterval? Floor(IReadOnlyList<ScalingPoint> points, LawFit fit, double level = 0.95, FitOptions? options = null)
     {

@@ -17,7 +17,8 @@ public static partial class ScalingLawFitter
         var theta = problem.ToTheta(best.Law);
         double minimum = best.Loss;
         int dof = points.Count - law.ParameterCount;
-        if (!(minimum > 0) || dof < 1) return null;
+        // A fit through its points to rounding leaves no noise to scale the profile by.
+        if (!(Math.Sqrt(2 * minimum / points.Count) > 1e-9) || dof < 1) return null;
         // Each value is refitted from the optimum of the nearest value already profiled, so the walk follows one valley.
         var profiled = new List<(double value, double[] theta)> { (theta[floor], theta) };
         double Statistic(double value)

@@ -102,7 +102,7 @@ public static class ScalingReport
         md.AppendLine($"Identified: {(yes.Count > 0 ? string.Join(", ", yes) : "none")}.");
         foreach (var l in laws.Where(l => !l.Identification.Identified))
             md.AppendLine($"- {l.Form} is not identified: {string.Join("; ", l.Identification.Reasons)}. Its constants are point estimates, without delta-method intervals" +
-                (l.FloorProfile is { } p ? $"; the floor's {p.Interval.Level:P0} profile-likelihood interval is c ∈ {p}." : "."));
+                (l.FloorProfile is { } p ? $"; the floor's {G(100 * p.Interval.Level)}% profile-likelihood interval is c ∈ {p}." : "."));
         md.AppendLine();
     }
 

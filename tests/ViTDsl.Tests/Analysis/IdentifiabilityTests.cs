@@ -43,6 +43,37 @@ public class IdentifiabilityTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.False(law.Identification.Identified);
         Assert.Contains(law.Identification.Reasons, r => r.StartsWith("the floor c = ", StringComparison.Ordinal) && r.Contains("best observed error 0.141"));
         Assert.Null(law.Intervals);
+        // In place of the delta method's interval, the floor's profile-likelihood interval: wide (2 degrees of freedom)
+        // and around the estimate, never a point.
+        var profile = law.FloorProfile!;
+        log.WriteLine($"profile {profile}");
+        Assert.Equal(ProfileLikelihood.Floor(points, law.Fit)!.Interval, profile.Interval);
+        Assert.InRange(law.Fit.Law.C, profile.Interval.Lower, profile.Interval.Upper);
+        Assert.True(profile.Interval.Width > 0.01 * law.Fit.Law.C, profile.ToString());
+    }
+
+    [Fact]
+    public void Fit_prints_the_floors_profile_interval_where_the_fit_is_not_identified()
+    {
+        var dir = Directory.CreateTempSubdirectory("vitdsl-profile-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "points.csv");
+            File.WriteAllLines(path, ["compute,error", "1,0.35", "2,0.2", "4,0.16", "8,0.148", "16,0.141"]);
+            var output = new StringWriter();
+            var command = ViTDsl.Cli.AnalysisCommands.Fit();
+            int code = ViTDsl.Cli.CliApp.Run(new System.CommandLine.RootCommand("test root") { command },
+                [command.Name, "--points", path, "--form", "floor", "--holdout", "0"], output, new StringWriter());
+            log.WriteLine(output.ToString());
+            Assert.Equal(0, code);
+            var expected = ScalingAnalysis.AnalysePoints(PointTable.Read(path), path, new AnalysisOptions { Forms = [LawForm.PowerLawWithFloor], HoldOut = 0 })
+                .Laws.Single().FloorProfile!;
+            Assert.Contains($"c: 95% profile-likelihood interval {expected}", output.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
