@@ -9,6 +9,6 @@ public static class RepositoryBenchmarks
     public static IReadOnlyList<Command> All() =>
     [
         BenchTrainingCommand.Create(), BenchCommands.Data(), BenchCommands.Optimizers(), BenchCommands.Store(),
-        BenchCommands.Weights(), BenchCoverageCommand.Create(), BenchGeneratorCommand.Create(),
+        BenchCommands.Weights(), BenchCoverageCommand.Create(), BenchExtrapolationCommand.Create(), BenchGeneratorCommand.Create(),
     ];
 }

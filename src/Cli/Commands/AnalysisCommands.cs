@@ -95,7 +95,7 @@ public static class AnalysisCommands
                 else
                 {
                     r.InvocationConfiguration.Output.WriteLine($"{table}: {fitted.Points.Count} points");
-                    WriteLaws(r.InvocationConfiguration.Output, fitted.Laws, fitted.Selected, fitted.Notes, check: fitted.SelectionCheck);
+                    WriteLaws(r.InvocationConfiguration.Output, fitted.Laws, fitted.Selection, fitted.Notes, check: fitted.SelectionCheck);
                 }
                 return ExitCodes.Success;
             }
@@ -150,7 +150,7 @@ public static class AnalysisCommands
         foreach (var c in curves)
         {
             output.WriteLine($"{c.Curve.Label}: {c.Points.Count} evaluations from {c.Curve.Runs.Count} run(s), x = {LearningCurves.AxisLabel(axis, options.ComputeUnit).ToLowerInvariant()}");
-            WriteLaws(output, c.Laws, c.Selected, c.Notes, "last evaluations", c.SelectionCheck);
+            WriteLaws(output, c.Laws, c.Selection, c.Notes, "last evaluations", c.SelectionCheck);
         }
         if (curves.Count > 0) output.WriteLine($"note: {CurveAnalysis.IntervalCaveat}");
         return ExitCodes.Success;
@@ -159,23 +159,25 @@ public static class AnalysisCommands
     private static void WriteText(TextWriter output, MetricAnalysis a)
     {
         output.WriteLine($"{a.Metric}: {a.Runs.Count} runs, {a.Frontier.Count} on the frontier; compute in {a.ComputeUnit.Description}");
-        WriteLaws(output, a.Laws, a.Selected, a.Notes, check: a.SelectionCheck);
+        WriteLaws(output, a.Laws, a.Selection, a.Notes, check: a.SelectionCheck);
     }
 
-    private static void WriteLaws(TextWriter output, IReadOnlyList<LawAnalysis> laws, LawForm? selected, IReadOnlyList<string> notes,
+    private static void WriteLaws(TextWriter output, IReadOnlyList<LawAnalysis> laws, Selection? selected, IReadOnlyList<string> notes,
         string heldOut = "most expensive runs", SelectionCheck? check = null)
     {
         foreach (var l in laws)
         {
             output.WriteLine($"  {l.Form}: {l.Fit.Law}   (loss {l.Fit.Loss:G4}, max grad {l.Fit.GradientNorm:G2}, {(l.Fit.Converged ? "converged" : "NOT converged")}, {l.Fit.StartsReachingBest}/{l.Fit.Starts} starts at best, fit {l.FitTime.TotalMilliseconds:F0} ms)");
-            output.WriteLine($"    {l.Identification}{(l.Identification.Identified ? "" : " (point estimates only, no intervals)")}");
+            output.WriteLine($"    {l.Identification}{(l.Identification.Identified ? "" : " (point estimates only, no delta-method intervals)")}");
+            if (l.FloorProfile is { } profile)
+                output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"    c: {100 * profile.Interval.Level:0.#}% profile-likelihood interval {profile}"));
             if (l.Intervals is { } b)
                 foreach (int i in l.Fit.Law.FreeIndices)
                     output.WriteLine($"    {ScalingLaw.Names[i]} = {l.Fit.Law.Values[i]:G4}  {b.Level:P0} {b.Method} CI [{b.Parameter(i).Lower:G4}, {b.Parameter(i).Upper:G4}]");
             if (l.Extrapolation is { } e)
                 output.WriteLine($"    extrapolation to the {e.HeldOut.Count} {heldOut}: mean |log error| {e.MeanAbsLogError:P1}, RMS {e.RmsLogError:P1}, max relative error {e.MaxAbsRelativeError:P1}");
         }
-        if (selected is { } chosen) output.WriteLine($"  backtesting selects {chosen} (the simplest form within the tolerance of the best held-out RMS log error)");
+        if (selected is { } chosen) output.WriteLine($"  fit predicts with: {chosen} ({chosen.Rule})");
         if (check is not null)
             output.WriteLine($"  {ScalingReport.SelectionSentence(check, heldOut)}");
         foreach (var n in notes) output.WriteLine($"  note: {n}");

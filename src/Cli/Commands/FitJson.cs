@@ -20,11 +20,15 @@ internal static class FitJson
     /// <param name="NotIdentifiedBecause">Why not (empty when identified).</param>
     public sealed record LawJson(string Form, string Law, bool Identified, IReadOnlyList<string> NotIdentifiedBecause,
         Dictionary<string, double> Constants, Dictionary<string, double[]>? Intervals, double? Level, double Loss, double RmsLogResidual, double GradientNorm, bool Converged, int Starts, int StartsReachingBest,
-        double FitMilliseconds, ExtrapolationJson? Extrapolation);
+        double FitMilliseconds, ExtrapolationJson? Extrapolation)
+    {
+        /// <summary>The floor's profile-likelihood interval where the fit is not identified (its lower end 0 when open); null otherwise.</summary>
+        public double[]? FloorProfile { get; init; }
+    }
     /// <summary>The nested hold-out (<see cref="SelectionCheck"/>): the selected form's error on points it was not selected on.</summary>
     public sealed record SelectionJson(string Selected, int InnerPoints, double SelectionRmsLogError, ExtrapolationJson HeldOut);
 
-    /// <param name="Selected">The form backtesting selects (null when no form could be backtested).</param>
+    /// <param name="Selected">What the fit predicts with: one form, or an average of forms with their weights (null when no form could be backtested).</param>
     public sealed record Result(string Metric, string ComputeUnit, int Runs, IReadOnlyList<Point> Frontier, IReadOnlyList<LawJson> Laws,
         string? Selected, SelectionJson? SelectionCheck, IReadOnlyList<string> Notes);
 
@@ -38,15 +42,15 @@ internal static class FitJson
 
     public static CurveResult Of(CurveAnalysis a, ComputeUnit unit) => new(
         a.Curve.Label, LearningCurves.AxisLabel(a.Axis, unit), a.Curve.Runs, a.Points.Select(p => new Point(p.Compute, p.Error)).ToList(),
-        a.Laws.Select(Law).ToList(), a.Selected?.ToString(), Selection(a.SelectionCheck), a.Notes, CurveAnalysis.IntervalCaveat);
+        a.Laws.Select(Law).ToList(), a.Selection?.ToString(), Selection(a.SelectionCheck), a.Notes, CurveAnalysis.IntervalCaveat);
 
     public static Result Of(MetricAnalysis a) => new(
         a.Metric.Slug, a.ComputeUnit.Description, a.Runs.Count,
         a.Frontier.Select(p => new Point(p.Compute, p.Error)).ToList(),
-        a.Laws.Select(Law).ToList(), a.Selected?.ToString(), Selection(a.SelectionCheck), a.Notes);
+        a.Laws.Select(Law).ToList(), a.Selection?.ToString(), Selection(a.SelectionCheck), a.Notes);
 
     public static PointsResult Of(PointsAnalysis a) => new(
-        a.Source, a.Points.Select(p => new Point(p.Compute, p.Error)).ToList(), a.Laws.Select(Law).ToList(), a.Selected?.ToString(),
+        a.Source, a.Points.Select(p => new Point(p.Compute, p.Error)).ToList(), a.Laws.Select(Law).ToList(), a.Selection?.ToString(),
         Selection(a.SelectionCheck), a.Notes);
 
     private static SelectionJson? Selection(SelectionCheck? c) =>
@@ -65,6 +69,9 @@ internal static class FitJson
             l.Intervals is { } b ? free.ToDictionary(i => ScalingLaw.Names[i], i => new[] { b.Parameter(i).Lower, b.Parameter(i).Upper }) : null,
             l.Intervals?.Level, l.Fit.Loss, l.Fit.RmsLogResidual, l.Fit.GradientNorm, l.Fit.Converged, l.Fit.Starts, l.Fit.StartsReachingBest,
             l.FitTime.TotalMilliseconds,
-            l.Extrapolation is { } e ? ExtrapolationOf(e) : null);
+            l.Extrapolation is { } e ? ExtrapolationOf(e) : null)
+        {
+            FloorProfile = l.FloorProfile is { } p ? [p.Interval.Lower, p.UpperOpen ? double.PositiveInfinity : p.Interval.Upper] : null,
+        };
     }
 }

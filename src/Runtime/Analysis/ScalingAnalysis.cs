@@ -19,14 +19,23 @@ public sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Interv
 {
     /// <summary>Whether the points determine the constants (checked before any interval is computed).</summary>
     public Identification Identification { get; init; } = new([]);
+
+    /// <summary>
+    /// The floor's profile-likelihood interval (<see cref="ProfileLikelihood.Floor"/>), given where the fit is not
+    /// identified and so has no delta-method interval; null otherwise, and for forms without a least-squares floor.
+    /// </summary>
+    public ProfileInterval? FloorProfile { get; init; }
 }
 
 /// <summary>Everything known about one metric's scaling: the runs, their frontier and each fitted law.</summary>
 public sealed record MetricAnalysis(RunMetric Metric, ComputeUnit ComputeUnit, IReadOnlyList<RunPoint> Runs,
     IReadOnlyList<ScalingPoint> Frontier, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
 {
-    /// <summary>The form backtesting selects (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
-    public LawForm? Selected { get; init; }
+    /// <summary>What the analysis predicts with (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
+    public Selection? Selection { get; init; }
+
+    /// <summary>The selection's main form (the only one, or the one with the largest weight).</summary>
+    public LawForm? Selected => Selection?.Main;
 
     /// <summary>The selected form's error on points it was not selected on (null when too few points for it).</summary>
     public SelectionCheck? SelectionCheck { get; init; }
@@ -38,7 +47,11 @@ public sealed record MetricAnalysis(RunMetric Metric, ComputeUnit ComputeUnit, I
 /// <summary>Laws fitted to a plain (x, error) table: every point as given, each form backtested, one selected.</summary>
 public sealed record PointsAnalysis(string Source, IReadOnlyList<ScalingPoint> Points, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
 {
-    public LawForm? Selected { get; init; }
+    /// <summary>What the analysis predicts with (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
+    public Selection? Selection { get; init; }
+
+    /// <summary>The selection's main form (the only one, or the one with the largest weight).</summary>
+    public LawForm? Selected => Selection?.Main;
 
     /// <summary>The selected form's error on points it was not selected on (null when too few points for it).</summary>
     public SelectionCheck? SelectionCheck { get; init; }
@@ -71,7 +84,7 @@ public static class ScalingAnalysis
         if (placed.Count == 0) notes.Add($"No run has a {metric}; the runs have: {string.Join(", ", MetricsIn(runs).Select(m => $"{m} (--metric {Option(m)})"))}.");
         return new MetricAnalysis(metric, options.ComputeUnit, placed, frontier, laws, notes)
         {
-            Selected = FormSelection.Select(laws, options.SelectionTolerance),
+            Selection = FormSelection.Select(laws, options.SelectionTolerance),
             SelectionCheck = SelectionCheck.Of(frontier, options),
         };
     }
@@ -106,7 +119,9 @@ public static class ScalingAnalysis
                 extrapolation = Extrapolation.Check(points, form, options.HoldOut, options.Fit);
             else if (options.HoldOut > 0)
                 notes.Add($"{form}: extrapolation not measured; holding out {options.HoldOut} of {points.Count} {what} points leaves fewer than {k}.");
-            laws.Add(new LawAnalysis(form, fit, intervals, extrapolation, fitTime, total.Elapsed) { Identification = identification });
+            var floorProfile = !identification.Identified && options.IntervalLevel is { } profileLevel
+                ? ProfileLikelihood.Floor(points, fit, profileLevel, options.Fit) : null;
+            laws.Add(new LawAnalysis(form, fit, intervals, extrapolation, fitTime, total.Elapsed) { Identification = identification, FloorProfile = floorProfile });
         }
         return laws;
     }
@@ -119,7 +134,7 @@ public static class ScalingAnalysis
         var laws = FitForms(points, options, notes, "table");
         return new PointsAnalysis(source, points, laws, notes)
         {
-            Selected = FormSelection.Select(laws, options.SelectionTolerance),
+            Selection = FormSelection.Select(laws, options.SelectionTolerance),
             SelectionCheck = SelectionCheck.Of(points, options),
         };
     }

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// residuals from a grid of starts with MathNet's BFGS, polishing with Nelder–Mead where a line search fails, and
 /// checking the final gradient. M4 is fitted by its own paper's procedure (<see cref="M4Fitter"/>).
 /// </summary>
-public static class ScalingLawFitter
+public static partial class ScalingLawFitter
 {
     /// <summary>Fits <paramref name="form"/> to <paramref name="points"/> (usually a <see cref="ParetoFrontier"/>).</summary>
     /// <exception cref="ArgumentException">Too few points, or a compute or error that is not a positive finite number.</exception>
@@ -80,7 +80,7 @@ public static class ScalingLawFitter
     }
 
     /// <summary>One fitting problem: the data in the internal scale and the objective over θ.</summary>
-    private sealed class Problem
+    private sealed partial class Problem
     {
         private readonly LogHuberObjective objective;
         private readonly IReadOnlyList<ScalingPoint> points;

@@ -59,9 +59,7 @@ public static class ScalingReport
         {
             LawTable(md, a.Laws, a.Selected);
             Identification(md, a.Laws);
-            if (a.Selected is { } chosen)
-                md.AppendLine($"Backtesting selects **{chosen}**: the simplest form whose RMS log error on the held-out runs is within " +
-                    $"{options.SelectionTolerance:P0} of the best form's (the most flexible form does not always extrapolate best).").AppendLine();
+            if (a.Selection is { } chosen) md.AppendLine($"The fit predicts with **{chosen}**: {chosen.Rule}.").AppendLine();
             if (a.SelectionCheck is { } check) md.AppendLine(SelectionSentence(check, "most expensive frontier runs")).AppendLine();
             foreach (var l in a.Laws.Where(l => l.Extrapolation is not null))
             {
@@ -103,7 +101,8 @@ public static class ScalingReport
         var yes = laws.Where(l => l.Identification.Identified).Select(l => l.Form.ToString()).ToList();
         md.AppendLine($"Identified: {(yes.Count > 0 ? string.Join(", ", yes) : "none")}.");
         foreach (var l in laws.Where(l => !l.Identification.Identified))
-            md.AppendLine($"- {l.Form} is not identified: {string.Join("; ", l.Identification.Reasons)}. Its constants are point estimates, without intervals.");
+            md.AppendLine($"- {l.Form} is not identified: {string.Join("; ", l.Identification.Reasons)}. Its constants are point estimates, without delta-method intervals" +
+                (l.FloorProfile is { } p ? $"; the floor's {G(100 * p.Interval.Level)}% profile-likelihood interval is c ∈ {p}." : "."));
         md.AppendLine();
     }
 

@@ -37,9 +37,9 @@ public class AnalysisCommandTests : IDisposable
         Assert.Equal(16, root.GetProperty("runs").GetInt32());
         var laws = root.GetProperty("laws").EnumerateArray().ToList();
         Assert.Equal(["PowerLaw", "PowerLawWithFloor", "Saturating", "M4"], laws.Select(l => l.GetProperty("form").GetString()));
-        // The form backtesting selects is one of those fitted, and the one the library selects.
+        // What the fit predicts with is what the library selects.
         var selected = root.GetProperty("selected").GetString();
-        Assert.Equal(ScalingAnalysis.Analyse(new CsvRunSource(runsCsv).ReadRuns(), new RunMetric.Test(), new AnalysisOptions { Bootstrap = null }).Selected.ToString(), selected);
+        Assert.Equal(ScalingAnalysis.Analyse(new CsvRunSource(runsCsv).ReadRuns(), new RunMetric.Test(), new AnalysisOptions { Bootstrap = null }).Selection?.ToString(), selected);
         var saturating = laws[2];
         Assert.True(saturating.GetProperty("converged").GetBoolean());
         // The CLI reports what the library fits to the same runs' frontier.

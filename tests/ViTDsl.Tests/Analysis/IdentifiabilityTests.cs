@@ -43,6 +43,37 @@ public class IdentifiabilityTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.False(law.Identification.Identified);
         Assert.Contains(law.Identification.Reasons, r => r.StartsWith("the floor c = ", StringComparison.Ordinal) && r.Contains("best observed error 0.141"));
         Assert.Null(law.Intervals);
+        // In place of the delta method's interval, the floor's profile-likelihood interval: wide (2 degrees of freedom)
+        // and around the estimate, never a point.
+        var profile = law.FloorProfile!;
+        log.WriteLine($"profile {profile}");
+        Assert.Equal(ProfileLikelihood.Floor(points, law.Fit)!.Interval, profile.Interval);
+        Assert.InRange(law.Fit.Law.C, profile.Interval.Lower, profile.Interval.Upper);
+        Assert.True(profile.Interval.Width > 0.01 * law.Fit.Law.C, profile.ToString());
+    }
+
+    [Fact]
+    public void Fit_prints_the_floors_profile_interval_where_the_fit_is_not_identified()
+    {
+        var dir = Directory.CreateTempSubdirectory("vitdsl-profile-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "points.csv");
+            File.WriteAllLines(path, ["compute,error", "1,0.35", "2,0.2", "4,0.16", "8,0.148", "16,0.141"]);
+            var output = new StringWriter();
+            var command = ViTDsl.Cli.AnalysisCommands.Fit();
+            int code = ViTDsl.Cli.CliApp.Run(new System.CommandLine.RootCommand("test root") { command },
+                [command.Name, "--points", path, "--form", "floor", "--holdout", "0"], output, new StringWriter());
+            log.WriteLine(output.ToString());
+            Assert.Equal(0, code);
+            var expected = ScalingAnalysis.AnalysePoints(PointTable.Read(path), path, new AnalysisOptions { Forms = [LawForm.PowerLawWithFloor], HoldOut = 0 })
+                .Laws.Single().FloorProfile!;
+            Assert.Contains($"c: 95% profile-likelihood interval {expected}", output.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
@@ -89,9 +120,11 @@ public class IdentifiabilityTests(Xunit.Abstractions.ITestOutputHelper log)
         // Independently: the selection on the first 10 points alone, then that form fitted to them predicting the last 2.
         var inner = points.Take(10).ToList();
         var innerSelection = ScalingAnalysis.AnalysePoints(inner, "inner", options).Selected;
-        Assert.Equal(innerSelection, check!.Selected);
+        Assert.Equal(innerSelection, check!.Selected.Main);
         Assert.Equal(10, check.InnerPoints);
-        var refit = ScalingLawFitter.Fit(inner, check.Selected);
+        // Without M4 among the forms there is no guard: the selection predicts with the selected form alone.
+        Assert.Single(check.Selected.Laws);
+        var refit = ScalingLawFitter.Fit(inner, check.Selected.Main);
         Assert.Equal(points.Skip(10).Select(p => p.Compute), check.HeldOut.HeldOut.Select(h => h.Point.Compute));
         foreach (var h in check.HeldOut.HeldOut) Assert.Equal(refit.Law.Predict(h.Point.Compute), h.Predicted, 1e-12);
         log.WriteLine($"{check.Selected}: selecting error {check.SelectionRmsLogError:P2}, unbiased {check.HeldOut.RmsLogError:P2}");

@@ -4,7 +4,11 @@ namespace ViTDsl.Runtime.Analysis;
 public sealed record CurveAnalysis(LearningCurve Curve, CurveAxis Axis, IReadOnlyList<ScalingPoint> Points, IReadOnlyList<LawAnalysis> Laws,
     IReadOnlyList<string> Notes)
 {
-    public LawForm? Selected { get; init; }
+    /// <summary>What the analysis predicts with (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
+    public Selection? Selection { get; init; }
+
+    /// <summary>The selection's main form (the only one, or the one with the largest weight).</summary>
+    public LawForm? Selected => Selection?.Main;
 
     /// <summary>The selected form's error on evaluations it was not selected on (null when too few evaluations for it).</summary>
     public SelectionCheck? SelectionCheck { get; init; }
@@ -37,7 +41,7 @@ public static class LearningCurves
             var laws = ScalingAnalysis.FitForms(points, options, notes, "curve");
             return new CurveAnalysis(curve, axis, points, laws, notes)
             {
-                Selected = FormSelection.Select(laws, options.SelectionTolerance),
+                Selection = FormSelection.Select(laws, options.SelectionTolerance),
                 SelectionCheck = SelectionCheck.Of(points, options),
             };
         }).ToList();

@@ -43,7 +43,10 @@ public static class ComputeFigure
             double lo = Math.Log10(runs.Min(p => p.Compute)), hi = Math.Log10(runs.Max(p => p.Compute)) + 1;
             var xs = Enumerable.Range(0, CurvePoints).Select(i => lo + (hi - lo) * i / (CurvePoints - 1)).ToArray();
             var cs = xs.Select(x => Math.Pow(10, x)).ToArray();
-            if (law.Intervals is { } boot)
+            // The selected law is drawn as the fit predicts with it: guarded by M4 where that is higher, and then with
+            // its band only where the guard never lifts it (the band is the selected law's).
+            var guarded = law == analysis.Best && analysis.Selection is { Laws.Count: > 1 } s ? s : null;
+            if (law.Intervals is { } boot && guarded?.MainPredictsOver(cs[0], cs[^1]) != false)
             {
                 var bands = cs.Select(boot.PredictionAt).ToArray();
                 var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b.Lower)), LogAxes.ToLog(bands.Select(b => b.Upper)));
@@ -51,12 +54,13 @@ public static class ComputeFigure
                 band.LineWidth = 0;
                 band.LegendText = $"{BandPrefix} ({boot.Level * 100:0.#}% {boot.Method})";
             }
-            var curve = plot.Add.Scatter(xs, LogAxes.ToLog(cs.Select(law.Fit.Law.Predict)));
+            Func<double, double> predict = guarded is null ? law.Fit.Law.Predict : guarded.Predict;
+            var curve = plot.Add.Scatter(xs, LogAxes.ToLog(cs.Select(predict)));
             curve.MarkerSize = 0;
             curve.LineWidth = 2;
             curve.Color = Colors.C1;
             // The law's constants are in the report; the legend names the form, short enough to sit beside the plot.
-            curve.LegendText = $"{FitPrefix}: {law.Form}{(law.Form == analysis.Selected ? " (selected)" : "")}" +
+            curve.LegendText = $"{FitPrefix}: {(guarded is null ? law.Form.ToString() : guarded.ToString())}{(law.Form == analysis.Selected ? " (selected)" : "")}" +
                                (law.Identification.Identified ? "" : ", not identified: no band");
         }
         LogAxes.Apply(plot, logX: true, logY: true);

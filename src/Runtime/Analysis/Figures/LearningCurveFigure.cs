@@ -4,8 +4,9 @@ namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
 /// Learning curves on log-log axes, one colour per model, read at a glance: the recorded evaluations as markers labelled
-/// "model · data size"; only the law backtesting selected for that model, solid over its evaluations and dashed beyond
-/// them up to 10× the last x; and that law's confidence band where its constants are identified. The line styles are
+/// "model · data size"; only what fit predicts for that model (the law backtesting selected, guarded by M4), solid over
+/// its evaluations and dashed beyond them up to 10× the last x; and the selected law's confidence band where its
+/// constants are identified and the guard does not lift it. The line styles are
 /// explained once in the legend, not per model.
 /// </summary>
 public static class LearningCurveFigure
@@ -13,7 +14,7 @@ public static class LearningCurveFigure
     public const string FileName = "curves_test.png";
 
     /// <summary>The legend's three style entries, in the grey of no model.</summary>
-    public const string FitLegend = "selected law (fitted range)", ExtrapolationLegend = "selected law, extrapolated", BandLegend = "confidence band";
+    public const string FitLegend = "fit (fitted range)", ExtrapolationLegend = "fit, extrapolated", BandLegend = "confidence band";
 
     /// <summary>Marks a model whose selected law the points do not identify: it is drawn, without a band.</summary>
     public const string NotIdentifiedSuffix = " (law not identified: no band)";
@@ -34,9 +35,13 @@ public static class LearningCurveFigure
             observed.LegendText = c.Curve.ShortLabel + (c.Best is { Identification.Identified: false } ? NotIdentifiedSuffix : "");
             if (c.Best is not { } law) continue;
             double lo = Math.Log10(c.Points.Min(p => p.Compute)), last = Math.Log10(c.Points.Max(p => p.Compute));
-            if (law.Intervals is { } intervals) Band(plot, intervals, lo, last + 1, color);
-            Line(plot, law.Fit.Law, lo, last, color, LinePattern.Solid);
-            Line(plot, law.Fit.Law, last, last + 1, color, LinePattern.Dashed);
+            // What fit predicts: the selected law, guarded by M4 where that is higher; the band (the selected law's) only
+            // where the guard never lifts it.
+            Func<double, double> predict = c.Selection is { } s ? s.Predict : law.Fit.Law.Predict;
+            if (law.Intervals is { } intervals && c.Selection?.MainPredictsOver(Math.Pow(10, lo), Math.Pow(10, last + 1)) != false)
+                Band(plot, intervals, lo, last + 1, color);
+            Line(plot, predict, lo, last, color, LinePattern.Solid);
+            Line(plot, predict, last, last + 1, color, LinePattern.Dashed);
         }
         StyleLegend(plot, curves.Select(c => c.Best?.Intervals).FirstOrDefault(i => i is not null));
         LogAxes.Apply(plot, logX: true, logY: true);
@@ -69,11 +74,11 @@ public static class LearningCurveFigure
         band.LineWidth = 0;
     }
 
-    private static void Line(Plot plot, ScalingLaw law, double lo, double hi, Color color, LinePattern pattern)
+    private static void Line(Plot plot, Func<double, double> predict, double lo, double hi, Color color, LinePattern pattern)
     {
         const int samples = 60;
         var xs = Enumerable.Range(0, samples).Select(i => lo + (hi - lo) * i / (samples - 1)).ToArray();
-        var line = plot.Add.Scatter(xs, LogAxes.ToLog(xs.Select(x => law.Predict(Math.Pow(10, x)))));
+        var line = plot.Add.Scatter(xs, LogAxes.ToLog(xs.Select(x => predict(Math.Pow(10, x)))));
         line.MarkerSize = 0;
         line.LineWidth = 2;
         line.Color = color;
