@@ -22,6 +22,9 @@ public sealed class LeastSquaresTrial : ITrialRunner
         using var y = tensor(problem.Y, [p.Rows, 1], ScalarType.Float64);
         var (start, w) = Resume(trial, p.Cols, reporter);
 
+        // Owned Scalars: one that nothing references may be freed while libtorch reads it (UnownedScalarGuardTests).
+        using var twoOverRows = (2.0 / p.Rows).ToScalar();
+        using var learningRate = p.LearningRate.ToScalar();
         reporter.Phase(TrialPhase.Training);
         for (var step = start + 1; step <= p.Steps; step++)
         {
@@ -30,10 +33,10 @@ public sealed class LeastSquaresTrial : ITrialRunner
             using (NewDisposeScope())
             {
                 var residual = (x * w.t()).sum(1, keepdim: true) - y;           // X·w − y, rows × 1
-                var gradient = (x * residual).sum(0, keepdim: true).t() * (2.0 / p.Rows); // 2/n · Xᵀ(X·w − y), cols × 1
+                var gradient = (x * residual).sum(0, keepdim: true).t().mul(twoOverRows); // 2/n · Xᵀ(X·w − y), cols × 1
                 reporter.Metric(step, "loss", (residual * residual).mean().item<double>());
                 reporter.Metric(step, "grad_norm", gradient.norm().item<double>());
-                var next = (w - p.LearningRate * gradient).MoveToOuterDisposeScope();
+                var next = (w - gradient.mul(learningRate)).MoveToOuterDisposeScope();
                 w.Dispose();
                 w = next;
             }
