@@ -14,6 +14,8 @@ namespace ViTDsl.Experiments.Bench;
 /// </summary>
 public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
 {
+    // Every Scalar passed to TorchSharp is owned: one made on the fly may be freed while libtorch reads it.
+    private static readonly Scalar One = 1.ToScalar();
     private readonly Conv2d stem;
     private readonly Parameter position, probe;
     private readonly ModuleList<Block> blocks;
@@ -30,10 +32,12 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
         this.dtype = dtype;
         patch = shape.Patch;
         stem = nn.Conv2d(shape.Channels, d, shape.Patch, stride: shape.Patch);
-        position = new Parameter(randn(1, shape.Patches, d) * (1 / Math.Sqrt(d)));
+        using var positionScale = (1 / Math.Sqrt(d)).ToScalar();
+        position = new Parameter(randn(1, shape.Patches, d).mul(positionScale));
         blocks = new ModuleList<Block>(Enumerable.Range(0, shape.Depth).Select(_ => new Block(d, shape.Mlp, shape.Heads, dtype)).ToArray());
         norm = nn.LayerNorm(d, 1e-6);
-        probe = new Parameter(randn(1, 1, d) * 0.02);
+        using var probeScale = 0.02.ToScalar();
+        probe = new Parameter(randn(1, 1, d).mul(probeScale));
         headQuery = nn.Linear(d, d);
         headKeyValue = nn.Linear(d, 2 * d);
         headOutput = nn.Linear(d, d);
@@ -48,13 +52,13 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var patches = nn.functional.conv2d(images.to(dtype), stem.weight!.to(dtype), stem.bias!.to(dtype), strides: [patch, patch]);
-        var x = patches.flatten(2).transpose(1, 2) + position.to(dtype);
+        var x = patches.flatten(2).transpose(1, 2).add(position.to(dtype), One);
         foreach (var block in blocks) x = block.forward(x);
         x = norm.forward(x.to(ScalarType.Float32));
         var kv = headKeyValue.forward(x).chunk(2, -1);
         var q = headQuery.forward(probe.expand(x.shape[0], -1, -1));
         var pooled = headOutput.forward(Block.Attend(q, kv[0], kv[1], heads));
-        pooled = pooled + headDown.forward(nn.functional.gelu(headUp.forward(headNorm.forward(pooled)), GELU.Approximate.tanh));
+        pooled = pooled.add(headDown.forward(nn.functional.gelu(headUp.forward(headNorm.forward(pooled)), GELU.Approximate.tanh)), One);
         return classifier.forward(pooled.select(1, 0)).MoveToOuterDisposeScope();
     }
 
@@ -81,8 +85,8 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
         public override Tensor forward(Tensor x)
         {
             var parts = Dense(qkv, norm1.forward(x), dtype).chunk(3, -1);
-            x = x + Dense(projection, Attend(parts[0], parts[1], parts[2], heads), dtype);
-            return x + Dense(down, nn.functional.gelu(Dense(up, norm2.forward(x), dtype), GELU.Approximate.tanh), dtype);
+            x = x.add(Dense(projection, Attend(parts[0], parts[1], parts[2], heads), dtype), One);
+            return x.add(Dense(down, nn.functional.gelu(Dense(up, norm2.forward(x), dtype), GELU.Approximate.tanh), dtype), One);
         }
 
         public static Tensor Dense(Linear layer, Tensor x, ScalarType dtype) =>
@@ -93,7 +97,8 @@ public sealed class HandWrittenVit : nn.Module<Tensor, Tensor>
             Tensor Split(Tensor t) => t.view(t.shape[0], t.shape[1], heads, -1).transpose(1, 2);
             var (qh, kh, vh) = (Split(q), Split(k), Split(v));
             // Scores in the products' type, softmax in float32, weights back to the products' type for the mix.
-            var scores = qh.matmul(kh.transpose(-2, -1)).div(Math.Sqrt(qh.shape[^1]));
+            using var scale = Math.Sqrt(qh.shape[^1]).ToScalar();
+            var scores = qh.matmul(kh.transpose(-2, -1)).div(scale);
             var weights = scores.to(ScalarType.Float32).softmax(-1).to(qh.dtype);
             var mixed = weights.matmul(vh).transpose(1, 2);
             return mixed.reshape(mixed.shape[0], mixed.shape[1], -1);

@@ -61,17 +61,17 @@ public static class TrainingBench
     /// </summary>
     private static (double Wall, double Cpu) Train(nn.Module<Tensor, Tensor> module, Tensor images, Tensor labels, int steps)
     {
-        using var optimizer = optim.SGD(module.parameters(), 1e-3);
+        using var optimizer = new OwnedScalarSgd(module.parameters(), 1e-3);
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
         {
             using var scope = NewDisposeScope();
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var loss = nn.functional.cross_entropy(module.forward(images), labels);
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
         }
         var wall = watch.Elapsed.TotalSeconds;
         process.Refresh();
@@ -82,5 +82,29 @@ public static class TrainingBench
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>
+    /// Plain SGD (what TorchSharp's <c>optim.SGD</c> does without momentum or weight decay), with its learning rate an
+    /// owned Scalar: TorchSharp's own step passes it as one that nothing keeps alive while libtorch reads it.
+    /// </summary>
+    private sealed class OwnedScalarSgd(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate) : IDisposable
+    {
+        private readonly TorchSharp.Modules.Parameter[] _parameters = [.. parameters];
+        private readonly Scalar _minusRate = (-learningRate).ToScalar();
+
+        public void ZeroGrad()
+        {
+            foreach (var p in _parameters) p.grad?.zero_();
+        }
+
+        public void Step()
+        {
+            using var noGrad = no_grad();
+            foreach (var p in _parameters)
+                if (p.grad is { } grad) p.add_(grad, _minusRate);
+        }
+
+        public void Dispose() => _minusRate.Dispose();
     }
 }

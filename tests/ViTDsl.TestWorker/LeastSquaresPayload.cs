@@ -8,7 +8,9 @@ namespace ViTDsl.TestWorker;
 /// <see cref="StepDelayMs"/> stretches each step so a test can catch a trial mid-run. <see cref="HangAtStep"/> makes
 /// the worker hang at that step on attempt <see cref="HangOnAttempt"/> (0: every attempt), as <see cref="Hang"/> says:
 /// <see cref="HangMode.Sleep"/> sleeps forever (heartbeats go on: only a time limit ends it), <see cref="HangMode.Freeze"/>
-/// stops the whole process (SIGSTOP: heartbeats stop, like a wedged or swapped-out machine). <see cref="BusyStepMs"/>
+/// stops the whole process (SIGSTOP: heartbeats stop, like a wedged or swapped-out machine), <see cref="HangMode.Native"/>
+/// blocks in a native call that its host cannot give up on either (heartbeats go on; only a kill ends it),
+/// <see cref="HangMode.Wait"/> waits until the trial is cancelled (a test holds the trial there, however slow the machine). <see cref="BusyStepMs"/>
 /// makes every step that long and deaf to cancellation, like a large model's training step in native code.
 /// </summary>
 public sealed record LeastSquaresPayload(
@@ -17,4 +19,4 @@ public sealed record LeastSquaresPayload(
     int? HangAtStep = null, HangMode Hang = HangMode.Sleep, int HangOnAttempt = 1, int BusyStepMs = 0);
 
 /// <summary>How a test trial hangs.</summary>
-public enum HangMode { Sleep, Freeze }
+public enum HangMode { Sleep, Freeze, Native, Wait }

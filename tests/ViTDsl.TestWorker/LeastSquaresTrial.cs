@@ -22,6 +22,9 @@ public sealed class LeastSquaresTrial : ITrialRunner
         using var y = tensor(problem.Y, [p.Rows, 1], ScalarType.Float64);
         var (start, w) = Resume(trial, p.Cols, reporter);
 
+        // Owned Scalars: one that nothing references may be freed while libtorch reads it (UnownedScalarGuardTests).
+        using var twoOverRows = (2.0 / p.Rows).ToScalar();
+        using var learningRate = p.LearningRate.ToScalar();
         reporter.Phase(TrialPhase.Training);
         for (var step = start + 1; step <= p.Steps; step++)
         {
@@ -30,17 +33,17 @@ public sealed class LeastSquaresTrial : ITrialRunner
             using (NewDisposeScope())
             {
                 var residual = (x * w.t()).sum(1, keepdim: true) - y;           // X·w − y, rows × 1
-                var gradient = (x * residual).sum(0, keepdim: true).t() * (2.0 / p.Rows); // 2/n · Xᵀ(X·w − y), cols × 1
+                var gradient = (x * residual).sum(0, keepdim: true).t().mul(twoOverRows); // 2/n · Xᵀ(X·w − y), cols × 1
                 reporter.Metric(step, "loss", (residual * residual).mean().item<double>());
                 reporter.Metric(step, "grad_norm", gradient.norm().item<double>());
-                var next = (w - p.LearningRate * gradient).MoveToOuterDisposeScope();
+                var next = (w - gradient.mul(learningRate)).MoveToOuterDisposeScope();
                 w.Dispose();
                 w = next;
             }
             if (step == p.CrashAtStep && (p.CrashOnAttempt == 0 || p.CrashOnAttempt == trial.Attempt))
                 await CrashAsync(step, trial.Attempt, reporter);
             if (step == p.HangAtStep && (p.HangOnAttempt == 0 || p.HangOnAttempt == trial.Attempt))
-                await HangAsync(p.Hang, step, trial.Attempt, reporter);
+                await HangAsync(p.Hang, step, trial.Attempt, reporter, cancellationToken);
             if (step % p.CheckpointEvery == 0) reporter.Checkpoint(step, Save(trial.RunDirectory, step, w));
             if (p.StepDelayMs > 0) await Task.Delay(p.StepDelayMs, cancellationToken);
         }
@@ -98,14 +101,24 @@ public sealed class LeastSquaresTrial : ITrialRunner
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static async Task HangAsync(HangMode mode, long step, int attempt, ITrialReporter reporter)
+    private static async Task HangAsync(HangMode mode, long step, int attempt, ITrialReporter reporter, CancellationToken cancellationToken)
     {
         await reporter.FlushAsync();
         await Task.Delay(100); // let the multiplexer put the flushed records on the wire
         await Console.Error.WriteLineAsync($"hanging ({mode}) at step {step} on attempt {attempt}, as the trial spec asks");
+        if (mode == HangMode.Wait) await Task.Delay(Timeout.Infinite, cancellationToken);
         if (mode == HangMode.Freeze) kill(Environment.ProcessId, 19 /* SIGSTOP */);
+        if (mode == HangMode.Native)
+        {
+            // A native call wedged on something its host needs too: the host cannot abandon the trial and answer.
+            WorkerHost.CancelGrace = Timeout.InfiniteTimeSpan;
+            while (true) pause(); // returns only when a signal is handled; the runner's SIGKILL is not
+        }
         Thread.Sleep(Timeout.Infinite); // deaf to cancellation, like a trial stuck in native code
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int pause();
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

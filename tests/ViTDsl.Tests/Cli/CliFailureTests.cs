@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ViTDsl.Tests.Store;
 
 namespace ViTDsl.Tests.Cli;
@@ -7,7 +6,6 @@ namespace ViTDsl.Tests.Cli;
 // error that names the problem and the fix, and leaves what was recorded as it was.
 public class CliFailureTests : IDisposable
 {
-    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Paper.Table2).Assembly.Location; // vitdsl.dll: this repository's CLI
     private readonly TempFolder dir = new();
 
     [Fact]
@@ -86,16 +84,8 @@ public class CliFailureTests : IDisposable
 
     internal static (int Code, string[] Error) Run(string[] args, params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Vitdsl);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) { process.Kill(true); throw new TimeoutException($"vitdsl {string.Join(' ', args)} did not finish"); }
-        _ = output.Result;
-        return (process.ExitCode, error.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var (code, _, error) = VitdslProcess.Run(args, TimeSpan.FromMinutes(2), environment);
+        return (code, error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     public void Dispose() => dir.Dispose();

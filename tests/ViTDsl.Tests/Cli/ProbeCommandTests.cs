@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ViTDsl.Runtime.Probe;
 using ViTDsl.Tests.Store;
@@ -10,7 +9,6 @@ namespace ViTDsl.Tests.Cli;
 // process whose peak step memory matches the plan.
 public class ProbeCommandTests : IDisposable
 {
-    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Paper.Table2).Assembly.Location; // vitdsl.dll: this repository's CLI
     private readonly TempFolder dir = new();
 
     [Fact]
@@ -86,17 +84,7 @@ public class ProbeCommandTests : IDisposable
         Assert.Contains("'tpuv9' is not a device", stderr);
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Vitdsl);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); throw new TimeoutException($"vitdsl {string.Join(' ', args)} did not finish"); }
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) Run(string[] args) => VitdslProcess.Run(args, TimeSpan.FromMinutes(5));
 
     public void Dispose() => dir.Dispose();
 }

@@ -206,6 +206,32 @@ public abstract class RunnerLeaseContract<TStore> : IDisposable where TStore : I
     }
 
     [Fact]
+    public void A_migration_is_refused_while_live_runners_hold_leases_naming_them_and_runs_once_they_are_gone()
+    {
+        using var runner = Open();
+        var current = _store.SchemaVersion();
+        var sweepLease = runner.AcquireLease("whole", Minute, out _);
+        var trialLease = runner.AcquireTrialLease(runner.EnsureSweep("tasks", [("t1", "{}")]).Single(), Minute, out _);
+        runner.AcquireLease("dead", Minute, out _, new RunnerIdentity(DeadPid(), Environment.MachineName, null)); // blocks nothing
+        _store.SetSchemaVersion(current - 1); // as if this build were newer than the runners' build
+
+        var e = Assert.Throws<StoreSchemaException>(() => Open());
+        Assert.Contains($"schema version {current - 1}, which this ViTDsl build would migrate to {current}, but 2 runners are writing to it now", e.Message);
+        Assert.Contains($"sweep 'whole' by pid {Environment.ProcessId} on host {Environment.MachineName}", e.Message);
+        Assert.Contains($"trial 't1' of sweep 'tasks' by pid {Environment.ProcessId}", e.Message);
+        Assert.DoesNotContain("'dead'", e.Message);
+        Assert.Contains("Let them finish (or stop them: they resume), then run this command again", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(current - 1, _store.SchemaVersion()); // not migrated
+        Assert.True(runner.RenewLease(sweepLease)); // and the runners were not disturbed
+        Assert.True(runner.RenewLease(trialLease));
+
+        runner.ReleaseLease(sweepLease);
+        runner.ReleaseLease(trialLease);
+        using (Open()) Assert.Equal(current, _store.SchemaVersion()); // only the dead runner's lease is left: migrated
+    }
+
+    [Fact]
     public async Task Of_eight_runners_racing_for_one_trial_exactly_one_wins()
     {
         using (var setup = Open()) Trials(setup);

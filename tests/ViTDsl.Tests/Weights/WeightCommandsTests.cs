@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ViTDsl.Runtime.Train;
@@ -10,7 +9,6 @@ namespace ViTDsl.Tests.Weights;
 /// <summary>`vitdsl export`, `inspect` and `evaluate` on a trained run, as a user runs them (the real executable).</summary>
 public sealed class WeightCommandsTests : IDisposable
 {
-    private static readonly string Vitdsl = typeof(ViTDsl.Experiments.Paper.Table2).Assembly.Location;
     private readonly TempFolder dir = new();
 
     public void Dispose() => dir.Dispose();
@@ -52,15 +50,5 @@ public sealed class WeightCommandsTests : IDisposable
         Assert.True(File.Exists(layout.FinalWeights));
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Vitdsl);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3))) { process.Kill(true); throw new TimeoutException($"vitdsl {string.Join(' ', args)} did not finish"); }
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args) => Cli.VitdslProcess.Run(args, TimeSpan.FromMinutes(3));
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using ViTDsl.Runtime.Store;
 using ViTDsl.TestWorker;
@@ -27,7 +26,7 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
         var sweep = MixedSweep.Definition with { Trials = MixedSweep.Definition.Trials.Where(t => t.Name is "plain" or "long").ToList() };
         await File.WriteAllTextAsync(sweepFile, JsonSerializer.Serialize(sweep, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         var storePath = _folder.File(store);
-        return (storePath, ["run-sweep", "--store", storePath, "--runs", _folder.File(runs), "--sweep", sweepFile, "--parallel", "2"]);
+        return (storePath, ["--store", storePath, "--runs", _folder.File(runs), "--sweep", sweepFile, "--parallel", "2"]);
     }
 
     [Fact]
@@ -36,15 +35,16 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
         var (storePath, command) = await PlainAndLongSweep("killed.db", "runs");
 
         // Run until one trial has succeeded and the long one has a checkpoint but is not done; then SIGKILL.
-        var (runner, output) = Start(command);
+        var started = RunnerProcess.Start(command);
+        var runner = started.Process;
         int[] orphans;
         using (var watcher = ResultsStore.Open(storePath))
         {
             var clock = Stopwatch.StartNew();
             while (true)
             {
-                Assert.False(runner.HasExited, $"the runner finished before it could be killed mid-sweep:\n{output}");
-                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"the sweep never reached the kill point:\n{output}");
+                Assert.False(runner.HasExited, $"the runner finished before it could be killed mid-sweep:\n{started.Output}");
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"the sweep never reached the kill point:\n{started.Output}");
                 var trials = watcher.Trials(MixedSweep.Definition.Name);
                 var longTrial = trials.SingleOrDefault(t => t.Name == "long");
                 if (trials.Any(t => t.Status == TrialStatus.Succeeded) && longTrial is { Status: TrialStatus.Running }
@@ -63,13 +63,12 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
         // Its workers see their input end and exit by themselves.
         Assert.NotEmpty(orphans);
         var waited = Stopwatch.StartNew();
-        while (orphans.Any(Alive) && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
-        Assert.DoesNotContain(orphans, Alive);
+        while (orphans.Any(RunnerProcess.IsAlive) && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
+        Assert.DoesNotContain(orphans, RunnerProcess.IsAlive);
 
         // The same command again finishes the sweep.
-        var (again, againOutput) = Start(command);
-        await again.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(again.ExitCode == 0, $"the resumed runner failed:\n{againOutput}");
+        var again = RunnerProcess.Start(command);
+        Assert.True(await again.ExitCodeAsync(TimeSpan.FromMinutes(3)) == 0, $"the resumed runner failed:\n{again.Output}");
 
         using var resumed = ResultsStore.Open(storePath);
         using var uninterrupted = ResultsStore.Open(reference.StorePath);
@@ -87,7 +86,7 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
         var longId = actual.Single(t => t.Name == "long").Id;
         Assert.Equal([AttemptOutcome.Interrupted, AttemptOutcome.Succeeded], resumed.Attempts(longId).Select(a => a.Outcome));
         Assert.Contains(resumed.Logs(longId), l => l.Attempt == 2 && l.Text.Contains("resuming from the checkpoint of step"));
-        Assert.Matches("skipped [1-9]", againOutput.ToString()); // the trial that had succeeded was not run again
+        Assert.Matches("skipped [1-9]", again.Output); // the trial that had succeeded was not run again
     }
 
     [Fact]
@@ -99,19 +98,19 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
 
         for (var kill = 0; kill < 20; kill++)
         {
-            var (runner, output) = Start(command);
+            var started = RunnerProcess.Start(command);
+            var runner = started.Process;
             var moment = random.Next(50, 2500);
             moments.Add(moment);
             await Task.WhenAny(runner.WaitForExitAsync(), Task.Delay(moment));
-            if (runner.HasExited) { Assert.True(runner.ExitCode == 0, $"run {kill} failed:\n{output}"); continue; }
+            if (runner.HasExited) { Assert.True(runner.ExitCode == 0, $"run {kill} failed:\n{started.Output}"); continue; }
             // Freeze the runner first, so it cannot record its workers' deaths as failures, then SIGKILL the whole tree.
-            _ = kill_(runner.Id, 19 /* SIGSTOP */);
+            RunnerProcess.Signal(runner.Id, RunnerProcess.SigStop, mayBeGone: true);
             runner.Kill(entireProcessTree: true);
             await runner.WaitForExitAsync();
         }
-        var (last, lastOutput) = Start(command);
-        await last.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(last.ExitCode == 0, $"the final run failed (kills at {string.Join(", ", moments)} ms):\n{lastOutput}");
+        var last = RunnerProcess.Start(command);
+        Assert.True(await last.ExitCodeAsync(TimeSpan.FromMinutes(2)) == 0, $"the final run failed (kills at {string.Join(", ", moments)} ms):\n{last.Output}");
 
         using var resumed = ResultsStore.Open(storePath);
         using var uninterrupted = ResultsStore.Open(reference.StorePath);
@@ -125,33 +124,5 @@ public sealed class KillAndResumeTests(MixedSweep reference) : IDisposable
             Assert.All(resumed.Attempts(got.Id).SkipLast(1), a => Assert.Equal(AttemptOutcome.Interrupted, a.Outcome));
         }
         Assert.Null(resumed.Lease(MixedSweep.Definition.Name));
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int kill_(int pid, int signal);
-
-    private static (Process Process, StringBuilder Output) Start(string[] arguments)
-    {
-        var info = new ProcessStartInfo(MixedSweep.Worker.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(typeof(LeastSquaresTrial).Assembly.Location);
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        var output = new StringBuilder();
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, output);
-    }
-
-    // Alive unless gone or a zombie (an orphan's new parent may be slow to reap it).
-    private static bool Alive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
-        }
-        catch (IOException) { return false; }
     }
 }

@@ -10,7 +10,8 @@ namespace ViTDsl.Tests.Workers;
 
 /// <summary>
 /// A runner process (the test worker's <c>run-sweep</c> mode) that a test can signal: suspend (SIGSTOP), resume
-/// (SIGCONT), terminate (SIGTERM), with its output collected; and what a store holds, as one comparable value.
+/// (SIGCONT), terminate (SIGTERM), with its output collected; whether a process is still alive; and what a store holds,
+/// as one comparable value. The runner tests share it, so each says only what it does to the runner.
 /// </summary>
 internal sealed class RunnerProcess
 {
@@ -52,7 +53,22 @@ internal sealed class RunnerProcess
         return Process.ExitCode;
     }
 
-    public static void Signal(int pid, int signal) => Assert.Equal(0, kill(pid, signal));
+    /// <summary>Sends <paramref name="signal"/>; unless <paramref name="mayBeGone"/>, the process must be there to get it.</summary>
+    public static void Signal(int pid, int signal, bool mayBeGone = false)
+    {
+        if (kill(pid, signal) != 0 && !mayBeGone) Assert.Fail($"pid {pid} is not there to get signal {signal}");
+    }
+
+    /// <summary>Running, stopped or sleeping; a zombie or a vanished pid is not (an orphan's new parent may be slow to reap it).</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
+        }
+        catch (IOException) { return false; }
+    }
 
     public const int SigTerm = 15, SigCont = 18, SigStop = 19;
 

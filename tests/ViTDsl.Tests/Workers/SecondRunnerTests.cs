@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
@@ -21,39 +20,38 @@ public sealed class SecondRunnerTests : IDisposable
     [Fact]
     public async Task A_second_runner_is_refused_naming_the_holder_and_the_sweep_of_a_killed_runner_is_taken_over()
     {
-        var payload = new LeastSquaresPayload(Seed: 9, Rows: 24, Cols: 4, Steps: 40, LearningRate: 0.1, CheckpointEvery: 10, StepDelayMs: 100);
-        var sweep = new SweepDefinition("leased", [new SweepTrial("slow", JsonSerializer.SerializeToElement(payload, new JsonSerializerOptions(JsonSerializerDefaults.Web)))]);
-        var sweepFile = _folder.File("sweep.json");
-        await File.WriteAllTextAsync(sweepFile, JsonSerializer.Serialize(sweep, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        // The first runner's attempt waits at step 5 until it is stopped: it cannot finish before the others are started.
+        var payload = new LeastSquaresPayload(Seed: 9, Rows: 24, Cols: 4, Steps: 40, LearningRate: 0.1, CheckpointEvery: 10, StepDelayMs: 10,
+            HangAtStep: 5, Hang: HangMode.Wait);
+        var sweepFile = RunnerProcess.WriteSweep(_folder.Path, "leased", new Dictionary<string, LeastSquaresPayload> { ["slow"] = payload });
         var storePath = _folder.File("leased.db");
-        string[] command = ["run-sweep", "--store", storePath, "--runs", _folder.File("runs"), "--sweep", sweepFile];
+        string[] command = ["--store", storePath, "--runs", _folder.File("runs"), "--sweep", sweepFile];
 
-        var (first, firstOutput) = Start(command);
+        var runner = RunnerProcess.Start(command);
+        var first = runner.Process;
         using (var watcher = ResultsStore.Open(storePath))
         {
             var clock = Stopwatch.StartNew();
             while (watcher.Lease("leased") is null || watcher.Trials("leased").All(t => t.Status != TrialStatus.Running))
             {
-                Assert.False(first.HasExited, $"the first runner ended before a second could be started:\n{firstOutput}");
-                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"the first runner never took the lease:\n{firstOutput}");
+                Assert.False(first.HasExited, $"the first runner ended before a second could be started:\n{runner.Output}");
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"the first runner never took the lease:\n{runner.Output}");
                 await Task.Delay(20);
             }
         }
 
-        var (second, secondOutput) = Start(command);
-        await second.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.Equal(1, second.ExitCode);
-        var refusal = secondOutput.ToString().Trim();
+        var second = RunnerProcess.Start(command);
+        Assert.Equal(1, await second.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+        var refusal = second.Output.Trim();
         Assert.Equal($"error: Sweep 'leased' is already being run by pid {first.Id} on host {Environment.MachineName}", refusal[..refusal.IndexOf(" (since", StringComparison.Ordinal)]);
         Assert.DoesNotContain('\n', refusal); // one line, no stack trace
         Assert.False(first.HasExited, "the refused runner disturbed the first one");
 
         first.Kill(); // SIGKILL: the lease stays in the store, held by a pid that no longer exists
         await first.WaitForExitAsync();
-        var (third, thirdOutput) = Start(command);
-        await third.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(third.ExitCode == 0, $"the runner that should take over failed:\n{thirdOutput}");
-        Assert.Contains($"took the sweep over from pid {first.Id} on host {Environment.MachineName}", thirdOutput.ToString());
+        var third = RunnerProcess.Start(command);
+        Assert.True(await third.ExitCodeAsync(TimeSpan.FromMinutes(2)) == 0, $"the runner that should take over failed:\n{third.Output}");
+        Assert.Contains($"took the sweep over from pid {first.Id} on host {Environment.MachineName}", third.Output);
 
         using var store = ResultsStore.Open(storePath);
         var trial = store.Trials("leased").Single();
@@ -90,19 +88,5 @@ public sealed class SecondRunnerTests : IDisposable
         // Fenced: this runner may no longer write the attempt; the new holder records it when it takes the sweep over.
         Assert.Equal(AttemptOutcome.Running, attempt.Outcome);
         Assert.Equal("another-host", store.Lease("stolen")!.Holder.Host); // not released: it is not this runner's any more
-    }
-
-    private static (Process Process, StringBuilder Output) Start(string[] arguments)
-    {
-        var info = new ProcessStartInfo(MixedSweep.Worker.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(typeof(LeastSquaresTrial).Assembly.Location);
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        var output = new StringBuilder();
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, output);
     }
 }

@@ -9,6 +9,8 @@ namespace ViTDsl.Tests.Workers;
 /// Fenced leases: a runner suspended (SIGSTOP, with its worker: a paused VM or a swapped-out node) past its lease's
 /// stale age is taken over by another runner, which finishes the trial; resumed (SIGCONT), the first runner finds its
 /// lease gone, stops, and changes nothing the new owner wrote. The stale age is shortened to 2 s (it is 60 s by default).
+/// The first runner's attempt waits at step 12 until it is cancelled, so however slow the machine, it cannot finish the
+/// trial before it is suspended; the attempt that takes over (the trial's second) does not wait.
 /// </summary>
 public sealed class SuspendedRunnerTests : IDisposable
 {
@@ -19,7 +21,8 @@ public sealed class SuspendedRunnerTests : IDisposable
     [Fact]
     public async Task A_resumed_runner_whose_lease_was_taken_over_changes_nothing_the_new_owner_wrote()
     {
-        var payload = new LeastSquaresPayload(Seed: 11, Rows: 24, Cols: 4, Steps: 60, LearningRate: 0.05, CheckpointEvery: 10, StepDelayMs: 50);
+        var payload = new LeastSquaresPayload(Seed: 11, Rows: 24, Cols: 4, Steps: 60, LearningRate: 0.05, CheckpointEvery: 10, StepDelayMs: 10,
+            HangAtStep: 12, Hang: HangMode.Wait);
         var sweepFile = RunnerProcess.WriteSweep(_folder.Path, "paused", new Dictionary<string, LeastSquaresPayload> { ["slow"] = payload });
         var storePath = _folder.File("paused.db");
         string[] command = ["--store", storePath, "--runs", _folder.File("runs"), "--sweep", sweepFile, "--lease-stale", "2"];

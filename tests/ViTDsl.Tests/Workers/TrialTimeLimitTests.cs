@@ -14,7 +14,7 @@ namespace ViTDsl.Tests.Workers;
 /// </summary>
 public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.HungSweep>
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10), Silence = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20), Silence = TimeSpan.FromSeconds(4);
 
     public sealed class HungSweep : IDisposable
     {
@@ -60,11 +60,11 @@ public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.Hung
         var trial = Trial("sleeps");
         var attempts = _sweep.Store.Attempts(trial.Id);
         Assert.Equal([AttemptOutcome.TimedOut, AttemptOutcome.Succeeded], attempts.Select(a => a.Outcome));
-        Assert.Contains("past the trial time limit of 10 s", attempts[0].Error);
+        Assert.Contains($"past the trial time limit of {Limit.TotalSeconds} s", attempts[0].Error);
         // Killed at the limit: not before it, and not much after (the watchdog looks every second at most).
         var wall = attempts[0].Timings!.WallSeconds;
-        Assert.InRange(wall, Limit.TotalSeconds, Limit.TotalSeconds + 3);
-        Assert.False(IsRunning(attempts[0].WorkerPid!.Value), "the hung worker is still running");
+        Assert.InRange(wall, Limit.TotalSeconds, Limit.TotalSeconds + 10);
+        Assert.False(RunnerProcess.IsAlive(attempts[0].WorkerPid!.Value), "the hung worker is still running");
         AssertRetriedFromStep10(trial, "Sleep");
     }
 
@@ -76,7 +76,7 @@ public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.Hung
         Assert.Equal([AttemptOutcome.TimedOut, AttemptOutcome.Succeeded], attempts.Select(a => a.Outcome));
         Assert.Contains("no heartbeat for", attempts[0].Error);
         Assert.True(attempts[0].Timings!.WallSeconds < Limit.TotalSeconds, $"detected only after {attempts[0].Timings!.WallSeconds} s");
-        Assert.False(IsRunning(attempts[0].WorkerPid!.Value), "the frozen worker is still there");
+        Assert.False(RunnerProcess.IsAlive(attempts[0].WorkerPid!.Value), "the frozen worker is still there");
         AssertRetriedFromStep10(trial, "Freeze");
     }
 
@@ -85,19 +85,8 @@ public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.Hung
         Assert.Equal((TrialStatus.Succeeded, 2, 1), (trial.Status, trial.Attempts, trial.Failures));
         var logs = _sweep.Store.Logs(trial.Id);
         Assert.Contains(logs, l => l is { Attempt: 1, Source: LogSource.Stderr } && l.Text.Contains($"hanging ({mode}) at step 12"));
-        Assert.Contains(logs, l => l is { Attempt: 1, Source: LogSource.Runner } && l.Text.Contains("timed out") && l.Text.Contains("killing worker"));
+        Assert.Contains(logs, l => l is { Attempt: 1, Source: LogSource.Runner } && l.Text.Contains("timed out") && l.Text.Contains("killed worker"));
         Assert.Contains(logs, l => l is { Attempt: 2, Source: LogSource.Worker } && l.Text.Contains("resuming from the checkpoint of step 10"));
         SweepRunnerTests.AssertEqualToOracle(LeastSquaresOracle.Metrics(HungSweep.Payloads[trial.Name]), _sweep.Store.Metrics(trial.Id));
-    }
-
-    // Running, stopped or sleeping; a zombie or a vanished pid is not.
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
-        }
-        catch (IOException) { return false; }
     }
 }

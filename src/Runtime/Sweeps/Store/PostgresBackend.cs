@@ -73,6 +73,7 @@ internal sealed class PostgresBackend : StoreBackend
         }
         else
         {
+            store.RefuseMigrationUnderRunners(version, tx);
             for (var from = version; from < StoreSchema.Version; from++) StoreSchema.Step(store, tx, from, StoreSchema.ForPostgres);
         }
         store.Execute($"UPDATE vitdsl_schema SET version = {StoreSchema.Version}", tx);

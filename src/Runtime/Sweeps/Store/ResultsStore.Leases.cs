@@ -114,6 +114,38 @@ public sealed partial class ResultsStore
             : ReadTrialLeases(Convert.ToInt64(id, CultureInfo.InvariantCulture), null).ToDictionary(l => l.Trial!);
     });
 
+    /// <summary>
+    /// Refuses to migrate a store at <paramref name="version"/> while live runners hold leases on it: a migration
+    /// rebuilds tables that they write (and an older build's runner would then find a store it refuses). Called in the
+    /// migration's transaction, under its lock. Stores before version 2 have no leases to tell.
+    /// </summary>
+    /// <exception cref="StoreSchemaException">Names each live holder and what to do.</exception>
+    internal void RefuseMigrationUnderRunners(int version, DbTransaction tx)
+    {
+        if (version < 2) return;
+        var leases = new List<RunnerLease>();
+        using (var command = Command($"SELECT {LeaseColumns}, s.name FROM runner_leases l JOIN sweeps s ON s.id = l.sweep_id ORDER BY s.id", tx))
+        using (var r = command.ExecuteReader())
+            while (r.Read()) leases.Add(ReadLeaseRow(r, r.GetString(6), null));
+        if (version >= 3)
+        {
+            using var command = Command($"SELECT {LeaseColumns}, t.name, s.name FROM trial_leases l JOIN trials t ON t.id = l.trial_id " +
+                                        "JOIN sweeps s ON s.id = t.sweep_id ORDER BY t.id", tx);
+            using var r = command.ExecuteReader();
+            while (r.Read()) leases.Add(ReadLeaseRow(r, r.GetString(7), r.GetString(6)));
+        }
+        var now = _backend.ClockNow(this, tx);
+        var live = leases.Where(l => IsLive(l, now, Workers.SweepRunnerOptions.DefaultLeaseStaleAfter, RunnerIdentity.Current)).ToList();
+        if (live.Count == 0) return;
+        var holders = string.Join("; ", live.Select(l =>
+            $"{(l.Trial is null ? $"sweep '{l.Sweep}'" : $"trial '{l.Trial}' of sweep '{l.Sweep}'")} by {l.Holder} (last renewed {(now - l.Renewed).TotalSeconds:0} s ago)"));
+        throw new StoreSchemaException(
+            $"The results store '{Path}' has schema version {version}, which this ViTDsl build would migrate to {StoreSchema.Version}, but " +
+            $"{(live.Count == 1 ? "a runner is" : $"{live.Count} runners are")} writing to it now: {holders}. Migrating would change tables under them. " +
+            "Let them finish (or stop them: they resume), then run this command again; until then, use the ViTDsl build they run (also for --status and report).")
+        { StorePath = Path };
+    }
+
     private static string TableOf(RunnerLease lease) => lease.Trial is null ? "runner_leases" : "trial_leases";
 
     private long EnsureSweepRow(string sweep, DbTransaction tx)

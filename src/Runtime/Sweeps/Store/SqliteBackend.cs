@@ -82,6 +82,7 @@ internal sealed class SqliteBackend : StoreBackend
         }
         else
         {
+            store.RefuseMigrationUnderRunners(version, tx);
             for (var from = version; from < StoreSchema.Version; from++) StoreSchema.Step(store, tx, from, sql => sql);
         }
         store.Execute($"PRAGMA user_version = {StoreSchema.Version}", tx);

@@ -45,6 +45,20 @@ public sealed record SweepRunnerOptions
     /// </summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The default of <see cref="HangAfter"/>.</summary>
+    public const double DefaultHangAfter = 10;
+
+    /// <summary>
+    /// A training attempt that reports no new step for this many times the longest of its last 8 intervals between
+    /// reported steps (and for at least <see cref="HangMinimum"/>) is stopped as hung: asked to stop, killed after
+    /// <see cref="StopGrace"/> if it does not (a worker stuck in native code cannot stop itself), and recorded as timed
+    /// out, which counts against the trial's attempts. Null: never. Loading and recording are bounded by the time limit.
+    /// </summary>
+    public double? HangAfter { get; init; } = DefaultHangAfter;
+
+    /// <summary>The least time without a training step that <see cref="HangAfter"/> calls a hang (2 minutes).</summary>
+    public TimeSpan HangMinimum { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// How long a runner's lease on a sweep lasts without renewal (it renews four times as often): a runner on
     /// another host that stopped renewing for this long is presumed dead and its sweep taken over.

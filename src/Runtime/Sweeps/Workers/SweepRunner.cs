@@ -9,8 +9,9 @@ namespace ViTDsl.Runtime.Workers;
 /// store, so running the same sweep again after the runner was killed skips succeeded trials and restarts the
 /// others with their recorded progress (<see cref="ResumeState"/>). A failed attempt (the trial threw, or its
 /// worker crashed or was killed) is recorded with its log and retried until <see cref="SweepRunnerOptions.MaxAttempts"/>
-/// failures; then the sweep goes on. A worker that runs past <see cref="SweepRunnerOptions.TrialTimeLimit"/> or stops
-/// sending heartbeats is killed and its attempt recorded as timed out (retried the same way). One runner per sweep
+/// failures; then the sweep goes on. A worker that runs past <see cref="SweepRunnerOptions.TrialTimeLimit"/>, stops
+/// sending heartbeats or stops making training steps (<see cref="SweepRunnerOptions.HangAfter"/>) is stopped and its
+/// attempt recorded as timed out (retried the same way). One runner per sweep
 /// at a time: the runner holds the sweep's lease in the store while it runs (<see cref="ResultsStore.AcquireLease"/>).
 /// </summary>
 public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions options)
@@ -159,26 +160,28 @@ public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions o
         using (worker)
         {
             store.SetWorkerPid(attempt, worker.Pid);
-            // A cancelled worker gets StopGrace to answer; then it is killed, which ends the session too.
-            await using var killer = cancellationToken.Register(() => _ = Task.Delay(options.StopGrace).ContinueWith(_ => worker.Kill(), TaskScheduler.Default));
-            // A worker past its time limit, or silent for too long, is killed at once: that ends the session too.
-            var watchdog = new AttemptWatchdog(options.TrialTimeLimit, options.HeartbeatTimeout, reason =>
-            {
-                store.RecordLog(attempt, LogSource.Runner, [$"attempt {attempt.Attempt} {reason}; killing worker {worker.Pid}"]);
-                worker.Kill();
-            });
+            // Stopping this attempt alone (it hung) or the whole sweep: the worker gets StopGrace to answer; then it is
+            // killed, which ends the session too.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var killed = false;
+            await using var killer = stop.Token.Register(() => _ = Task.Delay(options.StopGrace).ContinueWith(_ => { killed = !worker.HasExited; worker.Kill(); }, TaskScheduler.Default));
             WorkerResult result;
+            var watchdog = Watch(attempt, worker, stop);
             await using (watchdog)
             {
                 var session = new WorkerSessionOptions { HeartbeatInterval = options.HeartbeatTimeout / 6 };
-                result = await WorkerSession.RunAsync(worker.Duplex, spec, new AttemptObserver(store, attempt, tracker, watchdog), cancellationToken, session)
+                result = await WorkerSession.RunAsync(worker.Duplex, spec, new AttemptObserver(store, attempt, tracker, watchdog), stop.Token, session)
                     .ConfigureAwait(false);
             }
             var exitCode = await worker.WaitForExitAsync(options.StopGrace).ConfigureAwait(false);
             if (result.Outcome == AttemptOutcome.Failed && result.Worker is null)
                 result = result with { Error = $"{result.Error}; worker exit code {exitCode}{(exitCode > 128 ? $" (signal {exitCode - 128})" : "")}" };
             if (result.Outcome != AttemptOutcome.Succeeded && watchdog.Reason is { } expired)
-                result = result with { Outcome = AttemptOutcome.TimedOut, Error = $"{expired}; the worker was killed" };
+                result = result with
+                {
+                    Outcome = AttemptOutcome.TimedOut,
+                    Error = $"{expired}; {(watchdog.Hung && !killed ? "the worker stopped when asked" : "the worker was killed")}",
+                };
             else if (result.Outcome == AttemptOutcome.Failed && cancellationToken.IsCancellationRequested && result.Worker is null)
                 result = result with { Outcome = AttemptOutcome.Interrupted };
             if (result.Outcome != AttemptOutcome.Succeeded)
@@ -187,6 +190,21 @@ public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions o
         }
     }
 
+    // A worker past its time limit, or silent for too long, is killed at once. One that is alive but makes no training
+    // step is asked to stop (a merely slow step then still saves its checkpoint) and killed after StopGrace if it does not.
+    private AttemptWatchdog Watch(AttemptHandle attempt, WorkerProcess worker, CancellationTokenSource stop) =>
+        new(options.TrialTimeLimit, options.HeartbeatTimeout, options.HangAfter is { } factor ? new HangDetector(factor, options.HangMinimum) : null,
+            expired: reason =>
+            {
+                worker.Kill(); // first: recording it may fail (a lost lease), stopping it must not
+                store.RecordLog(attempt, LogSource.Runner, [$"attempt {attempt.Attempt} {reason}; killed worker {worker.Pid}"]);
+            },
+            hung: reason =>
+            {
+                stop.Cancel();
+                store.RecordLog(attempt, LogSource.Runner, [$"attempt {attempt.Attempt} {reason}; stopping worker {worker.Pid} (killed if it has not stopped within {options.StopGrace.TotalSeconds:0.#} s)"]);
+            });
+
     private static string SafeName(string name)
     {
         var invalid = Path.GetInvalidFileNameChars();
@@ -194,7 +212,7 @@ public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions o
     }
 
     // Records a worker's reports as they arrive (committed before the call returns) and updates the display.
-    // Every message is a sign of life for the watchdog.
+    // Every message is a sign of life for the watchdog; phases and metric steps are its measure of progress.
     private sealed class AttemptObserver(ResultsStore store, AttemptHandle attempt, ProgressTracker tracker, AttemptWatchdog watchdog) : IWorkerObserver
     {
         public void Started(int workerPid)
@@ -205,13 +223,14 @@ public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions o
 
         public void PhaseChanged(TrialPhase phase)
         {
-            watchdog.Alive();
+            watchdog.Phase(phase);
             tracker.Phase(attempt.Trial, phase);
         }
 
         public void Progress(IReadOnlyList<MetricRecord> metrics, IReadOnlyList<CheckpointRecord> checkpoints)
         {
-            watchdog.Alive();
+            if (metrics.Count > 0) watchdog.Reported(metrics.Max(m => m.Step));
+            else watchdog.Alive();
             store.RecordProgress(attempt, metrics, checkpoints);
             tracker.Metrics(attempt.Trial, metrics);
         }

@@ -70,6 +70,16 @@ internal sealed class WorkerProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>True once the worker has exited (or was never there to ask).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try { return _process.HasExited; }
+            catch (InvalidOperationException) { return true; } // disposed
+        }
+    }
+
     /// <summary>Kills the worker and anything it started.</summary>
     public void Kill()
     {

@@ -27,19 +27,18 @@ public static class Evaluation
         var classes = experiment.Model.Classifier.Classes;
         var testIndices = Enumerable.Range(0, Math.Min(options.TestImages ?? int.MaxValue, data.Source.Test.Count)).ToArray();
         var (testFeatures, testLabels, errors, lossSum) = (new List<Tensor>(), new List<Tensor>(), 0L, 0.0);
-        foreach (var batch in data.TestBatches(options.EvaluationBatch).TakeWhile(b => b.Start.Index < testIndices.Length))
+        // Exactly the batches of the first n test images: a batch made and then dropped would be a native tensor pair
+        // that nothing disposes.
+        foreach (var batch in data.TestImages(testIndices, options.EvaluationBatch))
         {
             using var _ = batch;
             using var scope = NewDisposeScope();
-            var keep = (int)Math.Min(batch.Count, testIndices.Length - batch.Start.Index);
-            var images = batch.Images.narrow(0, 0, keep);
-            var labels = batch.Labels.narrow(0, 0, keep);
-            var features = model.Features(images);
+            var features = model.Features(batch.Images);
             var logits = model.Logits(features);
-            errors += logits.argmax(1).ne(labels).sum().item<long>();
-            lossSum += Losses.Of(experiment.Loss, logits, labels).item<float>() * keep;
+            errors += logits.argmax(1).ne(batch.Labels).sum().item<long>();
+            lossSum += Losses.Of(experiment.Loss, logits, batch.Labels).item<float>() * batch.Count;
             testFeatures.Add(features.MoveToOuterDisposeScope());
-            testLabels.Add(labels.clone().MoveToOuterDisposeScope());
+            testLabels.Add(batch.Labels.clone().MoveToOuterDisposeScope());
         }
         var fewShot = new Dictionary<FewShotErrorName, double>();
         var probeSeconds = new Dictionary<string, double>();
