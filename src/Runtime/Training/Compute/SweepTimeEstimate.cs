@@ -92,6 +92,7 @@ public sealed record SweepTimeEstimate(IReadOnlyList<TrialEstimate> Trials, int 
     {
         DataSet.Synthetic s => s.TestImages,
         DataSet.MnistDigits => 2_000, // the last 200 of each digit
+        DataSet.ClassSubset c => TestImagesOf(c.Of) * c.Classes.Count / (DataSet.KnownClasses(c.Of) ?? 10), // classes about equally frequent
         _ => 10_000, // Fashion-MNIST's test split (and an IDX set's, at most)
     };
 }
