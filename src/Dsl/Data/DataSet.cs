@@ -89,6 +89,22 @@ public abstract record DataSet
         _ => null,
     };
 
+    /// <summary>
+    /// The number of test images the declaration alone implies: Fashion-MNIST 10,000 (1,000 per class), MNIST digits
+    /// <see cref="MnistDigits.TestPerClass"/> per digit, a synthetic set its own (labelled round-robin), a subset those
+    /// of its kept classes; null for IDX files.
+    /// </summary>
+    public static int? KnownTestImages(DataSet set) => set switch
+    {
+        FashionMnist => 10_000,
+        MnistDigits m => 10 * m.TestPerClass,
+        Synthetic s => s.TestImages,
+        ClassSubset { Of: FashionMnist } c => 1_000 * c.Classes.Count,
+        ClassSubset { Of: MnistDigits m } c => m.TestPerClass * c.Classes.Count,
+        ClassSubset { Of: Synthetic s } c => Enumerable.Range(0, s.TestImages).Count(n => c.Classes.Contains(n % s.Classes)),
+        _ => null,
+    };
+
     /// <summary>The data set whose files this one reads: itself, or a subset's underlying set.</summary>
     public static DataSet Files(DataSet set) => set is ClassSubset { Of: { } of } ? Files(of) : set;
 
