@@ -7,7 +7,11 @@ namespace ViTDsl.Experiments.Findings;
 
 /// <summary>What a finding's analysis receives: its study's finished trials and how the study was declared and run.</summary>
 /// <param name="TestImages">Test images each final test error was measured on (0: the whole test split).</param>
-public sealed record FindingInput(GeneratedSweep Sweep, IReadOnlyList<FindingTrial> Trials, string? WallTime, int TestImages = 0);
+public sealed record FindingInput(GeneratedSweep Sweep, IReadOnlyList<FindingTrial> Trials, string? WallTime, int TestImages = 0)
+{
+    /// <summary>Trials of <see cref="Trials"/> with the metrics of their own untrained weights (<see cref="UntrainedProbe"/>), where a finding asks for them.</summary>
+    public IReadOnlyList<FindingTrial> Untrained { get; init; } = [];
+}
 
 /// <summary>
 /// One claim of the paper, the study that tests it (<see cref="Sweep"/>, or its smoke twin), and its protocol — the
@@ -16,7 +20,7 @@ public sealed record FindingInput(GeneratedSweep Sweep, IReadOnlyList<FindingTri
 /// study's trials into a report section.
 /// </summary>
 /// <param name="Name">The name `vitdsl findings NAME` takes, e.g. "pooling".</param>
-/// <param name="Sweep">The study in fp32; its bf16 twin is named with a "Bf16" suffix.</param>
+/// <param name="Sweep">The study, in <see cref="Precision.Auto"/>; its fp32 and bf16 twins are named with a "Fp32" and a "Bf16" suffix.</param>
 /// <param name="Analyse">Turns the trials into a section, judging each comparison by the rule it is given.</param>
 public sealed record Finding(string Name, string Sweep, string SmokeSweep, Func<FindingInput, VerdictRule, FindingSection> Analyse)
 {
@@ -41,8 +45,16 @@ public sealed record Finding(string Name, string Sweep, string SmokeSweep, Func<
     /// </summary>
     public required double PlanningMargin { get; init; }
 
-    /// <summary>The study to run: the smoke twin, or the full study in <paramref name="precision"/>.</summary>
-    public string SweepFor(Precision precision, bool smoke) => smoke ? SmokeSweep : precision == Precision.Bf16 ? Sweep + "Bf16" : Sweep;
+    /// <summary>The trials whose untrained weights are probed as well (<see cref="FindingInput.Untrained"/>); null: none.</summary>
+    public Func<FindingTrial, bool>? UntrainedBaseline { get; init; }
+
+    /// <summary>The study to run: the smoke twin, or the full study in <paramref name="precision"/> (Auto: the study as declared).</summary>
+    public string SweepFor(Precision precision, bool smoke) => smoke ? SmokeSweep : precision switch
+    {
+        Precision.Bf16 => Sweep + "Bf16",
+        Precision.Fp32 => Sweep + "Fp32",
+        _ => Sweep,
+    };
 
     /// <summary>The rule each comparison of <paramref name="study"/> is judged by.</summary>
     public VerdictRule PartRule(GeneratedSweep study) => Rule.PerPart(Parts(study));

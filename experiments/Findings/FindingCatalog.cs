@@ -34,8 +34,10 @@ public static class FindingCatalog
     {
         Claim = "A weight decay on the head much larger than on the body (head 3.0, body 0.03, in units of the learning rate) improves " +
                 "few-shot transfer, even where it does not improve upstream error (paper §3.1, Fig. 6).",
-        Metric = $"{FewShotMetric.Describe}: head decay 0.03 − head decay 3.0, {PerSeed}",
+        Metric = $"{FewShotMetric.Describe}: head decay 0.03 − head decay 3.0, {PerSeed}; judged only where the trained paper-recipe upstream's " +
+                 $"{FewShotMetric.Shots}-shot error is on average at least {RecipeFindings.TargetGain:0.00} below its own untrained weights' (else the target cannot tell learned features from random ones)",
         Rule = new VerdictRule.Better(),
+        UntrainedBaseline = t => t.Label(Labels.Variant) == Labels.Paper,
         Parts = _ => 1,
         PlanningMargin = RecipeFindings.MatchMargin, // two points of few-shot error
     };

@@ -22,18 +22,28 @@ internal static class FindingParts
     public static SeedEstimate Over(IReadOnlyList<FindingTrial> trials, Func<FindingTrial, bool> which, Func<FindingTrial, double> value) =>
         SeedEstimate.Of(trials.Where(which).OrderBy(t => t.Seed).Select(value).ToList());
 
-    /// <summary>Markdown: the study's name, where it is declared, its axes and labels, and its baseline as the generator evaluated it.</summary>
-    public static string Declaration(GeneratedSweep sweep, string? note = null)
+    /// <summary>
+    /// Markdown: the study's name, where it is declared, its axes and labels, its baseline as the generator evaluated it,
+    /// and how many test images each trial's test error is measured on.
+    /// </summary>
+    public static string Declaration(FindingInput input, string? note = null)
     {
+        var sweep = input.Sweep;
         var axes = sweep.Trials.Select(t => FindingTrial.ParseLabels(t.Name[(sweep.Name.Length + 1)..]))
             .SelectMany(l => l).GroupBy(kv => kv.Key, kv => kv.Value)
             .Select(g => $"{g.Key} ∈ {{{string.Join(", ", g.Distinct())}}}");
         var baseline = sweep.Trials[0].Declaration;
         return $"`{sweep.Name}` in `experiments/Findings/FindingStudies.cs`: {sweep.Trials.Count} trials, {string.Join(" × ", axes)}" +
                $" ({F(sweep.Facts.TrainingFlopsWhenBranched, "G3")} training FLOPs with cooldown branches shared). " +
-               $"Every trial: {baseline.Data.Set}, batch {baseline.Data.Batch}, learning rate {F(baseline.LearningRate, "G3")}, {baseline.Precision.Label()}" +
+               $"Every trial: {baseline.Data.Set}, batch {baseline.Data.Batch}, learning rate {F(baseline.LearningRate, "G3")}, {baseline.Loss} loss, {baseline.Precision.Label()}" +
+               $"; its test error is measured on {TestImages(input, baseline.Data.Set)} test images" +
                (note is null ? "." : $"; {note}.");
     }
+
+    /// <summary>The test images each error is measured on: the data set's whole test split, or the first N (`--test-images`).</summary>
+    public static string TestImages(FindingInput input, DataSet set) => DataSet.KnownTestImages(set) is int all
+        ? (input.TestImages is > 0 and var n && n < all ? $"the first {n:N0} of its {all:N0}" : $"all {all:N0}")
+        : input.TestImages > 0 ? $"at most {input.TestImages:N0}" : "all";
 
     public static string F(double v, string format = "0.0000") => v.ToString(format, CultureInfo.InvariantCulture);
 

@@ -50,7 +50,7 @@ public static class ScaleFindings
         if (pooled.Laws.FirstOrDefault() is { } law) notes.Add($"The figure's law is fitted to every seed's frontier together: `{law.Fit.Law}`.");
         return new FindingSection("a-scaling-law", "(a) Error vs compute follows a saturating power law that predicts the expensive runs",
             FindingCatalog.ScalingLaw.Claim,
-            Declaration(input.Sweep),
+            Declaration(input),
             perSeed.Count == 0 ? [] : [new Comparison($"mean absolute log error of the law's prediction of the {HeldOut} most expensive frontier runs", rule.Decide(perSeed))],
             rows.Count > 2 ? [string.Join("\n", rows)] : [],
             [ComputeFigure.Create(pooled) with { FileName = "a_error_vs_compute.png" }])
@@ -83,7 +83,7 @@ public static class ScaleFindings
             table.Add($"| {images:N0} | {string.Join(" | ", series.Select(s => s.Points.FirstOrDefault(p => p.X == images)?.Y.Format() ?? "—"))} |");
         return new FindingSection("b-sample-efficiency", "(b) Bigger models are more sample-efficient",
             FindingCatalog.SampleEfficiency.Claim,
-            Declaration(input.Sweep),
+            Declaration(input),
             comparisons,
             [string.Join("\n", table)],
             [IntervalFigures.Lines("b_error_vs_images_seen.png", "Test error vs images seen", "Images seen", "Test error", series, logX: true, logY: true)])

@@ -23,7 +23,7 @@ public static class ScheduleFinding
         double ratio = Measured(Labels.Branched) / Measured(Labels.Linear);
         return new FindingSection("f-schedules", "(f) Cooldowns branched off one rsqrt run match separate linear-decay runs",
             FindingCatalog.Schedules.Claim,
-            Declaration(input.Sweep),
+            Declaration(input),
             comparisons,
             [$"| schedule | images trained, as declared (branches share their prefix) | training FLOPs, measured |\n|---|---|---|\n" +
              $"| rsqrt + cooldown branches | {declared.GetValueOrDefault(Labels.Branched):N0} | {F(Measured(Labels.Branched), "G4")} |\n" +

@@ -28,7 +28,7 @@ public static class FindingsCommand
         var output = new Option<string>("--out") { Description = "Folder for README.md and the figures.", DefaultValueFactory = _ => Path.Combine("docs", "findings") };
         var workers = new Option<int>("--workers") { Description = "Trials run at once, each in its own process.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var testImages = new Option<int>("--test-images") { Description = "Evaluate each trial on the first N test images (default 0: all 10,000 of Fashion-MNIST).", DefaultValueFactory = _ => 0 };
-        var precision = TypedOption.Of("--precision", PrecisionChoices, Auto, $"{PrecisionChoices.Choices}: auto (the default) trains in bf16 only where the CPU has bf16 instructions and bf16 matrix products measure faster.");
+        var precision = TypedOption.Of("--precision", PrecisionChoices, Auto, $"{PrecisionChoices.Choices}: auto (the default) trains each model shape in bf16 only where the CPU has bf16 instructions and that shape's training step measures faster.");
         var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: judge and report from the trials already finished (e.g. while the studies still run elsewhere)." };
         var smoke = new Option<bool>("--smoke") { Description = "Run the seconds-long smoke twins of the studies on synthetic images (checks the pipeline, not the paper)." };
         var accept = new Option<bool>("--accept-changed-rule") { Description = "Judge findings whose protocol (claim, metric, margin, rule or study) changed after their study had results; the report says so." };
@@ -73,24 +73,20 @@ public static class FindingsCommand
         return command;
     }
 
-    /// <summary>fp32 unless the CPU has bf16 instructions and bf16 products measure faster (bf16 is emulated, and slower, elsewhere).</summary>
+    /// <summary>The studies as declared (Precision.Auto: each model shape trains in bf16 where that is native and measures faster), or all in one precision.</summary>
     private const string Auto = "auto";
 
-    // auto (null: chosen on this machine), then the precisions by their names.
+    // auto (null: decided per model shape where it trains), then the precisions by their names.
     private static readonly NameTable<Precision?> PrecisionChoices =
         new("a precision", CliNames.Precisions.Names.Select(n => (n, (Precision?)CliNames.Precisions[n])).Prepend((Auto, null)));
 
     private static (Precision, string) ChoosePrecision(Precision? requested, bool smoke)
     {
-        if (requested == Precision.Fp32 || smoke) return (Precision.Fp32, smoke ? "smoke studies are declared in fp32" : "requested");
-        if (requested == Precision.Bf16) return (Precision.Bf16, "requested");
-        var cpu = CpuFeatures.OfThisMachine();
-        if (!cpu.HasNativeBf16) return (Precision.Fp32, "this CPU has no bf16 instructions (avx512_bf16, amx_bf16), so bf16 would be emulated and slower");
-        TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
-        var rates = PrecisionRates.Measure();
-        return rates.Bf16Speedup > 1
-            ? (Precision.Bf16, $"bf16 matrix products measured {rates.Bf16Speedup:F1}× faster than fp32")
-            : (Precision.Fp32, $"bf16 matrix products measured {rates.Bf16Speedup:F2}× fp32's speed");
+        if (smoke) return (Precision.Fp32, "smoke studies are declared in fp32");
+        if (requested is { } p) return (p, "requested");
+        return (Precision.Auto, CpuFeatures.OfThisMachine().HasNativeBf16
+            ? "decided per model shape where it trains: bf16 where that shape's training step measures faster than fp32, as each run records"
+            : "resolves to fp32 here: this CPU has no bf16 instructions (avx512_bf16, amx_bf16), so bf16 would be emulated and slower");
     }
 
     private static string Preamble(string command, Precision precision, string why, IEnumerable<FindingInput> studies, TimeSpan elapsed)

@@ -37,6 +37,8 @@ public static class StudyRun
         settings.Console.WriteLine($"{sweep.Name}: pilot {planning.PilotSeeds} seed(s); plan {plan.Seeds} of {planning.MaxSeeds} declared");
         if (settings.Train && plan.Seeds > planning.PilotSeeds && !await TrainAsync(store, sweep, seeds, settings, cancellation)) return null;
         var input = Input(store, sweep, seeds, settings);
+        if (findings.Select(f => f.UntrainedBaseline).OfType<Func<FindingTrial, bool>>().ToList() is { Count: > 0 } baselines)
+            input = input with { Untrained = UntrainedProbe.Of(store, sweep, input.Trials.Where(t => baselines.Any(b => b(t))), settings.TestImages, measure: settings.Train) };
         var sections = new List<FindingSection>();
         foreach (var finding in findings)
         {

@@ -15,7 +15,7 @@ public static class DataAvailability
     {
         var sets = experiments
             .SelectMany(e => e.FewShot is { } probes ? probes.Targets(e.Data.Set).Prepend(e.Data.Set) : [e.Data.Set])
-            .Distinct().ToList();
+            .Select(DataSet.Files).Distinct().ToList();
         foreach (var fashion in sets.OfType<DataSet.FashionMnist>()) FashionMnistFiles.EnsurePresent(fashion);
         foreach (var digits in sets.OfType<DataSet.MnistDigits>()) MnistDigitsFiles.EnsurePresent(digits);
     }

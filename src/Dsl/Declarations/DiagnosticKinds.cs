@@ -51,6 +51,7 @@ public static class DiagnosticKinds
     public static readonly DiagnosticKind DataNotPositive = new("VIT211", "A data size is not positive", RuleMessage);
     public static readonly DiagnosticKind BadCrop = new("VIT212", "Invalid crop settings", RuleMessage);
     public static readonly DiagnosticKind BadPath = new("VIT213", "Invalid data-set path", RuleMessage);
+    public static readonly DiagnosticKind BadClassSubset = new("VIT214", "Invalid class subset", RuleMessage);
     public static readonly DiagnosticKind BiasDisagreesWithLoss = new("VIT221", "Head bias disagrees with the loss", RuleMessage);
     public static readonly DiagnosticKind TrunkMismatch = new("VIT231", "A fine-tune changes the upstream trunk", RuleMessage);
     public static readonly DiagnosticKind BadFewShot = new("VIT241", "Invalid few-shot targets", RuleMessage);
@@ -70,7 +71,7 @@ public static class DiagnosticKinds
     [
         NotEvaluable, NotPositive, HeadsDoNotDivideWidth, PatchDoesNotDivideImage, ClassNotStaticPartial, EvaluationFailed,
         NotAnExpression, InternalError, DuplicateShortName, NegativePhase, PhasesExceedRun, BadDecay, BadInfinite,
-        DataNotPositive, BadCrop, BadPath, BiasDisagreesWithLoss, TrunkMismatch, BadFewShot, BadEvaluations,
+        DataNotPositive, BadCrop, BadPath, BadClassSubset, BiasDisagreesWithLoss, TrunkMismatch, BadFewShot, BadEvaluations,
         BadLearningRate, BadBeta, BadEpsilon, BadWeightDecay, BadClipping, BadMomentum, BadFactoring, DoesNotFitDevice, BadDevice,
     ];
 }

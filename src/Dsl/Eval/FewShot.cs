@@ -39,8 +39,9 @@ public sealed record FewShot
 
     /// <summary>
     /// The name a target's results are recorded under: <c>fashion_mnist</c>, <c>mnist_digits</c>, <c>synthetic</c>,
-    /// or <c>idx_&lt;folder of the training images&gt;</c> (lower case letters, digits and underscores only, so a
-    /// name is safe in metric names, file names and command lines).
+    /// or <c>idx_&lt;folder of the training images&gt;</c>; a class subset adds its kept classes, e.g.
+    /// <c>fashion_mnist_classes_6_7_8_9</c> (lower case letters, digits and underscores only, so a name is safe in
+    /// metric names, file names and command lines).
     /// </summary>
     public static string TargetName(DataSet set) => set switch
     {
@@ -48,6 +49,7 @@ public sealed record FewShot
         DataSet.MnistDigits => "mnist_digits",
         DataSet.Synthetic => "synthetic",
         DataSet.Idx i => "idx_" + Safe(Folder(i.TrainImages)),
+        DataSet.ClassSubset c => TargetName(c.Of) + "_classes_" + string.Join("_", c.Classes ?? ValueList<int>.Empty),
         _ => "unknown",
     };
 

@@ -45,7 +45,7 @@ internal static class FewShotRules
                     $"replicated to more channels. Remove it from FewShot.DataSets or probe a model with Channels = {c}.");
             if (target is DataSet.Synthetic s && (s.TestImages < 1 || s.TrainImages < s.Classes || s.Side < 1 || s.Channels < 1 || s.Classes < 1))
                 Add($"Few-shot target {s} needs at least one training image per class and one test image.");
-            foreach (var problem in DataRules.Check(new Data(target)).Where(p => p.Id == DiagnosticKinds.BadPath.Id))
+            foreach (var problem in DataRules.Check(new Data(target)).Where(p => p.Id == DiagnosticKinds.BadPath.Id || p.Id == DiagnosticKinds.BadClassSubset.Id))
                 Add($"Few-shot target {name}: {problem.Message}");
         }
         if (experiment.Data?.Set is { } upstream)
@@ -59,6 +59,7 @@ internal static class FewShotRules
     {
         DataSet.FashionMnist or DataSet.MnistDigits => 1,
         DataSet.Synthetic s => s.Channels,
+        DataSet.ClassSubset { Of: { } of } => KnownChannels(of),
         _ => null,
     };
 }

@@ -27,6 +27,7 @@ public class DiagnosticTests
     [InlineData("VIT301", "public static Experiment Bad => new(Vit.B(16)) { LearningRate = -1e-3 };", "LearningRate = -1e-3")]
     [InlineData("VIT221", "public static Experiment Bad => new(Vit.B(16) with { Classifier = new Classifier(1000) { BiasInit = -10 } }) { Loss = new Loss.Softmax() };", "BiasInit = -10")]
     [InlineData("VIT211", "public static Experiment Bad => new(Vit.B(16)) { Data = new Data(new DataSet.FashionMnist()) { Batch = 0 } };", "Batch = 0")]
+    [InlineData("VIT214", "public static Experiment Bad => new(Vit.Ti(16)) { Data = new Data(new DataSet.ClassSubset(new DataSet.FashionMnist(), ValueList.Of(6, 7, 10))) };", "new DataSet.ClassSubset(new DataSet.FashionMnist(), ValueList.Of(6, 7, 10))")]
     [InlineData("VIT007", "public static Experiment Bad { get { var v = Vit.B(16); return new(v); } }", "Bad")]
     [InlineData("VIT231", "public static Experiment Bad => new(Vit.B(16) with { Image = 384 }) { StartFrom = new(Vit.B(16) with { Depth = 6 }) };", "StartFrom = new(Vit.B(16) with { Depth = 6 })")]
     [InlineData("VIT241", "public static Experiment Bad => new(Vit.Ti(16)) { FewShot = new FewShot { Seeds = 0 } };", "FewShot = new FewShot { Seeds = 0 }")]

@@ -24,9 +24,31 @@ public class SyntheticFindingsTests
             double fewShot = 0.30 + 0.01 * t.Seed + (t.Label(Labels.Variant) == Labels.UniformDecay ? uniformMinusPaper + Jitter[t.Seed] : 0);
             return new() { ["test/error"] = 0.2, [FewShotMetric.Name] = fewShot };
         });
-        var section = FindingCatalog.WeightDecay.Judge(new FindingInput(study.Sweep, trials, null));
+        var section = FindingCatalog.WeightDecay.Judge(new FindingInput(study.Sweep, trials, null) { Untrained = Untrained(trials, fewShot: 0.60) });
         Assert.Equal(expected, section.Verdict);
         Assert.Equal(3, section.Comparisons.Single().Judgement.Difference.Seeds);
+    }
+
+    // The paper-recipe trials as their untrained weights would score: the given few-shot error on every seed.
+    private static IReadOnlyList<FindingTrial> Untrained(IReadOnlyList<FindingTrial> trials, double fewShot) =>
+        trials.Where(t => t.Label(Labels.Variant) == Labels.Paper).Select(t => t with { Final = new Dictionary<string, double> { [FewShotMetric.Name] = fewShot } }).ToList();
+
+    [Theory]
+    [InlineData(0.37, Verdict.NotTestable)] // training gains 5–7 points on the target: too little to tell learned features from random ones
+    [InlineData(0.45, Verdict.Reproduced)]  // it gains 13–15 points: the target counts, and the head-decay effect is judged
+    [InlineData(null, Verdict.NotTestable)] // the untrained weights were never probed
+    public void The_weight_decay_claim_is_judged_only_on_a_target_where_training_beats_the_untrained_weights_by_10_points(double? untrainedError, Verdict expected)
+    {
+        var study = Study(nameof(FindingStudies.FindingRecipe));
+        var trials = study.Trials(t => new()
+        {
+            ["test/error"] = 0.2,
+            [FewShotMetric.Name] = 0.30 + 0.01 * t.Seed + (t.Label(Labels.Variant) == Labels.UniformDecay ? 0.05 + Jitter[t.Seed] : 0),
+        });
+        var input = new FindingInput(study.Sweep, trials, null) { Untrained = untrainedError is double u ? Untrained(trials, u) : [] };
+        var section = FindingCatalog.WeightDecay.Judge(input);
+        Assert.Equal(expected, section.Verdict);
+        Assert.Equal("fewshot/fashion_mnist_classes_6_7_8_9/10shot_error", FewShotMetric.Name);
     }
 
     [Fact]
@@ -58,11 +80,12 @@ public class SyntheticFindingsTests
     [Fact]
     public void A_law_that_misses_by_30_percent_in_alternating_directions_is_not_reproduced()
     {
-        // A steep law (E = 0.01 + 1e12/C) keeps every run on its seed's Pareto frontier even 30% off it. Each seed's two
+        // A steep law (E = 0.001 + 7.6e25/C², the declared computes 1.25–1.8× apart at the top) keeps every run on its
+        // seed's Pareto frontier even 30% off it. Each seed's two
         // most expensive runs lie 30% above the law (even seeds) or 30% below it (odd seeds): signed errors would
         // average to about zero over seeds, absolute log errors are 0.26 and 0.36, far above the 10% bound.
         var study = Study(nameof(FindingStudies.FindingScale));
-        var plain = study.Trials(t => new() { ["test/error"] = 0.01 + 1e12 / t.TrainingFlops });
+        var plain = study.Trials(t => new() { ["test/error"] = 0.001 + 7.6e25 / (t.TrainingFlops * t.TrainingFlops) });
         var heldOut = plain.GroupBy(t => t.Seed).SelectMany(g => g.OrderByDescending(t => t.TrainingFlops).Take(ScaleFindings.HeldOut)).Select(t => t.Name).ToHashSet();
         var trials = plain.Select(t => t with { Final = new Dictionary<string, double>
         {
@@ -71,29 +94,29 @@ public class SyntheticFindingsTests
         var section = FindingCatalog.ScalingLaw.Judge(new FindingInput(study.Sweep, trials, null));
         Assert.Equal(Verdict.NotReproduced, section.Verdict);
         Assert.InRange(section.Comparisons.Single().Judgement.Difference.Mean, 0.2, 0.4);
-        Assert.Equal(3, section.Comparisons.Single().Judgement.Difference.Seeds); // every seed judged: its frontier kept all 12 runs
+        Assert.Equal(3, section.Comparisons.Single().Judgement.Difference.Seeds); // every seed judged: its frontier kept all 20 runs
     }
 
     [Fact]
     public void A_study_whose_frontiers_are_too_short_for_the_law_rule_is_not_testable_rather_than_judged()
     {
-        // Only the smallest model's runs: 4 frontier points per seed, fewer than the 8 fitted + 2 held out the rule needs.
+        // Only the smallest model's runs: 5 frontier points per seed, fewer than the 8 fitted + 2 held out the rule needs.
         var study = Study(nameof(FindingStudies.FindingScale));
-        var trials = study.Trials(t => new() { ["test/error"] = 0.1 + 40 * Math.Pow(t.TrainingFlops, -0.12) }).Where(t => t.Label(Labels.Model) == "f7-w8").ToList();
+        var trials = study.Trials(t => new() { ["test/error"] = 0.1 + 40 * Math.Pow(t.TrainingFlops, -0.12) }).Where(t => t.Label(Labels.Model) == "f7-w64").ToList();
         var section = FindingCatalog.ScalingLaw.Judge(new FindingInput(study.Sweep, trials, null));
         Assert.Equal(Verdict.NotTestable, section.Verdict);
         Assert.Empty(section.Comparisons);
-        Assert.Contains("the frontiers have 4, 4, 4", section.NotTestableBecause);
+        Assert.Contains("the frontiers have 5, 5, 5", section.NotTestableBecause);
     }
 
     [Fact]
     public void Larger_models_with_lower_error_at_every_duration_make_sample_efficiency_reproduced()
     {
         var study = Study(nameof(FindingStudies.FindingScale));
-        var size = new Dictionary<string, double> { ["f7-w8"] = 0.35, ["f7-w16"] = 0.28, ["f7-w32"] = 0.22 };
+        var size = new Dictionary<string, double> { ["f7-w64"] = 0.20, ["f7-w96"] = 0.17, ["f7-w128"] = 0.15, ["f7-w192"] = 0.13 };
         var trials = study.Trials(t => new() { ["test/error"] = size[t.Label(Labels.Model)] * Math.Pow(t.Steps / 100.0, -0.1) + Jitter[t.Seed] / 4 });
         var section = FindingCatalog.SampleEfficiency.Judge(new FindingInput(study.Sweep, trials, null));
-        Assert.Equal(2, section.Comparisons.Count);
+        Assert.Equal(3, section.Comparisons.Count); // one per pair of adjacent sizes
         Assert.Equal(Verdict.Reproduced, section.Verdict);
     }
 
@@ -121,10 +144,13 @@ public class SyntheticFindingsTests
         var inputs = new Dictionary<string, FindingInput>
         {
             [scale.Sweep.Name] = new(scale.Sweep, scale.Trials(t => new() { ["test/error"] = 0.1 + 40 * Math.Pow(t.TrainingFlops, -0.12) + Jitter[t.Seed] / 100 }), "1 s"),
-            [recipe.Sweep.Name] = new(recipe.Sweep, recipe.Trials(t => new() { ["test/error"] = 0.2 + Jitter[t.Seed], [FewShotMetric.Name] = 0.3 - Jitter[t.Seed] }), "2 s"),
+            [recipe.Sweep.Name] = new(recipe.Sweep, recipe.Trials(t => new() { ["test/error"] = 0.2 + Jitter[t.Seed], [FewShotMetric.Name] = 0.3 - Jitter[t.Seed] }), "2 s")
+            {
+                Untrained = recipe.Trials(t => new() { [FewShotMetric.Name] = 0.6 }).Where(t => t.Label(Labels.Variant) == Labels.Paper).ToList(),
+            },
             [schedules.Sweep.Name] = new(schedules.Sweep, schedules.Trials(t => new() { ["test/error"] = 0.2 + Jitter[t.Seed], [MetricName.TrainFlops] = t.TrainingFlops }), "3 s"),
         };
-        var sections = FindingCatalog.All.Select(f => f.Judge(inputs[f.SweepFor(Precision.Fp32, smoke: false)])).ToList();
+        var sections = FindingCatalog.All.Select(f => f.Judge(inputs[f.SweepFor(Precision.Auto, smoke: false)])).ToList();
         using var folder = new Store.TempFolder();
         var files = FindingsReport.Write(sections, folder.Path, "preamble");
         var markdown = File.ReadAllText(files[0]);

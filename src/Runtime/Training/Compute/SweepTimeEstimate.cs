@@ -88,10 +88,6 @@ public sealed record SweepTimeEstimate(IReadOnlyList<TrialEstimate> Trials, int 
         return new SweepTimeEstimate(trials, workers, fixedSeconds);
     }
 
-    private static int TestImagesOf(DataSet set) => set switch
-    {
-        DataSet.Synthetic s => s.TestImages,
-        DataSet.MnistDigits => 2_000, // the last 200 of each digit
-        _ => 10_000, // Fashion-MNIST's test split (and an IDX set's, at most)
-    };
+    // An IDX set's test split is not known before it is read: Fashion-MNIST's size, the common case.
+    private static int TestImagesOf(DataSet set) => DataSet.KnownTestImages(set) ?? 10_000;
 }

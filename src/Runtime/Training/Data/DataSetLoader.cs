@@ -15,6 +15,7 @@ public static class DataSetLoader
         DataSet.MnistDigits m => MnistDigitsFiles.Load(m),
         DataSet.Idx i => new(LoadPair(i.TrainImages, i.TrainLabels, null), LoadPair(i.TestImages, i.TestLabels, null)),
         DataSet.Synthetic s => SyntheticImages.Generate(s),
+        DataSet.ClassSubset c => ClassSubsets.Select(Load(c.Of), c.Classes, c.ToString()),
         null => throw new ArgumentNullException(nameof(set)),
         _ => throw new InvalidOperationException("unreachable: DataSet is closed"),
     };
