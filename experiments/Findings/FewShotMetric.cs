@@ -5,7 +5,7 @@ namespace ViTDsl.Experiments.Findings;
 /// features of MNIST digits, a data set the Fashion-MNIST upstream never saw — transfer, as the paper's few-shot
 /// numbers are (they probe ImageNet, CIFAR-100, Pets … from a JFT upstream).
 /// </summary>
-public static class FewShotMetric
+internal static class FewShotMetric
 {
     /// <summary>Shots per class of the probe.</summary>
     public const int Shots = 10;

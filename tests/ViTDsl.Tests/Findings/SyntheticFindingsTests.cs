@@ -16,7 +16,7 @@ public class SyntheticFindingsTests
     [InlineData(0.05, Verdict.Reproduced)]    // uniform decay is 5 points worse at few-shot: the strong head decay helps
     [InlineData(-0.05, Verdict.NotReproduced)] // uniform decay is 5 points better: the claim is contradicted
     [InlineData(0.0, Verdict.Inconclusive)]    // the same up to seed noise
-    public void Decoupled_decay_is_judged_by_the_paired_few_shot_difference(double uniformMinusPaper, Verdict expected)
+    internal void Decoupled_decay_is_judged_by_the_paired_few_shot_difference(double uniformMinusPaper, Verdict expected)
     {
         var study = Study(nameof(FindingStudies.FindingRecipe));
         var trials = study.Trials(t =>
