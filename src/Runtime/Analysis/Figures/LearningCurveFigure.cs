@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// them up to 10× the last x; and that law's confidence band where its constants are identified. The line styles are
 /// explained once in the legend, not per model.
 /// </summary>
-public static class LearningCurveFigure
+internal static class LearningCurveFigure
 {
     public const string FileName = "curves_test.png";
 
