@@ -8,6 +8,10 @@
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "error: build/cluster.sh starts system daemons: run it as root (sudo bash build/cluster.sh)." >&2; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
+# One at a time: `dotnet test` runs its test projects in parallel and more than one may start the cluster; two
+# concurrent apt-get runs fail on dpkg's lock. Other apt users (the build's prerequisites) are waited for, not failed on.
+exec 9>/run/lock/vitdsl-cluster.lock
+flock 9
 log="${TMPDIR:-/tmp}/vitdsl-cluster.log"
 
 need=()
@@ -16,7 +20,7 @@ command -v munged >/dev/null || need+=(munge)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "build/cluster.sh: installing ${need[*]} (log: $log)" >&2
-  { [ -n "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ] || apt-get update; apt-get install -y "${need[@]}"; } >>"$log" 2>&1 \
+  { [ -n "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ] || apt-get update; apt-get -o DPkg::Lock::Timeout=600 install -y "${need[@]}"; } >>"$log" 2>&1 \
     || { echo "error: build/cluster.sh: apt-get install ${need[*]} failed; see $log" >&2; exit 1; }
 fi
 

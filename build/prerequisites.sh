@@ -67,7 +67,7 @@ if [ -n "$apt_need" ]; then
   export DEBIAN_FRONTEND=noninteractive
   # A fresh machine has no package lists: update only then, so a machine that has them installs without a download.
   # shellcheck disable=SC2086
-  if ! { "$apt_get" install -y -qq $apt_need || { "$apt_get" update -qq && "$apt_get" install -y -qq $apt_need; }; } >>"$log" 2>&1; then
+  if ! { "$apt_get" -o DPkg::Lock::Timeout=600 install -y -qq $apt_need || { "$apt_get" update -qq && "$apt_get" -o DPkg::Lock::Timeout=600 install -y -qq $apt_need; }; } >>"$log" 2>&1; then
     echo "error: installing ${apt_need% } failed; see $log (is the Debian mirror reachable?)." >&2
     exit 1
   fi

@@ -10,7 +10,7 @@ namespace ViTDsl.Experiments.Bench;
 /// one row per evaluation; a curve is one (Domain, Task, Model), and Training = 1 marks the points to fit, 0 the later
 /// points the fit is scored on.
 /// </summary>
-public static class BenchmarkCurves
+internal static class BenchmarkCurves
 {
     private static readonly string[] Columns = ["Domain", "Task", "Model", "Seen Examples", "Loss", "Training"];
 

@@ -4,10 +4,10 @@ namespace ViTDsl.Experiments.Bench;
 
 /// <summary>One extrapolation task: a law is fitted to <paramref name="Train"/> and scored on <paramref name="Test"/>.</summary>
 /// <param name="Group">What the task's results are averaged over in the summary (the simulated truth, or the model).</param>
-public sealed record ExtrapolationTask(string Name, string Group, IReadOnlyList<ScalingPoint> Train, IReadOnlyList<ScalingPoint> Test);
+internal sealed record ExtrapolationTask(string Name, string Group, IReadOnlyList<ScalingPoint> Train, IReadOnlyList<ScalingPoint> Test);
 
 /// <summary>One method's misses on a task's test points: log(predicted/observed) at each.</summary>
-public sealed record MethodScore(string Method, IReadOnlyList<double> LogErrors, double? BacktestRms = null)
+internal sealed record MethodScore(string Method, IReadOnlyList<double> LogErrors, double? BacktestRms = null)
 {
     /// <summary>
     /// Root mean square of the log errors: the score of Alabdulmohsin et al.'s benchmark (their README: the RMSE of
@@ -17,7 +17,7 @@ public sealed record MethodScore(string Method, IReadOnlyList<double> LogErrors,
 }
 
 /// <summary>Every method's score on one task, and what the default <c>fit</c> used.</summary>
-public sealed record TaskScores(ExtrapolationTask Task, string Used, IReadOnlyList<MethodScore> Methods)
+internal sealed record TaskScores(ExtrapolationTask Task, string Used, IReadOnlyList<MethodScore> Methods)
 {
     public MethodScore this[string method] => Methods.First(m => m.Method == method);
 }
@@ -28,7 +28,7 @@ public sealed record TaskScores(ExtrapolationTask Task, string Used, IReadOnlyLi
 /// methods are the default <c>fit</c> (every form fitted and backtested, the selection's prediction), and each form
 /// alone — M4 being its authors' procedure.
 /// </summary>
-public static class ExtrapolationBenchmark
+internal static class ExtrapolationBenchmark
 {
     /// <summary>The method name of the default <c>fit</c>'s selection.</summary>
     public const string Default = "fit";

@@ -7,7 +7,7 @@ namespace ViTDsl.Experiments.Findings;
 /// numbers are transfer to data sets other than the upstream's. Not MNIST digits: features learned on clothing do
 /// not beat the same model's untrained weights on digits, so (c) could not be decided there.
 /// </summary>
-public static class FewShotMetric
+internal static class FewShotMetric
 {
     /// <summary>Shots per class of the probe.</summary>
     public const int Shots = 10;

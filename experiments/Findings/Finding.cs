@@ -7,7 +7,7 @@ namespace ViTDsl.Experiments.Findings;
 
 /// <summary>What a finding's analysis receives: its study's finished trials and how the study was declared and run.</summary>
 /// <param name="TestImages">Test images each final test error was measured on (0: the whole test split).</param>
-public sealed record FindingInput(GeneratedSweep Sweep, IReadOnlyList<FindingTrial> Trials, string? WallTime, int TestImages = 0)
+internal sealed record FindingInput(GeneratedSweep Sweep, IReadOnlyList<FindingTrial> Trials, string? WallTime, int TestImages = 0)
 {
     /// <summary>Trials of <see cref="Trials"/> with the metrics of their own untrained weights (<see cref="UntrainedProbe"/>), where a finding asks for them.</summary>
     public IReadOnlyList<FindingTrial> Untrained { get; init; } = [];
@@ -22,7 +22,7 @@ public sealed record FindingInput(GeneratedSweep Sweep, IReadOnlyList<FindingTri
 /// <param name="Name">The name `vitdsl findings NAME` takes, e.g. "pooling".</param>
 /// <param name="Sweep">The study, in <see cref="Precision.Auto"/>; its fp32 and bf16 twins are named with a "Fp32" and a "Bf16" suffix.</param>
 /// <param name="Analyse">Turns the trials into a section, judging each comparison by the rule it is given.</param>
-public sealed record Finding(string Name, string Sweep, string SmokeSweep, Func<FindingInput, VerdictRule, FindingSection> Analyse)
+internal sealed record Finding(string Name, string Sweep, string SmokeSweep, Func<FindingInput, VerdictRule, FindingSection> Analyse)
 {
     /// <summary>The paper's claim, with its section or figure.</summary>
     public required string Claim { get; init; }
@@ -87,7 +87,7 @@ public sealed record Finding(string Name, string Sweep, string SmokeSweep, Func<
 }
 
 /// <summary>A study's seeds: those it declares (in order), how many the pilot runs first, and the most it may run.</summary>
-public sealed record SeedPlanning(IReadOnlyList<long> Declared, int PilotSeeds)
+internal sealed record SeedPlanning(IReadOnlyList<long> Declared, int PilotSeeds)
 {
     public int MaxSeeds => Declared.Count;
 

@@ -7,7 +7,7 @@ namespace ViTDsl.Experiments.Findings;
 /// The paper's findings that `vitdsl findings` checks, in the report's order, each with its study and its protocol:
 /// claim, metric, rule, margin and the number of comparisons, fixed before the study's data (see <see cref="Finding.ProtocolFor"/>).
 /// </summary>
-public static class FindingCatalog
+internal static class FindingCatalog
 {
     private const string PerSeed = "per seed, paired over the seeds both trials finished";
 

@@ -9,7 +9,7 @@ namespace ViTDsl.Experiments.Findings;
 /// One finished trial of a findings study: its axis labels (model, seed, variant, …), its declaration and plan facts,
 /// and its final metrics from the results store.
 /// </summary>
-public sealed record FindingTrial(string Name, IReadOnlyDictionary<string, string> Labels, GeneratedExperiment Experiment, IReadOnlyDictionary<string, double> Final)
+internal sealed record FindingTrial(string Name, IReadOnlyDictionary<string, string> Labels, GeneratedExperiment Experiment, IReadOnlyDictionary<string, double> Final)
 {
     public Experiment Declaration => Experiment.Declaration;
     public long Seed => Declaration.Data.Seed;

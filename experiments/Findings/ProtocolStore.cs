@@ -9,7 +9,7 @@ namespace ViTDsl.Experiments.Findings;
 /// runs), compared on every later run, and never overwritten once the study has data, so the report can say what
 /// was fixed before the data and whether it changed since.
 /// </summary>
-public static class ProtocolStore
+internal static class ProtocolStore
 {
     /// <summary>The store record (per sweep) that holds a finding's registration: this prefix and the finding's name.</summary>
     public const string RecordPrefix = "findings/protocol/";

@@ -7,7 +7,7 @@ namespace ViTDsl.Experiments.Findings;
 /// Findings (c), (d) and (e), all read from the recipe study: its paper-recipe trials are the baseline each variant is
 /// paired with, seed by seed.
 /// </summary>
-public static class RecipeFindings
+internal static class RecipeFindings
 {
     /// <summary>
     /// "Matches" margin on test error: 2 points. The paper calls differences of a fraction of a point at ImageNet

@@ -5,7 +5,7 @@ using static ViTDsl.Experiments.Findings.FindingParts;
 namespace ViTDsl.Experiments.Findings;
 
 /// <summary>Findings (a) and (b), both read from the scale study (model size × duration × seed).</summary>
-public static class ScaleFindings
+internal static class ScaleFindings
 {
     /// <summary>Frontier runs held out of each seed's fit and predicted by it.</summary>
     public const int HeldOut = 2;

@@ -5,7 +5,7 @@ using static ViTDsl.Experiments.Findings.FindingParts;
 namespace ViTDsl.Experiments.Findings;
 
 /// <summary>Finding (f): cooldowns branched off one rsqrt run match separate linear-decay runs, for less compute.</summary>
-public static class ScheduleFinding
+internal static class ScheduleFinding
 {
     public static FindingSection Analyse(FindingInput input, VerdictRule rule)
     {

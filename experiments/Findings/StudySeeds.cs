@@ -8,7 +8,7 @@ namespace ViTDsl.Experiments.Findings;
 /// serves need for an interval of half their margin (<see cref="PowerPlan"/>), at most those it declares.
 /// </summary>
 /// <param name="Plans">Per finding, one plan per comparison, from the pilot's spread.</param>
-public sealed record StudySeeds(SeedPlanning Planning, IReadOnlyDictionary<string, IReadOnlyList<PowerPlan>> Plans)
+internal sealed record StudySeeds(SeedPlanning Planning, IReadOnlyDictionary<string, IReadOnlyList<PowerPlan>> Plans)
 {
     /// <summary>Seeds the study runs: the most any comparison needs (capped at the declared), at least the pilot's.</summary>
     public int Seeds => Plans.Values.SelectMany(p => p).Select(p => p.Seeds).DefaultIfEmpty(Planning.PilotSeeds).Max();

@@ -11,7 +11,7 @@ namespace ViTDsl.Experiments.Findings;
 /// evaluated like the trained model: the baseline that says whether a few-shot transfer target can tell learned
 /// features from random ones at all (finding (c) is judged only where training gains enough on it).
 /// </summary>
-public static class UntrainedProbe
+internal static class UntrainedProbe
 {
     /// <summary>The store record of <paramref name="trial"/>'s untrained metrics (a "fit" of its study, so it survives with the results).</summary>
     public static string RecordName(string trial) => $"findings/untrained/{trial}";

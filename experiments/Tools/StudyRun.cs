@@ -19,7 +19,7 @@ public sealed record StudySettings(string Root, int Workers, int TestImages, boo
 /// One study of `vitdsl findings`, in the order that keeps its verdicts honest: fix each finding's protocol in the
 /// store, run the pilot seeds, plan the seeds from the pilot's spread, run the planned seeds, then judge.
 /// </summary>
-public static class StudyRun
+internal static class StudyRun
 {
     /// <summary>The store record that accumulates a study's training wall time over the invocations that ran trials.</summary>
     public const string WallRecord = "findings/wall_seconds";

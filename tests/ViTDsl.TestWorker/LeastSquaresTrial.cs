@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.TestWorker;
 
 /// <summary>The test workload (<see cref="LeastSquaresPayload"/>) as a trial runner, on TorchSharp in float64.</summary>
-public sealed class LeastSquaresTrial : ITrialRunner
+internal sealed class LeastSquaresTrial : ITrialRunner
 {
     public async Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace ViTDsl.Cli;
 /// <c>vitdsl fit</c> and <c>vitdsl report</c>: scaling-law analysis over recorded runs. Register both on the root
 /// command: <c>root.Subcommands.Add(AnalysisCommands.Fit()); root.Subcommands.Add(AnalysisCommands.Report());</c>
 /// </summary>
-public static class AnalysisCommands
+internal static class AnalysisCommands
 {
     private const string MetricNames = "test|<k>shot|fewshot/<target>/<k>shot_error";
 

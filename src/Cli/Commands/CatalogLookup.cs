@@ -7,7 +7,7 @@ namespace ViTDsl.Cli;
 /// <c>Class.Name</c>, or the short <c>Name</c> when only one [Experiments] class declares it. Otherwise says which
 /// names exist.
 /// </summary>
-public static class CatalogLookup
+internal static class CatalogLookup
 {
     /// <summary>The qualified key of an experiment or trial: its declaring class, a dot, its name.</summary>
     public static string Key(GeneratedExperiment experiment) => experiment.DeclaredIn + "." + experiment.Name;

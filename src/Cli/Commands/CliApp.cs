@@ -7,7 +7,7 @@ namespace ViTDsl.Cli;
 /// The command line: every command of <c>vitdsl</c>, and the one place that turns a parse error or a failure into an
 /// exit code and a one-line message (<see cref="CliErrors"/>).
 /// </summary>
-public static class CliApp
+internal static class CliApp
 {
     /// <summary><c>--verbose</c>, on every command: print the stack trace of a failure after its one-line message.</summary>
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "On failure, print the stack trace too.", Recursive = true };

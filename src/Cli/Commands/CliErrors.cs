@@ -8,7 +8,7 @@ namespace ViTDsl.Cli;
 /// The command line's one error policy: each kind of failure maps to one <see cref="ExitCodes"/> value and one line on
 /// standard error that names the problem and the fix. Commands throw; only this class decides what a failure prints.
 /// </summary>
-public static class CliErrors
+internal static class CliErrors
 {
     /// <summary>The exit code and message line of a failure.</summary>
     public static (int Code, string Line) Describe(Exception e) => e switch

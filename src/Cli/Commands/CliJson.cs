@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace ViTDsl.Cli;
 
 /// <summary>One JSON style for every `--json` output: camelCase names, indented.</summary>
-public static class CliJson
+internal static class CliJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -3,7 +3,7 @@ using ViTDsl.Runtime.Analysis;
 namespace ViTDsl.Cli;
 
 /// <summary>The command line's name tables shared by several commands, each concept's names defined once.</summary>
-public static class CliNames
+internal static class CliNames
 {
     /// <summary>
     /// The number types a model runs in, by the Dsl's own labels (<see cref="Precisions.Label"/>): fp32, bf16 (not

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace ViTDsl.Cli;
 
 /// <summary>Options shared by several commands, defined once so they read the same everywhere.</summary>
-public static class CommonOptions
+internal static class CommonOptions
 {
     public static Option<string> Runs() => new("--runs")
     {

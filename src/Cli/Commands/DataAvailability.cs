@@ -8,7 +8,7 @@ namespace ViTDsl.Cli;
 /// otherwise fail a trial after all its training). Installing them is the build's job (build/prerequisites.sh, run
 /// by the experiments and test projects), so the command line only says how.
 /// </summary>
-public static class DataAvailability
+internal static class DataAvailability
 {
     /// <exception cref="FileNotFoundException">A data set's files are missing; the message says how to get them.</exception>
     public static void Ensure(IEnumerable<Experiment> experiments)

@@ -8,7 +8,7 @@ using ViTDsl.Runtime.Weights;
 namespace ViTDsl.Cli;
 
 /// <summary><c>vitdsl evaluate NAME --weights FILE</c>: test error and few-shot errors of outside weights on a declaration's data.</summary>
-public static class EvaluateCommand
+internal static class EvaluateCommand
 {
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
     {

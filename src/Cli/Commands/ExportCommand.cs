@@ -8,7 +8,7 @@ using ViTDsl.Runtime.Weights;
 namespace ViTDsl.Cli;
 
 /// <summary><c>vitdsl export NAME OUT.safetensors</c>: a finished run's final weights as safetensors, with timm's, big_vision's or ViTDsl's names.</summary>
-public static class ExportCommand
+internal static class ExportCommand
 {
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
     {

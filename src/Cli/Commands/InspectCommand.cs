@@ -9,7 +9,7 @@ namespace ViTDsl.Cli;
 /// <c>vitdsl inspect FILE</c>: the tensors of a weight file (safetensors or npz), and which declared shapes they fit
 /// under which naming convention — or, when none, the closest declaration and the first tensor that does not fit it.
 /// </summary>
-public static class InspectCommand
+internal static class InspectCommand
 {
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
     {

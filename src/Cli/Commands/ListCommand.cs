@@ -6,7 +6,7 @@ using ViTDsl.Runtime.Models;
 namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl list`: the declared experiments and sweeps, by name.</summary>
-public static class ListCommand
+internal static class ListCommand
 {
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
     {

@@ -5,7 +5,7 @@ namespace ViTDsl.Cli;
 /// (<see cref="TypedOption.Of{T}"/>), its help and the printing of a value (a <see cref="Choice{T}"/> keeps its name)
 /// all read this table. Names are matched case-insensitively.
 /// </summary>
-public sealed class NameTable<T>
+internal sealed class NameTable<T>
 {
     private readonly IReadOnlyList<(string Name, T Value)> entries;
 

@@ -6,7 +6,7 @@ using ViTDsl.Runtime.Models;
 namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl plan`: the compile-time facts of every declared experiment, as a table or as JSON.</summary>
-public static class PlanCommand
+internal static class PlanCommand
 {
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments)
     {
@@ -58,7 +58,7 @@ public static class PlanCommand
 /// One experiment's facts as `plan --json` prints them; the memory fields are bytes per device
 /// (<see cref="TrainingMemory"/>), <c>LargestBatchPerDevice</c> is 2147483647 when the device's memory is not checked.
 /// </summary>
-public sealed record PlanRow(
+internal sealed record PlanRow(
     string Name, string DeclaredIn, string Variant, int Patch, int Width, int Depth, int Mlp, int Heads, int Image, int Channels,
     string Pool, int Classes, int TokensPerImage, long TrunkParameters, long TotalParameters, double ForwardGflops,
     string Device, int DeviceCount, int BatchPerDevice, long WeightBytes, long GradientBytes, long OptimizerStateBytes,

@@ -6,7 +6,7 @@ namespace ViTDsl.Cli;
 /// The one line `train` and `sweep` print when a declaration asks for bf16 on a CPU that emulates it: the run still
 /// trains correctly, only slower, and the line says how much slower it measured.
 /// </summary>
-public static class PrecisionNotice
+internal static class PrecisionNotice
 {
     /// <summary>
     /// Writes the notice to <paramref name="output"/> if any of <paramref name="declared"/> is bf16 on a CPU without

@@ -17,7 +17,7 @@ namespace ViTDsl.Cli;
 /// formulas the build uses — and, for shapes small enough for this machine, measured training images/s and the
 /// measured peak memory of a step next to the plan's. Prints a table (or <c>--json</c>) and writes a PNG.
 /// </summary>
-public static class ProbeCommand
+internal static class ProbeCommand
 {
     private static readonly NameTable<Optimizer> Optimizers = new("an optimizer",
     [

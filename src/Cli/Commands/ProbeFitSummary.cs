@@ -4,7 +4,7 @@ using ViTDsl.Runtime.Probe;
 namespace ViTDsl.Cli;
 
 /// <summary>The deepest models of the thinnest widths that fit under each recipe, per width.</summary>
-public sealed record DeepestFit(int Width, IReadOnlyDictionary<string, int> DepthByRecipe);
+internal sealed record DeepestFit(int Width, IReadOnlyDictionary<string, int> DepthByRecipe);
 
 /// <summary>
 /// What <c>vitdsl probe</c> says about its fit grid (<see cref="FitStudy"/>): the device, execution and batch, the
@@ -12,7 +12,7 @@ public sealed record DeepestFit(int Width, IReadOnlyDictionary<string, int> Dept
 /// fit with all its changes), and the figure.
 /// </summary>
 /// <param name="DeepestKeepingActivations">The same under the device's execution without rematerialisation (when it has one).</param>
-public sealed record ProbeFitSummary(string Device, string Execution, int BatchPerDevice, int Patch, IReadOnlyList<DeepestFit> Deepest,
+internal sealed record ProbeFitSummary(string Device, string Execution, int BatchPerDevice, int Patch, IReadOnlyList<DeepestFit> Deepest,
     IReadOnlyList<DeepestFit> DeepestKeepingActivations, string Figure)
 {
     public static ProbeFitSummary Of(FitStudy study, string figure)

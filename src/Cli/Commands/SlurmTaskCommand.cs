@@ -10,7 +10,7 @@ namespace ViTDsl.Cli;
 /// `vitdsl slurm-task NAME`: one task of a sweep's Slurm job array (started by the batch script `sweep --on slurm`
 /// writes). Runs its line of the task list with the usual worker processes against the shared store. Not for people.
 /// </summary>
-public static class SlurmTaskCommand
+internal static class SlurmTaskCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ namespace ViTDsl.Cli;
 /// <c>RUNS/results.db</c>. A PostgreSQL URL (<c>postgres://user:password@host/database</c>) is the store a cluster's
 /// nodes share; an SQLite file is for one machine.
 /// </summary>
-public static class StoreLocation
+internal static class StoreLocation
 {
     public static Option<string?> Option() => new("--store")
     {

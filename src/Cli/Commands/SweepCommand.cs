@@ -16,7 +16,7 @@ namespace ViTDsl.Cli;
 /// `vitdsl sweep NAME`: runs a declared study end to end — every trial in worker processes, recorded in the results
 /// store, then the scaling-law fits and report. Killing it loses nothing; running it again resumes.
 /// </summary>
-public static class SweepCommand
+internal static class SweepCommand
 {
     /// <summary>Where a sweep's trials run: worker processes here, or one Slurm job array.</summary>
     public enum Placement { Local, Slurm }

@@ -5,7 +5,7 @@ using ViTDsl.Runtime.Workers;
 namespace ViTDsl.Cli;
 
 /// <summary>A live view of a running sweep: counts, one row per running trial, and the latest events.</summary>
-public static class SweepProgressView
+internal static class SweepProgressView
 {
     public static async Task<SweepSummary> RunAsync(Func<IProgress<SweepProgress>, Task<SweepSummary>> run)
     {

@@ -18,7 +18,7 @@ namespace ViTDsl.Cli;
 /// <param name="Bf16Peak">The bf16 peak, where a trial trains in bf16 or the CPU has bf16 instructions.</param>
 /// <param name="Estimate">The wall-time estimate.</param>
 /// <param name="Decisions">One line per model shape whose precision was resolved here: what Auto chose and why.</param>
-public sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> Precisions, MatmulPeak Fp32Peak, MatmulPeak? Bf16Peak,
+internal sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> Precisions, MatmulPeak Fp32Peak, MatmulPeak? Bf16Peak,
     SweepTimeEstimate Estimate, IReadOnlyList<string> Decisions)
 {
     /// <param name="ordered">The trials in the order the runner starts them, named without the sweep's prefix.</param>

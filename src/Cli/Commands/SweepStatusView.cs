@@ -3,7 +3,7 @@ using ViTDsl.Runtime.Store;
 namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl sweep NAME --status`: where a sweep stands, read from the store alone (whoever runs it, wherever).</summary>
-public static class SweepStatusView
+internal static class SweepStatusView
 {
     public static int Print(string storeLocation, string sweep, int maxAttempts, TextWriter output)
     {

@@ -8,7 +8,7 @@ using ViTDsl.Runtime.Train;
 namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl train NAME`: trains one declared experiment with a live progress display; running it again resumes.</summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
     {

@@ -6,7 +6,7 @@ using ViTDsl.Runtime.Train;
 namespace ViTDsl.Cli;
 
 /// <summary>A live progress bar for one training run: step, loss, images/s and the remaining time.</summary>
-public static class TrainingProgress
+internal static class TrainingProgress
 {
     public static TrainingResult Show(GeneratedExperiment experiment, Func<ITrainingObserver, TrainingResult> train)
     {

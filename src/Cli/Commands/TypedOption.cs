@@ -4,13 +4,13 @@ using System.CommandLine.Parsing;
 namespace ViTDsl.Cli;
 
 /// <summary>A value given on the command line, with the text that named it: help shows a default by that text.</summary>
-public sealed record Choice<T>(string Name, T Value)
+internal sealed record Choice<T>(string Name, T Value)
 {
     public override string ToString() => Name;
 }
 
 /// <summary>A list given on the command line (comma-separated or repeated), with the text that named it.</summary>
-public sealed record ChoiceList<T>(string Text, IReadOnlyList<T> Items)
+internal sealed record ChoiceList<T>(string Text, IReadOnlyList<T> Items)
 {
     public override string ToString() => Text;
 }
@@ -20,7 +20,7 @@ public sealed record ChoiceList<T>(string Text, IReadOnlyList<T> Items)
 /// ones (exit code 2, nothing started). Lists are comma-separated (<c>--shapes B/16,g/14</c>) or repeated, parsed by
 /// one list parser.
 /// </summary>
-public static class TypedOption
+internal static class TypedOption
 {
     /// <summary>An option that takes one name of <paramref name="table"/>.</summary>
     public static Option<Choice<T>> Of<T>(string name, NameTable<T> table, string defaultName, string description) =>

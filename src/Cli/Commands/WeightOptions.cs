@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace ViTDsl.Cli;
 
 /// <summary>The <c>--names</c> option of the weight commands: which naming convention a weight file uses.</summary>
-public static class WeightOptions
+internal static class WeightOptions
 {
     public static Option<string> Names(string fallback)
     {

@@ -5,7 +5,7 @@ using ViTDsl.Runtime.Workers;
 namespace ViTDsl.Cli;
 
 /// <summary>`vitdsl worker`: the worker side of `sweep` (speaks the multiplexed protocol on stdin/stdout). Not for people.</summary>
-public static class WorkerEntryCommand
+internal static class WorkerEntryCommand
 {
     public static Command Create(IReadOnlyList<GeneratedExperiment> experiments, IReadOnlyList<GeneratedSweep> sweeps)
     {

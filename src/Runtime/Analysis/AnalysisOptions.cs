@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>What a scaling analysis fits and how.</summary>
-public sealed record AnalysisOptions
+internal sealed record AnalysisOptions
 {
     /// <summary>Compute axis unit: device-days on this accelerator (the paper's TPUv3 core-days by default).</summary>
     public ComputeUnit ComputeUnit { get; init; } = ComputeUnit.TpuV3CoreDays;

@@ -11,7 +11,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// Each refit starts from the original optimum, whose basin the resampled data rarely leave; the full grid of
 /// starts would cost ~50× more for little gain.
 /// </remarks>
-public static class Bootstrap
+internal static class Bootstrap
 {
     public static BootstrapResult Run(IReadOnlyList<ScalingPoint> points, LawFit fit, BootstrapOptions? options = null, FitOptions? fitOptions = null)
     {

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>How fit uncertainty is estimated.</summary>
-public sealed record BootstrapOptions
+internal sealed record BootstrapOptions
 {
     /// <summary>Number of bootstrap refits; 1000 gives stable 95% percentiles.</summary>
     public int Resamples { get; init; } = 1000;

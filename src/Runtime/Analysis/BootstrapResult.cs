@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// <param name="Fit">The fit to the original points.</param>
 /// <param name="Samples">Laws refitted to the resamples (those whose refit converged to a finite loss).</param>
 /// <param name="Level">Nominal coverage of the intervals.</param>
-public sealed record BootstrapResult(LawFit Fit, IReadOnlyList<ScalingLaw> Samples, double Level) : IFitIntervals
+internal sealed record BootstrapResult(LawFit Fit, IReadOnlyList<ScalingLaw> Samples, double Level) : IFitIntervals
 {
     public string Method => "residual-bootstrap";
 

@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// <see cref="Accelerator"/> (the paper's TPUv3 core-days). <see cref="Named"/> reads the one vocabulary of unit names:
 /// <c>flops</c> and the device presets (<see cref="Accelerator.Named"/>).
 /// </summary>
-public abstract record ComputeUnit
+internal abstract record ComputeUnit
 {
     private ComputeUnit() { }
 

@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// <param name="Held">Data sets whose interval held the true value.</param>
 /// <param name="Sets">Data sets whose fit was identified (<see cref="Identifiability"/>), so that intervals were reported.</param>
 /// <param name="Drawn">Data sets drawn; the others were reported "not identified", with no interval.</param>
-public sealed record CoverageRate(string Quantity, double Level, int Held, int Sets, int Drawn)
+internal sealed record CoverageRate(string Quantity, double Level, int Held, int Sets, int Drawn)
 {
     /// <summary>Share of the drawn data sets whose fit was identified.</summary>
     public double IdentifiedShare => Drawn == 0 ? double.NaN : (double)Sets / Drawn;
@@ -23,7 +23,7 @@ public sealed record CoverageRate(string Quantity, double Level, int Held, int S
 /// <param name="Noise">Standard deviation of the Gaussian noise added to log E (0.02: 2% relative error).</param>
 /// <param name="Sets">Simulated data sets.</param>
 /// <param name="Seed">Seed of the first data set; set i uses Seed + i, so any subset can be replayed.</param>
-public sealed record CoverageSetup(ScalingLaw Truth, int Points = 12, double XMin = 1e-3, double XMax = 1e4, double Noise = 0.02,
+internal sealed record CoverageSetup(ScalingLaw Truth, int Points = 12, double XMin = 1e-3, double XMax = 1e4, double Noise = 0.02,
     int Sets = 500, int Seed = 5000)
 {
     /// <summary>
@@ -48,7 +48,7 @@ public sealed record CoverageSetup(ScalingLaw Truth, int Points = 12, double XMi
 /// fit each, and count how often the intervals hold the truth. Used by the tests (few sets) and by
 /// <c>vitdsl bench coverage</c> (the 500-set runs recorded in docs/coverage.md).
 /// </summary>
-public static class CoverageSimulation
+internal static class CoverageSimulation
 {
     /// <summary>
     /// One truth per form, shaped like a vision scaling curve: error falling from near the random guess of ten classes

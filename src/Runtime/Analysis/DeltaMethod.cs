@@ -18,7 +18,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// are then linearised as every form's. Call only for an identified fit (<see cref="Identifiability"/>); where no
 /// variance can be estimated the intervals are unbounded, never of width zero.
 /// </remarks>
-public sealed class DeltaMethod : IFitIntervals
+internal sealed class DeltaMethod : IFitIntervals
 {
     private readonly ScalingLaw law;
     private readonly int[] free;

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>One held-out point and what the law fitted without it predicts.</summary>
-public sealed record HeldOutPoint(ScalingPoint Point, double Predicted)
+internal sealed record HeldOutPoint(ScalingPoint Point, double Predicted)
 {
     /// <summary>|log(predicted/observed)|: symmetric relative miss.</summary>
     public double AbsLogError => Math.Abs(Math.Log(Predicted / Point.Error));
@@ -16,7 +16,7 @@ public sealed record HeldOutPoint(ScalingPoint Point, double Predicted)
 /// </summary>
 /// <param name="Fit">The law fitted on the points below the held-out compute.</param>
 /// <param name="HeldOut">The highest-compute points, with predictions.</param>
-public sealed record Extrapolation(LawFit Fit, IReadOnlyList<HeldOutPoint> HeldOut)
+internal sealed record Extrapolation(LawFit Fit, IReadOnlyList<HeldOutPoint> HeldOut)
 {
     public double MeanAbsLogError => HeldOut.Average(h => h.AbsLogError);
 

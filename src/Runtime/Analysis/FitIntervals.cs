@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>Confidence intervals of a fitted law: for its constants and for its prediction at any x.</summary>
-public interface IFitIntervals
+internal interface IFitIntervals
 {
     /// <summary>Nominal coverage, e.g. 0.95.</summary>
     double Level { get; }

@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// How a scaling law is fitted (docs/reference.md §8, after Chinchilla's Approach 3 and Besiroglu et al.'s replication):
 /// Huber loss on log residuals, a grid of starts, tight tolerances and a final-gradient check.
 /// </summary>
-public sealed record FitOptions
+internal sealed record FitOptions
 {
     /// <summary>
     /// Huber threshold on log residuals; 1e-3 as in Chinchilla (below it quadratic, above it linear). With

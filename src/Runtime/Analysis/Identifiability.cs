@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>Whether the data determine a fit's constants, and if not, why not.</summary>
 /// <param name="Reasons">Empty when identified; otherwise one short sentence per problem found.</param>
-public sealed record Identification(IReadOnlyList<string> Reasons)
+internal sealed record Identification(IReadOnlyList<string> Reasons)
 {
     public bool Identified => Reasons.Count == 0;
 
@@ -22,7 +22,7 @@ public sealed record Identification(IReadOnlyList<string> Reasons)
 /// fitted log errors is near-singular (a combination of constants the data do not pin down). Such a fit is reported with
 /// its point estimate only: a delta-method interval there is zero-width or meaningless.
 /// </summary>
-public static class Identifiability
+internal static class Identifiability
 {
     /// <summary>A floor closer than this many noise standard deviations to the best observed error is not told apart from it.</summary>
     public const double FloorNoiseMultiple = 2;

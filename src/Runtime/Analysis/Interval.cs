@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>A two-sided interval with its nominal coverage (e.g. 0.95).</summary>
-public sealed record Interval(double Lower, double Upper, double Level)
+internal sealed record Interval(double Lower, double Upper, double Level)
 {
     public bool Contains(double value) => value >= Lower && value <= Upper;
     public double Width => Upper - Lower;

@@ -11,7 +11,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// <param name="StartsReachingBest">Starts that ended within 1e-6 (relative) of the best loss: many means a stable optimum.</param>
 /// <param name="Points">Points fitted.</param>
 /// <param name="LogResiduals">log E_pred − log E_obs at each point, in input order.</param>
-public sealed record LawFit(
+internal sealed record LawFit(
     ScalingLaw Law, double Loss, double GradientNorm, bool Converged, int Starts, int StartsReachingBest, int Points,
     IReadOnlyList<double> LogResiduals)
 {

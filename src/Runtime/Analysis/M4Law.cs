@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// Evaluating M4 (Alabdulmohsin, Neyshabur and Zhai, NeurIPS 2022): (E − c)/(e0 − E)^α = f with f = a·x^−b. The error is
 /// implicit, so it is found as the root of a monotone equation rather than by a formula.
 /// </summary>
-public static class M4Law
+internal static class M4Law
 {
     /// <summary>
     /// The error E with (E − <paramref name="floor"/>)/(<paramref name="e0"/> − E)^<paramref name="alpha"/> = <paramref name="f"/>.

@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// The lower-left envelope of (compute, error) points: the runs no cheaper run beats. The paper fits its scaling law
 /// to this frontier, since a run off it is a poor choice of model size for its compute, not a point on the law.
 /// </summary>
-public static class ParetoFrontier
+internal static class ParetoFrontier
 {
     /// <summary>Points with strictly lower error than every point of lower or equal compute, in increasing compute.</summary>
     public static IReadOnlyList<ScalingPoint> Of(IEnumerable<ScalingPoint> points)

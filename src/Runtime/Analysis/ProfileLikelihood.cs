@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// <param name="Interval">The interval; a side reaching the constant's bound is open (<paramref name="LowerOpen"/>).</param>
 /// <param name="LowerOpen">The profile never rose above the threshold below the estimate: the data do not bound the constant from below.</param>
 /// <param name="UpperOpen">Likewise above.</param>
-public sealed record ProfileInterval(Interval Interval, bool LowerOpen, bool UpperOpen)
+internal sealed record ProfileInterval(Interval Interval, bool LowerOpen, bool UpperOpen)
 {
     /// <summary>"[0, 0.139] (one-sided: the data set no lower bound)" and the like.</summary>
     public override string ToString()
@@ -28,7 +28,7 @@ public sealed record ProfileInterval(Interval Interval, bool LowerOpen, bool Upp
 /// the Student t interval; where the delta method fails — a constant near a bound, a loss flat on one side — it follows the
 /// loss as it is, and says so when one side never closes.
 /// </summary>
-public static class ProfileLikelihood
+internal static class ProfileLikelihood
 {
     /// <summary>The threshold on T: the squared two-sided Student t quantile with <paramref name="dof"/> degrees of freedom.</summary>
     public static double Threshold(int dof, double level) => Math.Pow(StudentT.InvCDF(0, 1, dof, 0.5 + level / 2), 2);

@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// Which error of a run is analysed: its test error or a k-shot error on a few-shot target. Its names
 /// (<see cref="Name"/>) are what <c>--metric</c> takes and <see cref="Parse"/> reads, one spelling each.
 /// </summary>
-public abstract record RunMetric
+internal abstract record RunMetric
 {
     private RunMetric() { }
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>One run placed on the compute axis of an analysis.</summary>
-public sealed record RunPoint(RunRecord Run, ScalingPoint Point);
+internal sealed record RunPoint(RunRecord Run, ScalingPoint Point);
 
 /// <summary>One law form fitted to a frontier, with its uncertainty and extrapolation check.</summary>
 /// <param name="Form">The law family.</param>
@@ -15,7 +15,7 @@ public sealed record RunPoint(RunRecord Run, ScalingPoint Point);
 /// <param name="Extrapolation">Fit on the cheaper frontier points, scored on the held-out most expensive ones; null when too few points.</param>
 /// <param name="FitTime">Wall time of the fit (grid of starts) alone.</param>
 /// <param name="TotalTime">Wall time including bootstrap and extrapolation.</param>
-public sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Intervals, Extrapolation? Extrapolation, TimeSpan FitTime, TimeSpan TotalTime)
+internal sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Intervals, Extrapolation? Extrapolation, TimeSpan FitTime, TimeSpan TotalTime)
 {
     /// <summary>Whether the points determine the constants (checked before any interval is computed).</summary>
     public Identification Identification { get; init; } = new([]);
@@ -28,7 +28,7 @@ public sealed record LawAnalysis(LawForm Form, LawFit Fit, IFitIntervals? Interv
 }
 
 /// <summary>Everything known about one metric's scaling: the runs, their frontier and each fitted law.</summary>
-public sealed record MetricAnalysis(RunMetric Metric, ComputeUnit ComputeUnit, IReadOnlyList<RunPoint> Runs,
+internal sealed record MetricAnalysis(RunMetric Metric, ComputeUnit ComputeUnit, IReadOnlyList<RunPoint> Runs,
     IReadOnlyList<ScalingPoint> Frontier, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
 {
     /// <summary>What the analysis predicts with (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
@@ -45,7 +45,7 @@ public sealed record MetricAnalysis(RunMetric Metric, ComputeUnit ComputeUnit, I
 }
 
 /// <summary>Laws fitted to a plain (x, error) table: every point as given, each form backtested, one selected.</summary>
-public sealed record PointsAnalysis(string Source, IReadOnlyList<ScalingPoint> Points, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
+internal sealed record PointsAnalysis(string Source, IReadOnlyList<ScalingPoint> Points, IReadOnlyList<LawAnalysis> Laws, IReadOnlyList<string> Notes)
 {
     /// <summary>What the analysis predicts with (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
     public Selection? Selection { get; init; }
@@ -60,7 +60,7 @@ public sealed record PointsAnalysis(string Source, IReadOnlyList<ScalingPoint> P
 /// <summary>
 /// Runs → compute-vs-error points → Pareto frontier → fitted laws with intervals and extrapolation error.
 /// </summary>
-public static class ScalingAnalysis
+internal static class ScalingAnalysis
 {
     public static MetricAnalysis Analyse(IReadOnlyList<RunRecord> runs, RunMetric metric, AnalysisOptions? options = null)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>The families of scaling laws fitted to error versus compute (or data, or images seen).</summary>
-public enum LawForm
+internal enum LawForm
 {
     /// <summary>E = a·C^−b: no floor, no low-compute shift (2 parameters).</summary>
     PowerLaw,
@@ -22,7 +22,7 @@ public enum LawForm
 /// A scaling law in the compute unit it was fitted in: E(C) = a(C + d)^−b + c for the first three forms (the simpler
 /// ones have c = 0 and/or d = 0), and for M4 the E solving (E − c)/(e0 − E)^α = a·C^−b (d unused).
 /// </summary>
-public sealed record ScalingLaw(LawForm Form, double A, double B, double C, double D, double Alpha = 0, double E0 = 0)
+internal sealed record ScalingLaw(LawForm Form, double A, double B, double C, double D, double Alpha = 0, double E0 = 0)
 {
     /// <summary>Free parameters of <paramref name="form"/>.</summary>
     public static int ParameterCountOf(LawForm form) => form switch

@@ -3,7 +3,7 @@ using MathNet.Numerics.Optimization;
 
 namespace ViTDsl.Runtime.Analysis;
 
-public static partial class ScalingLawFitter
+internal static partial class ScalingLawFitter
 {
     /// <summary>
     /// The floor's profile interval (<see cref="ProfileLikelihood.Floor"/>), searched in ln c: each value of ln c is

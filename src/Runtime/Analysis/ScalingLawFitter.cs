@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// residuals from a grid of starts with MathNet's BFGS, polishing with Nelder–Mead where a line search fails, and
 /// checking the final gradient. M4 is fitted by its own paper's procedure (<see cref="M4Fitter"/>).
 /// </summary>
-public static partial class ScalingLawFitter
+internal static partial class ScalingLawFitter
 {
     /// <summary>Fits <paramref name="form"/> to <paramref name="points"/> (usually a <see cref="ParetoFrontier"/>).</summary>
     /// <exception cref="ArgumentException">Too few points, or a compute or error that is not a positive finite number.</exception>

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// Builds <c>report.md</c> and its figures from recorded runs: for each metric the fitted constants of every law form
 /// whether the data identify them, intervals for those they do, fit diagnostics, the extrapolation error on held-out high-compute runs, and the PNGs.
 /// </summary>
-public static class ScalingReport
+internal static class ScalingReport
 {
     /// <summary>Analyses every metric in <paramref name="runs"/> (or those given) and writes the report and figures into <paramref name="directory"/>.</summary>
     /// <returns>The analyses and the paths written (report.md first).</returns>

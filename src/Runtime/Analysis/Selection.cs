@@ -1,14 +1,14 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>One fitted form that a <see cref="Selection"/> predicts with.</summary>
-public sealed record SelectedLaw(LawForm Form, ScalingLaw Law);
+internal sealed record SelectedLaw(LawForm Form, ScalingLaw Law);
 
 /// <summary>
 /// What the default <c>fit</c> predicts with (<see cref="FormSelection"/>): the form backtesting selects, guarded by
 /// M4 (its authors' procedure) — at each x the higher of their predictions.
 /// </summary>
 /// <param name="Laws">The selected form first, then the guard (absent when the selected form is M4 or M4 was not fitted).</param>
-public sealed record Selection(IReadOnlyList<SelectedLaw> Laws)
+internal sealed record Selection(IReadOnlyList<SelectedLaw> Laws)
 {
     /// <summary>How the forms were chosen, in one phrase for the report.</summary>
     public string Rule { get; init; } = "";

@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// <param name="InnerPoints">Points the inner selection saw.</param>
 /// <param name="SelectionRmsLogError">The selected main form's RMS log error on the inner backtest: the optimistic number that chose it.</param>
 /// <param name="HeldOut">The selection, fitted to the inner points, predicting the last H (its fit is the main form's).</param>
-public sealed record SelectionCheck(Selection Selected, int InnerPoints, double SelectionRmsLogError, Extrapolation HeldOut)
+internal sealed record SelectionCheck(Selection Selected, int InnerPoints, double SelectionRmsLogError, Extrapolation HeldOut)
 {
     /// <summary>Runs the nested hold-out, or null when the points cannot spare two hold-outs for any form.</summary>
     public static SelectionCheck? Of(IReadOnlyList<ScalingPoint> points, AnalysisOptions options)

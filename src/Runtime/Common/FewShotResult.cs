@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Eval;
 /// <param name="Shots">Examples per class.</param>
 /// <param name="Accuracies">Test accuracy of each seed's probe.</param>
 /// <param name="Lambdas">λ each seed's probe used (all the configured λ unless selected).</param>
-public sealed record ShotResult(int Shots, IReadOnlyList<double> Accuracies, IReadOnlyList<double> Lambdas)
+internal sealed record ShotResult(int Shots, IReadOnlyList<double> Accuracies, IReadOnlyList<double> Lambdas)
 {
     public double MeanAccuracy => Accuracies.Average();
 
@@ -17,7 +17,7 @@ public sealed record ShotResult(int Shots, IReadOnlyList<double> Accuracies, IRe
 }
 
 /// <summary>Few-shot results for every shot count, in the order of the settings.</summary>
-public sealed record FewShotResult(IReadOnlyList<ShotResult> PerShot)
+internal sealed record FewShotResult(IReadOnlyList<ShotResult> PerShot)
 {
     public ShotResult this[int shots] => PerShot.FirstOrDefault(r => r.Shots == shots)
         ?? throw new KeyNotFoundException($"No {shots}-shot result; evaluated shots: {string.Join(", ", PerShot.Select(r => r.Shots))}.");

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime;
 /// and the results store keeps, the columns of a runs CSV, and what analysis reads back. Few-shot errors are named
 /// per target data set and shot count, <c>fewshot/&lt;target&gt;/&lt;k&gt;shot_error</c> (<see cref="FewShotErrorName"/>).
 /// </summary>
-public static class MetricName
+internal static class MetricName
 {
     public const string TrainLoss = "train/loss";
     public const string TrainImagesPerSecond = "train/images_per_second";
@@ -39,7 +39,7 @@ public static class MetricName
 /// class. Its name, <c>fewshot/&lt;target&gt;/&lt;k&gt;shot_error</c>, is the one spelling everywhere (metrics files,
 /// results stores, runs CSV columns), and <see cref="TryParse"/> is the one parser of few-shot metric names.
 /// </summary>
-public readonly record struct FewShotErrorName(string Target, int Shots)
+internal readonly record struct FewShotErrorName(string Target, int Shots)
 {
     private const string Prefix = "fewshot/", Suffix = "shot_error";
 

@@ -5,4 +5,4 @@ namespace ViTDsl.Runtime;
 /// appends to a run's metrics file, a worker reports and the results store keeps. <c>NaN</c> is a legal value (a
 /// diverged loss) and round-trips everywhere.
 /// </summary>
-public sealed record MetricRecord(long Step, string Name, double Value);
+internal sealed record MetricRecord(long Step, string Name, double Value);

@@ -12,7 +12,7 @@ namespace ViTDsl.Runtime;
 /// it alive through the call, or one of these constants, alive as long as the process.
 /// The test <c>UnownedScalarGuardTests</c> finds any unowned Scalar in the Runtime and in generated models.
 /// </summary>
-public static class Scalars
+internal static class Scalars
 {
     /// <summary>The integer 1: the <c>alpha</c> of a plain addition (<c>a.add(b, Scalars.One)</c> is <c>a + b</c>).</summary>
     public static Scalar One { get; } = 1.ToScalar();

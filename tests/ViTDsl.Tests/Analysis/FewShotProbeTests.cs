@@ -81,7 +81,7 @@ public class FewShotProbeTests
     [InlineData(40, 6, RidgeSolver.Form.Primal)] // N > D
     [InlineData(12, 30, RidgeSolver.Form.Dual)]  // D > N: the dual form must give the primal's matrix
     [InlineData(12, 30, RidgeSolver.Form.Auto)]
-    public void Probe_weights_equal_the_normal_equation_solution(int n, int d, RidgeSolver.Form form)
+    internal void Probe_weights_equal_the_normal_equation_solution(int n, int d, RidgeSolver.Form form)
     {
         var rng = new Random(n * 31 + d);
         var f = new float[n, d];

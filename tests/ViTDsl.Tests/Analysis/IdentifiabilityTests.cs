@@ -15,7 +15,7 @@ public class IdentifiabilityTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData(LawForm.PowerLaw)]
     [InlineData(LawForm.PowerLawWithFloor)]
     [InlineData(LawForm.Saturating)]
-    public void As_many_points_as_constants_is_not_identified_and_no_interval_has_width_zero(LawForm form)
+    internal void As_many_points_as_constants_is_not_identified_and_no_interval_has_width_zero(LawForm form)
     {
         int k = ScalingLaw.ParameterCountOf(form);
         // Points off a saturating curve: the law with k constants can pass through k of them exactly.

@@ -17,7 +17,7 @@ public class IntervalCoverageTests(Xunit.Abstractions.ITestOutputHelper log)
     /// </summary>
     [Theory]
     [InlineData(LawForm.PowerLawWithFloor, 500)]
-    public void Delta_method_intervals_cover_the_truth_at_their_nominal_rate(LawForm form, int dataSets)
+    internal void Delta_method_intervals_cover_the_truth_at_their_nominal_rate(LawForm form, int dataSets)
     {
         var truth = LawFormTests.Truths[form];
         string[] names = ["b", "c", "E(10x beyond)"];
@@ -53,7 +53,7 @@ public class IntervalCoverageTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData(LawForm.PowerLaw, 300)]
     [InlineData(LawForm.Saturating, 120)]
     [InlineData(LawForm.M4, 40)]
-    public void Every_form_covers_at_its_nominal_rate_on_fewer_sets(LawForm form, int dataSets)
+    internal void Every_form_covers_at_its_nominal_rate_on_fewer_sets(LawForm form, int dataSets)
     {
         var fit = form == LawForm.Saturating ? SyntheticLawFitTests.CoarseGrid : null;
         var setup = new CoverageSetup(CoverageSimulation.Truths[form], Sets: dataSets);

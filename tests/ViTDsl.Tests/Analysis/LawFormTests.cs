@@ -9,7 +9,7 @@ namespace ViTDsl.Tests.Analysis;
 public class LawFormTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     /// <summary>A true law of each form, all on x in 1e-3 … 1e4 (SyntheticLawFitTests.Draw), errors between ~0.05 and 0.9.</summary>
-    public static readonly IReadOnlyDictionary<LawForm, ScalingLaw> Truths = new Dictionary<LawForm, ScalingLaw>
+    internal static readonly IReadOnlyDictionary<LawForm, ScalingLaw> Truths = new Dictionary<LawForm, ScalingLaw>
     {
         [LawForm.PowerLaw] = new(LawForm.PowerLaw, 0.3, 0.12, 0, 0),
         [LawForm.PowerLawWithFloor] = new(LawForm.PowerLawWithFloor, 0.25, 0.4, 0.07, 0),
@@ -65,7 +65,7 @@ public class LawFormTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData(LawForm.PowerLawWithFloor)]
     [InlineData(LawForm.Saturating)]
     [InlineData(LawForm.M4)]
-    public void Extrapolates_noisy_data_at_least_as_well_as_scipy(LawForm form)
+    internal void Extrapolates_noisy_data_at_least_as_well_as_scipy(LawForm form)
     {
         var sets = Enumerable.Range(0, DataSets).Select(seed => SyntheticLawFitTests.Draw(Truths[form], Noise, 100 + seed, Points)).ToList();
         var tasks = sets.Select(s => new ScipyOracle.Task(form, s.Take(Points - HeldOut).ToList(), s.Skip(Points - HeldOut).Select(p => p.Compute).ToList())).ToList();
@@ -117,7 +117,7 @@ public class LawFormTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData(LawForm.PowerLawWithFloor)]
     [InlineData(LawForm.Saturating)]
     [InlineData(LawForm.M4)]
-    public void Backtesting_selects_the_true_form_in_most_seeds(LawForm form)
+    internal void Backtesting_selects_the_true_form_in_most_seeds(LawForm form)
     {
         var options = new AnalysisOptions { Bootstrap = null, HoldOut = HeldOut };
         var picks = new List<LawForm?>();

@@ -9,9 +9,9 @@ namespace ViTDsl.Tests.Analysis;
 public class SyntheticLawFitTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     /// <summary>A true law within the range scaling studies report, and the seed of its noise.</summary>
-    public sealed record LawCase(ScalingLaw Truth, int Seed);
+    internal sealed record LawCase(ScalingLaw Truth, int Seed);
 
-    public static class Cases
+    internal static class Cases
     {
         public static Arbitrary<LawCase> Laws() =>
             (from a in Gen.Choose(20, 100)
@@ -34,7 +34,7 @@ public class SyntheticLawFitTests(Xunit.Abstractions.ITestOutputHelper log)
     // With 0.5% multiplicative noise over 20 points spanning 1e-3…1e4: over 200 draws the worst relative misses seen
     // were a 2%, b 4%, c 8.5%, d 11%; the bounds leave room above those and still reject a fit that stopped early.
     [Property(MaxTest = 25, Arbitrary = [typeof(Cases)])]
-    public bool Fit_recovers_the_law_from_noisy_points(LawCase @case)
+    internal bool Fit_recovers_the_law_from_noisy_points(LawCase @case)
     {
         var t = @case.Truth;
         var fit = ScalingLawFitter.Fit(Draw(t, 0.005, @case.Seed), LawForm.Saturating);

@@ -3,7 +3,7 @@ using ViTDsl.Runtime.Data;
 namespace ViTDsl.Tests.Data;
 
 /// <summary>Loads the real Fashion-MNIST once for the tests that need it (≈ 1 s).</summary>
-public static class FashionMnist
+internal static class FashionMnist
 {
     private static readonly Lazy<LoadedDataSet> Data = new(() => DataSetLoader.Load(new DataSet.FashionMnist()));
     public static LoadedDataSet Loaded => Data.Value;

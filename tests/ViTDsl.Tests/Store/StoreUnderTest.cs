@@ -8,7 +8,7 @@ namespace ViTDsl.Tests.Store;
 public interface IStoreUnderTest : IDisposable
 {
     /// <summary>A new connection to the test's store.</summary>
-    ResultsStore Open(StoreOptions? options = null);
+    internal ResultsStore Open(StoreOptions? options = null);
 
     /// <summary>The schema version as the database holds it, read without ViTDsl.</summary>
     long SchemaVersion();
@@ -23,7 +23,8 @@ public sealed class SqliteStoreUnderTest : IStoreUnderTest
     private readonly TempFolder _folder = new();
     private string Path => _folder.File("results.db");
 
-    public ResultsStore Open(StoreOptions? options = null) => ResultsStore.Open(Path, options);
+    internal ResultsStore Open(StoreOptions? options = null) => ResultsStore.Open(Path, options);
+    ResultsStore IStoreUnderTest.Open(StoreOptions? options) => Open(options);
 
     public long SchemaVersion()
     {
@@ -61,7 +62,8 @@ public sealed class PostgresStoreUnderTest : IStoreUnderTest
     /// <summary>The store's URL, as a user would pass it.</summary>
     public string Url => $"{TestCluster.PostgresUrl}?search_path={_schema}";
 
-    public ResultsStore Open(StoreOptions? options = null) => ResultsStore.Open(Url, options);
+    internal ResultsStore Open(StoreOptions? options = null) => ResultsStore.Open(Url, options);
+    ResultsStore IStoreUnderTest.Open(StoreOptions? options) => Open(options);
 
     public long SchemaVersion() => Convert.ToInt64(Sql($"SELECT version FROM {_schema}.vitdsl_schema"));
 

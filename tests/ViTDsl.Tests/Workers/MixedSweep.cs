@@ -24,15 +24,15 @@ public sealed class MixedSweep : IDisposable
         ["long"] = new(Seed: 4, Rows: 48, Cols: 6, Steps: 60, LearningRate: 0.05, CheckpointEvery: 10, StepDelayMs: 50),
     };
 
-    public static SweepDefinition Definition { get; } = new("mixed",
+    internal static SweepDefinition Definition { get; } = new("mixed",
         Payloads.Select(p => new SweepTrial(p.Key, JsonSerializer.SerializeToElement(p.Value, new JsonSerializerOptions(JsonSerializerDefaults.Web)))).ToList());
 
-    public static WorkerCommand Worker => WorkerCommand.Dotnet(typeof(LeastSquaresTrial).Assembly.Location, "worker");
+    internal static WorkerCommand Worker => WorkerCommand.Dotnet(typeof(LeastSquaresTrial).Assembly.Location, "worker");
 
     public TempFolder Folder { get; } = new();
     public string StorePath => Folder.File("reference.db");
-    public SweepSummary Summary { get; }
-    public List<SweepProgress> Progress { get; } = [];
+    internal SweepSummary Summary { get; }
+    internal List<SweepProgress> Progress { get; } = [];
 
     public MixedSweep()
     {

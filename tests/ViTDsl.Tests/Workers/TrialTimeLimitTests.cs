@@ -25,8 +25,8 @@ public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.Hung
         };
 
         public TempFolder Folder { get; } = new();
-        public ResultsStore Store { get; }
-        public SweepSummary Summary { get; }
+        internal ResultsStore Store { get; }
+        internal SweepSummary Summary { get; }
 
         public HungSweep()
         {

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>Each law form fitted to one learning curve, backtested on its last evaluations, one form selected.</summary>
-public sealed record CurveAnalysis(LearningCurve Curve, CurveAxis Axis, IReadOnlyList<ScalingPoint> Points, IReadOnlyList<LawAnalysis> Laws,
+internal sealed record CurveAnalysis(LearningCurve Curve, CurveAxis Axis, IReadOnlyList<ScalingPoint> Points, IReadOnlyList<LawAnalysis> Laws,
     IReadOnlyList<string> Notes)
 {
     /// <summary>What the analysis predicts with (<see cref="FormSelection"/>); null when no form could be backtested.</summary>
@@ -29,7 +29,7 @@ public sealed record CurveAnalysis(LearningCurve Curve, CurveAxis Axis, IReadOnl
 }
 
 /// <summary>Fits learning curves: error versus images seen (or steps, or compute) per model.</summary>
-public static class LearningCurves
+internal static class LearningCurves
 {
     public static IReadOnlyList<CurveAnalysis> Analyse(IReadOnlyList<LearningCurve> curves, CurveAxis axis, AnalysisOptions? options = null)
     {

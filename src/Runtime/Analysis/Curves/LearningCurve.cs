@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>The axis a learning curve is fitted and drawn against.</summary>
-public enum CurveAxis
+internal enum CurveAxis
 {
     /// <summary>Training images seen (steps × batch), the paper's Figure 2 (right).</summary>
     Images,
@@ -12,7 +12,7 @@ public enum CurveAxis
 }
 
 /// <summary>One periodic evaluation: the test error after <paramref name="Step"/> steps.</summary>
-public sealed record CurvePoint(long Step, double Error);
+internal sealed record CurvePoint(long Step, double Error);
 
 /// <summary>
 /// One model's test error over training, from the periodic evaluations its runs recorded. Runs of one lineage share
@@ -27,7 +27,7 @@ public sealed record CurvePoint(long Step, double Error);
 /// <param name="FlopsPerImage">Training FLOPs per image seen.</param>
 /// <param name="Runs">The runs whose evaluations were pooled.</param>
 /// <param name="Points">Evaluations in ascending steps.</param>
-public sealed record LearningCurve(string Label, string Variant, long Parameters, long Batch, double FlopsPerImage,
+internal sealed record LearningCurve(string Label, string Variant, long Parameters, long Batch, double FlopsPerImage,
     IReadOnlyList<string> Runs, IReadOnlyList<CurvePoint> Points)
 {
     /// <summary>Training images of the model's data subset; null when the whole set was used or the store does not say.</summary>

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// law with its confidence band (where its constants are identified), drawn from the lowest compute up to 10× the highest so the extrapolation
 /// is visible.
 /// </summary>
-public static class ComputeFigure
+internal static class ComputeFigure
 {
     public const string RunsLabel = "runs";
     public const string FrontierLabel = "Pareto frontier";

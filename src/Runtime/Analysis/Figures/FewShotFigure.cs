@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// Few-shot error next to test error, one series per target and shot count: whether a run that is better upstream
 /// also transfers better, and how far apart the two are.
 /// </summary>
-public static class FewShotFigure
+internal static class FewShotFigure
 {
     public static Figure Create(IReadOnlyList<RunRecord> runs)
     {

@@ -3,7 +3,7 @@ using ScottPlot;
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>A plot and the PNG file name it is saved under. The plot stays inspectable (its series) after saving.</summary>
-public sealed record Figure(string FileName, Plot Plot, int Width = 1000, int Height = 640)
+internal sealed record Figure(string FileName, Plot Plot, int Width = 1000, int Height = 640)
 {
     /// <summary>Writes the PNG into <paramref name="directory"/> and returns its path.</summary>
     public string Save(string directory)

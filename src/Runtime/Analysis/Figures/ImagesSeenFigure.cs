@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// The paper's Figure 2 (right): error versus images seen, one line per model size, on log-log axes — where bigger
 /// models reaching a lower error with fewer images shows their sample efficiency.
 /// </summary>
-public static class ImagesSeenFigure
+internal static class ImagesSeenFigure
 {
     public static Figure Create(IReadOnlyList<RunRecord> runs, RunMetric metric)
     {

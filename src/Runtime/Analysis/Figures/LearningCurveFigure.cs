@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// constants are identified and the guard does not lift it. The line styles are
 /// explained once in the legend, not per model.
 /// </summary>
-public static class LearningCurveFigure
+internal static class LearningCurveFigure
 {
     public const string FileName = "curves_test.png";
 

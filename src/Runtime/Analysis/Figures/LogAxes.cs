@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// from the data's range, so an axis that spans less than a decade (an error between 0.15 and 0.4) still reads
 /// 0.15, 0.2, 0.3, 0.4 rather than a single "1" or none at all.
 /// </summary>
-public static class LogAxes
+internal static class LogAxes
 {
     /// <summary>At most this many labelled ticks per axis: more overlap at a figure's shown size.</summary>
     public const int MaxMajorTicks = 8;

@@ -2,7 +2,7 @@ namespace ViTDsl.Runtime.Analysis.Findings;
 
 /// <summary>One comparison a claim rests on (e.g. GAP vs class token) and how the rule judged it.</summary>
 /// <param name="What">The comparison in words, e.g. "GAP − token test error".</param>
-public sealed record Comparison(string What, Judgement Judgement);
+internal sealed record Comparison(string What, Judgement Judgement);
 
 /// <summary>
 /// One finding of the report: the paper's claim, the declaration that tests it, the numbers with their intervals, the
@@ -15,7 +15,7 @@ public sealed record Comparison(string What, Judgement Judgement);
 /// <param name="Comparisons">The judged comparisons; the section's verdict combines them (<see cref="Verdicts.Combine"/>).</param>
 /// <param name="Tables">Markdown tables of the per-variant numbers.</param>
 /// <param name="Figures">The section's figures.</param>
-public sealed record FindingSection(string Key, string Title, string Claim, string Declaration,
+internal sealed record FindingSection(string Key, string Title, string Claim, string Declaration,
     IReadOnlyList<Comparison> Comparisons, IReadOnlyList<string> Tables, IReadOnlyList<Figure> Figures)
 {
     /// <summary>Remarks: what limits the study, what would resolve an inconclusive verdict.</summary>

@@ -3,7 +3,7 @@ using System.Text;
 namespace ViTDsl.Runtime.Analysis.Findings;
 
 /// <summary>Writes the findings report: a summary table of verdicts, then one section per finding with its figures.</summary>
-public static class FindingsReport
+internal static class FindingsReport
 {
     public const string FileName = "README.md";
 

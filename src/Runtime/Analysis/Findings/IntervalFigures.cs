@@ -3,10 +3,10 @@ using ScottPlot;
 namespace ViTDsl.Runtime.Analysis.Findings;
 
 /// <summary>One point of an interval figure: a mean over seeds and its confidence interval.</summary>
-public sealed record IntervalPoint(double X, SeedEstimate Y);
+internal sealed record IntervalPoint(double X, SeedEstimate Y);
 
 /// <summary>One named series of an interval figure (a model size, a schedule).</summary>
-public sealed record IntervalSeries(string Label, IReadOnlyList<IntervalPoint> Points);
+internal sealed record IntervalSeries(string Label, IReadOnlyList<IntervalPoint> Points);
 
 /// <summary>
 /// The findings' figures: means over seeds with their confidence intervals drawn as whiskers, so the reader sees the
@@ -14,7 +14,7 @@ public sealed record IntervalSeries(string Label, IReadOnlyList<IntervalPoint> P
 /// weight decay, the paper's bar charts); <see cref="Lines"/> draws error against a size or duration per series
 /// (Fig. 2 right, Fig. 7).
 /// </summary>
-public static class IntervalFigures
+internal static class IntervalFigures
 {
     /// <summary>Label of the whisker series (one per figure), so tests and readers can find the intervals.</summary>
     public const string WhiskerLabel = "95% interval over seeds";

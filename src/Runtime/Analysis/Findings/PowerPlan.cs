@@ -14,7 +14,7 @@ namespace ViTDsl.Runtime.Analysis.Findings;
 /// <param name="SeedsNeeded">Seeds that would reach the target half-width (more than <see cref="Seeds"/> when unaffordable).</param>
 /// <param name="TargetHalfWidth">Half the margin.</param>
 /// <param name="ExpectedHalfWidth">Expected half-width with <see cref="Seeds"/> seeds, if the pilot's spread is the true one.</param>
-public sealed record PowerPlan(double PilotSpread, int PilotSeeds, int Seeds, int SeedsNeeded, double TargetHalfWidth, double ExpectedHalfWidth)
+internal sealed record PowerPlan(double PilotSpread, int PilotSeeds, int Seeds, int SeedsNeeded, double TargetHalfWidth, double ExpectedHalfWidth)
 {
     /// <summary>Whether the declared maximum of seeds reaches the target half-width.</summary>
     public bool Affordable => SeedsNeeded <= Seeds;

@@ -9,20 +9,20 @@ namespace ViTDsl.Runtime.Analysis.Findings;
 /// </summary>
 /// <param name="Finding">The finding's name, e.g. "pooling".</param>
 /// <param name="Text">The canonical text the hash is taken of.</param>
-public sealed record Protocol(string Finding, string Text)
+internal sealed record Protocol(string Finding, string Text)
 {
     /// <summary>SHA-256 of <see cref="Text"/> (UTF-8), lower-case hex.</summary>
     public string Hash { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text)));
 }
 
 /// <summary>A protocol as it was stored: its hash and text, when it was fixed, and whether the study had results then.</summary>
-public sealed record Registration(string Hash, string Text, DateTime FixedUtc, bool BeforeData)
+internal sealed record Registration(string Hash, string Text, DateTime FixedUtc, bool BeforeData)
 {
     public string ShortHash => Hash[..Math.Min(12, Hash.Length)];
 }
 
 /// <summary>How a finding's protocol now relates to the one stored with its study.</summary>
-public enum RegistrationState
+internal enum RegistrationState
 {
     /// <summary>Stored now, before the study has any result.</summary>
     Fixed,
@@ -40,7 +40,7 @@ public enum RegistrationState
 /// The outcome of checking a finding's protocol against its study's store: its state, the registration that stands,
 /// the one it replaced or contradicts, and whether a change after data was accepted on the command line.
 /// </summary>
-public sealed record RegistrationCheck(RegistrationState State, Registration Current, Registration? Was, bool Accepted)
+internal sealed record RegistrationCheck(RegistrationState State, Registration Current, Registration? Was, bool Accepted)
 {
     /// <summary>A verdict is given only for a protocol fixed before the data, or a change the user accepted (and the report says so).</summary>
     public bool WithholdsVerdict => State is RegistrationState.ChangedAfterData or RegistrationState.FixedAfterData && !Accepted;

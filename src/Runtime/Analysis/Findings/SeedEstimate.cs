@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Analysis.Findings;
 /// <param name="Mean">Mean over seeds.</param>
 /// <param name="Interval">Two-sided t-interval of the mean (infinite with fewer than two seeds: no spread is known).</param>
 /// <param name="Seeds">How many seeds the mean is over.</param>
-public sealed record SeedEstimate(double Mean, Interval Interval, int Seeds)
+internal sealed record SeedEstimate(double Mean, Interval Interval, int Seeds)
 {
     /// <summary>Sample standard deviation of the per-seed values (0 with one seed).</summary>
     public double Spread { get; init; }

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis.Findings;
 
 /// <summary>What a study says about a claim, decided by a <see cref="VerdictRule"/> stated before the data are seen.</summary>
-public enum Verdict
+internal enum Verdict
 {
     /// <summary>The interval supports the claim.</summary>
     Reproduced,
@@ -15,7 +15,7 @@ public enum Verdict
     NotTestable,
 }
 
-public static class Verdicts
+internal static class Verdicts
 {
     /// <summary>The words a report uses.</summary>
     public static string Label(this Verdict verdict) => verdict switch

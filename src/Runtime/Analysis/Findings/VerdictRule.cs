@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Analysis.Findings;
 /// How a claim is judged from per-seed paired differences, fixed in code before any study runs. Each difference is
 /// oriented so that a positive value favours the claim (e.g. smaller model's error − larger model's error).
 /// </summary>
-public abstract record VerdictRule
+internal abstract record VerdictRule
 {
     private VerdictRule() { }
 
@@ -80,4 +80,4 @@ public abstract record VerdictRule
 }
 
 /// <summary>A rule's verdict and the estimate it read.</summary>
-public sealed record Judgement(Verdict Verdict, SeedEstimate Difference, VerdictRule Rule);
+internal sealed record Judgement(Verdict Verdict, SeedEstimate Difference, VerdictRule Rule);

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Probe;
 /// trains on the device (grey: none), darker where training is faster (estimated images/s, log scale), with the
 /// images/s written in the cell.
 /// </summary>
-public static class FitGridFigure
+internal static class FitGridFigure
 {
     public const string FileName = "probe_fit_grid.png";
 

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Probe;
 
 /// <summary>A training recipe of the paper's memory study: what it changes about a shape's experiment.</summary>
-public sealed record MemoryRecipe(string Name, Func<Experiment, Experiment> Apply)
+internal sealed record MemoryRecipe(string Name, Func<Experiment, Experiment> Apply)
 {
     /// <summary>
     /// The paper's three recipes, each adding to the one before (§3.2, §3.4, its shape-study figure): the original
@@ -17,7 +17,7 @@ public sealed record MemoryRecipe(string Name, Func<Experiment, Experiment> Appl
 }
 
 /// <summary>One shape of the grid: the first recipe (index into the recipes) under which it fits, or −1, and its speed.</summary>
-public sealed record FitCell(int Depth, int Width, int FirstFittingRecipe, double ImagesPerSecond);
+internal sealed record FitCell(int Depth, int Width, int FirstFittingRecipe, double ImagesPerSecond);
 
 /// <summary>
 /// The paper's shape study on one device (its appendix figure): a depth × width grid of ViTs at one patch size (MLP
@@ -25,7 +25,7 @@ public sealed record FitCell(int Depth, int Width, int FirstFittingRecipe, doubl
 /// device, in the device's execution (<see cref="TrainingMemory"/>), and its estimated training images/s (peak
 /// FLOP/s over training FLOPs per image, rematerialisation included).
 /// </summary>
-public sealed record FitStudy(Accelerator Device, int Patch, int Image, int BatchPerDevice, int Classes, IReadOnlyList<int> Depths, IReadOnlyList<int> Widths, IReadOnlyList<FitCell> Cells)
+internal sealed record FitStudy(Accelerator Device, int Patch, int Image, int BatchPerDevice, int Classes, IReadOnlyList<int> Depths, IReadOnlyList<int> Widths, IReadOnlyList<FitCell> Cells)
 {
     public static IReadOnlyList<int> DefaultDepths { get; } = [4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
     public static IReadOnlyList<int> DefaultWidths { get; } = [256, 384, 512, 768, 1024, 1280, 1408, 1664, 2048];

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Probe;
 /// the studied batch (y), both log scale, with each device's capacity as a horizontal line — a shape fits a device
 /// when its point lies below that device's line.
 /// </summary>
-public static class ShapeStudyFigure
+internal static class ShapeStudyFigure
 {
     public const string FileName = "probe_shapes.png";
 

@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// not measured); an older file's <c>fewshot_K</c> column is refused with its new name. Invariant culture; fields may be
 /// double-quoted (RFC 4180) so run names can hold commas.
 /// </summary>
-public sealed class CsvRunSource(string path) : IRunSource
+internal sealed class CsvRunSource(string path) : IRunSource
 {
     private static readonly string[] Required = ["name", "variant", "parameters", "images_seen", "training_flops", "test_error"];
     private const string DataSetColumn = "data_set";

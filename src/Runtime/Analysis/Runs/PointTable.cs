@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// header row naming the two columns (e.g. <c>images_seen,error</c>), then one row per point. x is the first column,
 /// the error the second; further columns are ignored. Invariant culture, blank lines skipped.
 /// </summary>
-public static class PointTable
+internal static class PointTable
 {
     public static IReadOnlyList<ScalingPoint> Read(string path)
     {

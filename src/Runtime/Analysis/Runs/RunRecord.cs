@@ -12,7 +12,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// <param name="ImagesSeen">Training images seen (steps × batch).</param>
 /// <param name="TrainingFlops">Training compute in FLOPs (<see cref="TrainingCompute"/>).</param>
 /// <param name="TestError">Upstream or fine-tune test error in (0, 1].</param>
-public sealed record RunRecord(string Name, string Variant, long Parameters, long ImagesSeen, double TrainingFlops, double TestError)
+internal sealed record RunRecord(string Name, string Variant, long Parameters, long ImagesSeen, double TrainingFlops, double TestError)
 {
     /// <summary>Mean few-shot error (over seeds) per target and shots per class, e.g. {(mnist_digits, 10): 0.31}.</summary>
     public IReadOnlyDictionary<FewShotErrorName, double> FewShotError { get; init; } = new Dictionary<FewShotErrorName, double>();

@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Probe;
 /// A model shape the shape study looks at: a Table 2 preset ("g/14") or a preset with changed dimensions
 /// ("g/14:w1536:d48:m8192:h16" — width, depth, MLP, heads), at an image size.
 /// </summary>
-public sealed record ProbeShape(string Name, Vit Model)
+internal sealed record ProbeShape(string Name, Vit Model)
 {
     /// <summary>
     /// The paper's Table 2 (docs/reference.md §1), then the width/depth/MLP variations around g/14 that its shape

@@ -1,14 +1,14 @@
 namespace ViTDsl.Runtime.Probe;
 
 /// <summary>The largest batch per device that trains a shape on one device (0: not even one image fits).</summary>
-public sealed record DeviceBatch(string Device, double MemoryGiB, int LargestBatch);
+internal sealed record DeviceBatch(string Device, double MemoryGiB, int LargestBatch);
 
 /// <summary>
 /// What the build knows about one shape of the shape study, from the same formulas the generator uses
 /// (<see cref="ParameterCount"/>, <see cref="FlopCount"/>, <see cref="TrainingMemory"/>): its size, its cost per
 /// image, its training memory at the studied batch per device, and the largest batch each device holds.
 /// </summary>
-public sealed record ShapeFacts(
+internal sealed record ShapeFacts(
     string Name, Vit Model, long Parameters, double ForwardGflopsPerImage, TrainingMemory Memory, IReadOnlyList<DeviceBatch> Devices)
 {
     /// <summary>

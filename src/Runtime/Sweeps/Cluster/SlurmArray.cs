@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Cluster;
 /// starts <c>vitdsl slurm-task</c>, which runs those trials with the usual worker processes against the shared store
 /// and run folder. The store URL travels in the job's environment (<see cref="StoreVariable"/>), not in a file.
 /// </summary>
-public sealed record SlurmArray(string Sweep, IReadOnlyList<IReadOnlyList<string>> Tasks)
+internal sealed record SlurmArray(string Sweep, IReadOnlyList<IReadOnlyList<string>> Tasks)
 {
     /// <summary>The environment variable that names the results store (a PostgreSQL URL on a cluster).</summary>
     public const string StoreVariable = "VITDSL_STORE";

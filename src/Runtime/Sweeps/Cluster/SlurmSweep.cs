@@ -12,7 +12,7 @@ namespace ViTDsl.Runtime.Cluster;
 /// submitted. Then it follows the job from the store; tasks that ended before their trials did (cancelled,
 /// preempted, node lost) are submitted once more, resuming from the last recorded checkpoints.
 /// </summary>
-public static class SlurmSweep
+internal static class SlurmSweep
 {
     /// <summary>The options of a submission, passed through to sbatch.</summary>
     public sealed record Options(string? Partition, string? Time, int CpusPerTask, bool Wait, double TrialTimeLimitSeconds);

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>Opens a run source from a path the user gives on the command line.</summary>
-public static class RunSources
+internal static class RunSources
 {
     /// <summary>The results store every `vitdsl sweep` writes in its runs folder.</summary>
     public const string StoreFileName = "results.db";

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// lineage up to each run's cooldown (<see cref="LearningCurve"/>). Trials recorded before the store kept lineages, or
 /// whose schedule decays over the whole run (nothing shared), make one curve each from all their evaluations.
 /// </summary>
-public sealed class StoreCurveSource(string path, string? sweep = null)
+internal sealed class StoreCurveSource(string path, string? sweep = null)
 {
     public IReadOnlyList<LearningCurve> ReadCurves()
     {

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Analysis;
 /// each trial's recorded spec, errors from its final metrics (<see cref="MetricName.TestError"/> and few-shot errors,
 /// <see cref="FewShotErrorName"/>; opening a store rewrites older spellings once, see the schema's version 4).
 /// </summary>
-public sealed class StoreRunSource(string path, string? sweep = null) : IRunSource
+internal sealed class StoreRunSource(string path, string? sweep = null) : IRunSource
 {
     public string Description => sweep is null ? Store.PostgresUrl.Redact(path) : $"{Store.PostgresUrl.Redact(path)} (sweep {sweep})"; // never a password in a report
 

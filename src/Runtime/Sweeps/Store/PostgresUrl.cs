@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Store;
 /// Npgsql connection-string keys with underscores for spaces, e.g. <c>?search_path=study1</c> to keep a study's tables
 /// in their own schema. Without a password in the URL, Npgsql reads <c>PGPASSWORD</c> or <c>~/.pgpass</c>.
 /// </summary>
-public static partial class PostgresUrl
+internal static partial class PostgresUrl
 {
     /// <summary>True when <paramref name="location"/> is a PostgreSQL URL rather than a file path.</summary>
     public static bool IsUrl(string location) =>

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Store;
 // database's clock (PostgreSQL's now(); an SQLite store lives on one host, whose clock it is), so the clocks of the
 // cluster's nodes never enter a staleness decision. Every write of an attempt checks its lease (Fence) in the same
 // transaction: a runner that lost its lease cannot overwrite what the new holder records.
-public sealed partial class ResultsStore
+internal sealed partial class ResultsStore
 {
     private const string LeaseColumns = "token, holder_pid, host, process_start, since_utc, renewed_utc";
 

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Store;
 
 // What trials report: metrics, checkpoints, logs; and the fits an analysis derives from a sweep.
-public sealed partial class ResultsStore
+internal sealed partial class ResultsStore
 {
     /// <summary>
     /// Records metrics and checkpoints of an attempt in one transaction (committed on return). A (trial, name, step)

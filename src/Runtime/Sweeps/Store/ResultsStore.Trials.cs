@@ -4,7 +4,7 @@ using System.Data.Common;
 namespace ViTDsl.Runtime.Store;
 
 // Sweeps, trials and the lifecycle of attempts.
-public sealed partial class ResultsStore
+internal sealed partial class ResultsStore
 {
     private const string TrialColumns = """
         t.id, s.name, t.name, t.spec_json, t.status, t.attempts, t.failures, t.error,

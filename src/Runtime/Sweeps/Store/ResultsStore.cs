@@ -12,7 +12,7 @@ namespace ViTDsl.Runtime.Store;
 /// writes. One instance is safe to use from several threads; several processes (on several hosts, with PostgreSQL)
 /// may open the same store (SQLite writes wait up to <see cref="StoreOptions.BusyTimeout"/> for each other).
 /// </summary>
-public sealed partial class ResultsStore : IDisposable
+internal sealed partial class ResultsStore : IDisposable
 {
     private readonly StoreBackend _backend;
     private readonly DbConnection _connection;

@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Store;
 /// <summary>
 /// A process that runs sweeps: its pid, host and start time (the start time tells a reused pid from the original).
 /// </summary>
-public sealed record RunnerIdentity(int Pid, string Host, DateTimeOffset? ProcessStart)
+internal sealed record RunnerIdentity(int Pid, string Host, DateTimeOffset? ProcessStart)
 {
     /// <summary>This process.</summary>
     public static RunnerIdentity Current { get; } = new(Environment.ProcessId, Environment.MachineName, StartOf(Environment.ProcessId));
@@ -54,14 +54,14 @@ public sealed record RunnerIdentity(int Pid, string Host, DateTimeOffset? Proces
 /// released when it ends.
 /// </summary>
 /// <param name="Token">Tells this holding apart from any other, even by the same process.</param>
-public sealed record RunnerLease(string Sweep, string Token, RunnerIdentity Holder, DateTimeOffset Since, DateTimeOffset Renewed)
+internal sealed record RunnerLease(string Sweep, string Token, RunnerIdentity Holder, DateTimeOffset Since, DateTimeOffset Renewed)
 {
     /// <summary>The trial this lease is for; null: the whole sweep.</summary>
     public string? Trial { get; init; }
 }
 
 /// <summary>Another runner that is alive holds the sweep: this one must not run it too.</summary>
-public sealed class SweepLeaseHeldException(string message) : StoreException(message)
+internal sealed class SweepLeaseHeldException(string message) : StoreException(message)
 {
     /// <summary>The lease that is held.</summary>
     public required RunnerLease Held { get; init; }
@@ -71,4 +71,4 @@ public sealed class SweepLeaseHeldException(string message) : StoreException(mes
 /// A running runner found that another runner took its lease (it had stopped renewing it for too long), or could not
 /// renew it in time; a write fenced by a lease no longer held (nothing was written).
 /// </summary>
-public sealed class SweepLeaseLostException(string message, Exception? inner = null) : StoreException(message, inner);
+internal sealed class SweepLeaseLostException(string message, Exception? inner = null) : StoreException(message, inner);

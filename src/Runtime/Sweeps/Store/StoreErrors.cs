@@ -3,20 +3,20 @@ using Microsoft.Data.Sqlite;
 namespace ViTDsl.Runtime.Store;
 
 /// <summary>A results store cannot be used; the message names the store (file or URL) and what to do.</summary>
-public class StoreException(string message, Exception? inner = null) : Exception(message, inner)
+internal class StoreException(string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>The database file, or the PostgreSQL URL without its password.</summary>
     public required string StorePath { get; init; }
 }
 
 /// <summary>The file is not an SQLite database, or SQLite reports it malformed.</summary>
-public sealed class StoreCorruptException(string message, Exception? inner = null) : StoreException(message, inner);
+internal sealed class StoreCorruptException(string message, Exception? inner = null) : StoreException(message, inner);
 
 /// <summary>Another connection held the write lock for longer than <see cref="StoreOptions.BusyTimeout"/>.</summary>
-public sealed class StoreLockedException(string message, Exception? inner = null) : StoreException(message, inner);
+internal sealed class StoreLockedException(string message, Exception? inner = null) : StoreException(message, inner);
 
 /// <summary>The file was written by a newer ViTDsl, or is an SQLite database of something else.</summary>
-public sealed class StoreSchemaException(string message, Exception? inner = null) : StoreException(message, inner);
+internal sealed class StoreSchemaException(string message, Exception? inner = null) : StoreException(message, inner);
 
 internal static class StoreErrors
 {

@@ -1,7 +1,7 @@
 namespace ViTDsl.Runtime.Store;
 
 /// <summary>How a <see cref="ResultsStore"/> opens its database.</summary>
-public sealed record StoreOptions
+internal sealed record StoreOptions
 {
     /// <summary>
     /// How long a write waits for another connection's write lock before failing with

@@ -1,10 +1,10 @@
 namespace ViTDsl.Runtime.Store;
 
 /// <summary>Where a trial stands. A trial is <c>failed</c> only once it has used up its attempts.</summary>
-public enum TrialStatus { Pending, Running, Succeeded, Failed }
+internal enum TrialStatus { Pending, Running, Succeeded, Failed }
 
 /// <summary>How one attempt (one worker run) of a trial ended.</summary>
-public enum AttemptOutcome
+internal enum AttemptOutcome
 {
     /// <summary>The worker is (or was, when the runner died) running it.</summary>
     Running,
@@ -35,32 +35,32 @@ public enum AttemptOutcome
 /// phases its trial runner reports; <see cref="WallSeconds"/> runs from spawning the worker to its last message
 /// (parent's clock); <see cref="StartSeconds"/> is the rest: process and runtime start-up, handshake, hand-over.
 /// </summary>
-public sealed record TrialTimings(double StartSeconds, double LoadSeconds, double TrainSeconds, double RecordSeconds, double WallSeconds)
+internal sealed record TrialTimings(double StartSeconds, double LoadSeconds, double TrainSeconds, double RecordSeconds, double WallSeconds)
 {
     public static TrialTimings Zero { get; } = new(0, 0, 0, 0, 0);
 }
 
 /// <summary>A trial of a sweep as the store holds it.</summary>
-public sealed record TrialRecord(
+internal sealed record TrialRecord(
     long Id, string Sweep, string Name, string SpecJson, TrialStatus Status, int Attempts, int Failures,
     string? Error, TrialTimings? Timings);
 
 /// <summary>One attempt of a trial: a worker run, with how it ended.</summary>
-public sealed record AttemptRecord(
+internal sealed record AttemptRecord(
     int Attempt, AttemptOutcome Outcome, int? WorkerPid, string? Error, TrialTimings? Timings,
     DateTimeOffset StartedUtc, DateTimeOffset? FinishedUtc);
 
 /// <summary>A checkpoint file a trial wrote at a step, with the SHA-256 of its bytes (lower-case hex).</summary>
-public sealed record CheckpointRecord(long Step, string Path, string Sha256);
+internal sealed record CheckpointRecord(long Step, string Path, string Sha256);
 
 /// <summary>Where a log line came from: the trial's own log, the worker's standard error, or the runner.</summary>
-public enum LogSource { Worker, Stderr, Runner }
+internal enum LogSource { Worker, Stderr, Runner }
 
 /// <summary>A log line of one attempt.</summary>
-public sealed record LogLine(int Attempt, LogSource Source, string Text);
+internal sealed record LogLine(int Attempt, LogSource Source, string Text);
 
 /// <summary>The handle of a running attempt: what every record of that worker run is written under.</summary>
-public sealed record AttemptHandle(long TrialId, string Trial, int Attempt, ResumeState Resume)
+internal sealed record AttemptHandle(long TrialId, string Trial, int Attempt, ResumeState Resume)
 {
     /// <summary>
     /// The lease the attempt runs under: every write of the attempt checks, in its transaction, that the lease is still
@@ -75,7 +75,7 @@ public sealed record AttemptHandle(long TrialId, string Trial, int Attempt, Resu
 /// over. Resume only from a checkpoint listed here: a checkpoint file on disk that is not listed may be newer than
 /// the recorded metrics (the runner died between the worker writing it and the store recording it).
 /// </summary>
-public sealed record ResumeState(long? LastMetricStep, IReadOnlyList<CheckpointRecord> Checkpoints)
+internal sealed record ResumeState(long? LastMetricStep, IReadOnlyList<CheckpointRecord> Checkpoints)
 {
     public static ResumeState Fresh { get; } = new(null, []);
 

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Workers;
 /// so a rebuild during a sweep (or before queued cluster tasks start) would otherwise record another model under the
 /// stored spec.
 /// </summary>
-public static class BuildIdentity
+internal static class BuildIdentity
 {
     /// <exception cref="BuildMismatchException">The worker's build declares the experiment differently (the message names both).</exception>
     public static void Check(string trial, TrainingTrial planned, GeneratedExperiment built)
@@ -28,4 +28,4 @@ public static class BuildIdentity
 }
 
 /// <summary>A worker's build declares a trial's experiment differently from the sweep's plan; nothing was trained.</summary>
-public sealed class BuildMismatchException(string message) : Exception(message);
+internal sealed class BuildMismatchException(string message) : Exception(message);

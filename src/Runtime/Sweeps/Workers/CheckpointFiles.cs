@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace ViTDsl.Runtime.Workers;
 
 /// <summary>Checksums of checkpoint files, as recorded in the store and verified before resuming.</summary>
-public static class CheckpointFiles
+internal static class CheckpointFiles
 {
     /// <summary>The SHA-256 of a file's bytes, lower-case hex.</summary>
     public static string Sha256(string path)

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Workers;
 /// budget of attempts; an environment failure (the disk filled up, the store became unreachable, the node or the
 /// lease was lost, a worker built from other sources than the plan) does not: the trial goes back to pending and the sweep stops, to resume when run again.
 /// </summary>
-public static class EnvironmentFailure
+internal static class EnvironmentFailure
 {
     // ENOSPC and EDQUOT (Linux errno 28 and 122, which .NET reports as the IOException's HResult); Windows' disk-full codes.
     private static readonly int[] DiskFullCodes = [28, 122, unchecked((int)0x80070070), unchecked((int)0x80070027)];
@@ -29,4 +29,4 @@ public static class EnvironmentFailure
 /// A sweep stopped because its environment failed (see <see cref="EnvironmentFailure"/>): no trial was counted as
 /// failed for it; the message says what failed and that running the same command again resumes.
 /// </summary>
-public sealed class SweepEnvironmentException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class SweepEnvironmentException(string message, Exception? inner = null) : Exception(message, inner);

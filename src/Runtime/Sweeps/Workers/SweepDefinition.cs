@@ -3,13 +3,13 @@ using System.Text.Json;
 namespace ViTDsl.Runtime.Workers;
 
 /// <summary>One point of a sweep: a unique name and the payload its trial runner receives (see <see cref="TrialSpec"/>).</summary>
-public sealed record SweepTrial(string Name, JsonElement Payload);
+internal sealed record SweepTrial(string Name, JsonElement Payload);
 
 /// <summary>A sweep as the runner sees it: a name (the key in the store) and its trials.</summary>
-public sealed record SweepDefinition(string Name, IReadOnlyList<SweepTrial> Trials);
+internal sealed record SweepDefinition(string Name, IReadOnlyList<SweepTrial> Trials);
 
 /// <summary>How a <see cref="SweepRunner"/> runs trials.</summary>
-public sealed record SweepRunnerOptions
+internal sealed record SweepRunnerOptions
 {
     /// <summary>The command that starts a worker (one per attempt).</summary>
     public required WorkerCommand Worker { get; init; }
@@ -71,4 +71,4 @@ public sealed record SweepRunnerOptions
 /// <param name="Failed">Trials that used up their attempts.</param>
 /// <param name="Skipped">Trials already finished before this run started.</param>
 /// <param name="Cancelled">True when the run was cancelled before every trial finished.</param>
-public sealed record SweepSummary(int Succeeded, int Failed, int Skipped, bool Cancelled);
+internal sealed record SweepSummary(int Succeeded, int Failed, int Skipped, bool Cancelled);

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Workers;
 /// A declared sweep as the runners see it: its trials in the order they run, each with the payload a worker trains
 /// from, and the lineage that ties the durations sharing a training prefix together.
 /// </summary>
-public static class SweepPlan
+internal static class SweepPlan
 {
     /// <summary>The sweep's trials in <see cref="Ordered"/> order, each trained with <paramref name="threads"/> threads and
     /// evaluated on the first <paramref name="testImages"/> test images (all: null or 0).</summary>

@@ -4,7 +4,7 @@ using ViTDsl.Runtime.Store;
 namespace ViTDsl.Runtime.Workers;
 
 // A cluster task's share of a sweep: a few of its trials, one after another, each under its own lease.
-public sealed partial class SweepRunner
+internal sealed partial class SweepRunner
 {
     /// <summary>How often a runner looks again at a trial whose lease another host holds, until that lease goes stale.</summary>
     public static TimeSpan LeasePollInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -14,7 +14,7 @@ namespace ViTDsl.Runtime.Workers;
 /// attempt recorded as timed out (retried the same way). One runner per sweep
 /// at a time: the runner holds the sweep's lease in the store while it runs (<see cref="ResultsStore.AcquireLease"/>).
 /// </summary>
-public sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions options)
+internal sealed partial class SweepRunner(ResultsStore store, SweepRunnerOptions options)
 {
     /// <summary>The least time between two metric-only progress reports.</summary>
     public static TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -13,7 +13,7 @@ namespace ViTDsl.Runtime.Workers;
 /// <param name="TrainedFlops">Training FLOPs those trials computed in this run.</param>
 /// <param name="WallSeconds">Wall time of the run.</param>
 /// <param name="PeakGflops">Measured matmul peak (all cores) of their precisions, weighted by their FLOPs.</param>
-public sealed record SweepThroughput(int Trials, double TrainedFlops, double WallSeconds, double PeakGflops)
+internal sealed record SweepThroughput(int Trials, double TrainedFlops, double WallSeconds, double PeakGflops)
 {
     /// <summary>Achieved training GFLOP/s of the whole run.</summary>
     public double AchievedGflops => WallSeconds > 0 ? TrainedFlops / WallSeconds / 1e9 : 0;

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Workers;
 /// <param name="SharedSteps">Steps the run shares with its lineage (<see cref="ViTDsl.Lineage.SharedSteps"/>): evaluations up to
 /// here lie on the lineage's one learning curve, later ones in the run's own cooldown.</param>
 /// <param name="Lineage">A short digest of <see cref="ViTDsl.Lineage.KeyOf"/>: runs with equal digests share a training prefix.</param>
-public sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads, int? TestImages,
+internal sealed record TrainingTrial(string Experiment, string Variant, long Parameters, long Steps, long ImagesSeen, double TrainingFlops, int Threads, int? TestImages,
     long? SharedSteps = null, string? Lineage = null)
 {
     /// <summary>
@@ -65,7 +65,7 @@ public sealed record TrainingTrial(string Experiment, string Variant, long Param
 /// a duration branches off the longest run's prefix. A resumed attempt continues only from checkpoints the store
 /// recorded, so no recorded metric is ever skipped.
 /// </summary>
-public sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find) : ITrialRunner
+internal sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find) : ITrialRunner
 {
     public Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
     {

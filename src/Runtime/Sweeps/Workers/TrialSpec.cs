@@ -9,13 +9,13 @@ namespace ViTDsl.Runtime.Workers;
 /// <see cref="RunDirectory"/> is the trial's folder for checkpoints and artefacts; it survives attempts, so a
 /// later attempt finds the files of earlier ones. <see cref="Attempt"/> counts from 1.
 /// </summary>
-public sealed record TrialSpec(string Sweep, string Name, JsonElement Payload, string RunDirectory, int Attempt, ResumeState Resume);
+internal sealed record TrialSpec(string Sweep, string Name, JsonElement Payload, string RunDirectory, int Attempt, ResumeState Resume);
 
 /// <summary>The phases a trial's wall time is split into. Starting is measured by the parent; a trial runner reports the others.</summary>
-public enum TrialPhase { Starting, Loading, Training, Recording }
+internal enum TrialPhase { Starting, Loading, Training, Recording }
 
 /// <summary>The code a worker runs for a trial: the trainer implements it; the test worker has a small one.</summary>
-public interface ITrialRunner
+internal interface ITrialRunner
 {
     /// <summary>
     /// Runs the trial to its end, reporting as it goes. Resume from <see cref="TrialSpec.Resume"/>'s latest
@@ -29,7 +29,7 @@ public interface ITrialRunner
 /// How a trial runner reports. Calls are cheap and never block on I/O (records are queued and streamed to the
 /// parent, which commits them to the store); they may be made from any thread.
 /// </summary>
-public interface ITrialReporter
+internal interface ITrialReporter
 {
     /// <summary>A scalar at a step. Re-reporting a (step, name) after a resume replaces the earlier value.</summary>
     void Metric(long step, string name, double value);

@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Workers;
 /// The command line that starts one worker process, e.g. <c>dotnet vitdsl.dll worker</c>. The runner starts one
 /// per trial attempt and talks to it over its standard input and output.
 /// </summary>
-public sealed record WorkerCommand(string FileName, IReadOnlyList<string> Arguments)
+internal sealed record WorkerCommand(string FileName, IReadOnlyList<string> Arguments)
 {
     /// <summary>Extra environment variables for the worker.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Workers;
 /// <see cref="ITrialRunner"/>, streams what it reports, and says how it ended. A worker whose parent goes away
 /// (its input ends) cancels the trial and exits, so a killed runner leaves no orphans behind.
 /// </summary>
-public static class WorkerHost
+internal static class WorkerHost
 {
     /// <summary>Exit codes of <see cref="RunAsync"/>.</summary>
     public const int Succeeded = ExitCodes.Success, Failed = ExitCodes.TrialFailed,

@@ -24,7 +24,7 @@ internal static class WorkerProtocol
 }
 
 /// <summary>Worker-measured seconds of the phases a trial runner reported.</summary>
-public sealed record PhaseSeconds(double Loading, double Training, double Recording);
+internal sealed record PhaseSeconds(double Loading, double Training, double Recording);
 
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(RunTrial), "run")]

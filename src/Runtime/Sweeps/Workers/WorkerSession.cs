@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Workers;
 /// Receives what a worker reports, as it arrives. Calls for one channel come in order, one at a time; calls for
 /// different channels (metrics and log) may overlap. A call returns once the record is durable (e.g. committed).
 /// </summary>
-public interface IWorkerObserver
+internal interface IWorkerObserver
 {
     /// <summary>The worker received the trial and its runner starts.</summary>
     void Started(int workerPid);
@@ -27,7 +27,7 @@ public interface IWorkerObserver
 }
 
 /// <summary>How a <see cref="WorkerSession"/> talks to its worker.</summary>
-public sealed record WorkerSessionOptions
+internal sealed record WorkerSessionOptions
 {
     /// <summary>How often the worker is asked to send a heartbeat while it runs a trial.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -40,7 +40,7 @@ public sealed record WorkerSessionOptions
 /// <param name="Worker">The seconds the worker measured for each phase, when it said.</param>
 /// <param name="StartSeconds">From the session's start to the worker's <c>started</c>; null if it never started.</param>
 /// <param name="WallSeconds">From the session's start to its end.</param>
-public sealed record WorkerResult(AttemptOutcome Outcome, string? Error, PhaseSeconds? Worker, double? StartSeconds, double WallSeconds)
+internal sealed record WorkerResult(AttemptOutcome Outcome, string? Error, PhaseSeconds? Worker, double? StartSeconds, double WallSeconds)
 {
     /// <summary>
     /// The timings to record for this run. Starting is the wall time outside the worker's phases (process and
@@ -56,7 +56,7 @@ public sealed record WorkerResult(AttemptOutcome Outcome, string? Error, PhaseSe
 /// SSH session, an in-memory pair in tests): sends one trial, forwards what the worker reports to an
 /// <see cref="IWorkerObserver"/>, and returns how it ended.
 /// </summary>
-public static class WorkerSession
+internal static class WorkerSession
 {
     /// <summary>How long to wait for the metrics and log channels to end once the worker has said it is done.</summary>
     public static TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);

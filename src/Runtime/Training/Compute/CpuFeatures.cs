@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Compute;
 /// What the CPU says about bfloat16 in /proc/cpuinfo. libtorch (oneDNN) multiplies bf16 with hardware instructions
 /// only where the CPU has them: AVX512-BF16 or AMX on x86, the BF16 extension on Arm; elsewhere bf16 is emulated.
 /// </summary>
-public sealed record CpuFeatures(IReadOnlySet<string> Flags)
+internal sealed record CpuFeatures(IReadOnlySet<string> Flags)
 {
     /// <summary>Flags that mean hardware bf16 matrix products (x86 names; "bf16" is Arm's "Features" entry).</summary>
     public static IReadOnlyList<string> Bf16Flags { get; } = ["avx512_bf16", "amx_bf16", "bf16"];

@@ -17,7 +17,7 @@ namespace ViTDsl.Runtime.Compute;
 /// <param name="Threads">Threads of one trainer (what the products ran with).</param>
 /// <param name="Trainers">Trainers running at once (a sweep's workers; 1 for one run).</param>
 /// <param name="Method">How it was measured, in words.</param>
-public sealed record MatmulPeak(Precision Precision, double Gflops, int Threads, int Trainers, string Method)
+internal sealed record MatmulPeak(Precision Precision, double Gflops, int Threads, int Trainers, string Method)
 {
     /// <summary>Square sizes measured besides the models' own products.</summary>
     public static IReadOnlyList<int> Squares { get; } = [256, 512, 1024];

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Compute;
 /// compared with, and the rate that sweep estimates divide compute by. Measured, not assumed: the same CPU family
 /// ships with and without bf16 instructions, and libtorch runs bf16 on a slow path where they are missing.
 /// </summary>
-public static class MatmulRate
+internal static class MatmulRate
 {
     /// <summary>GFLOP/s of an n×n by n×n product (2n³ FLOPs), median of <paramref name="repeats"/> after a warm-up.</summary>
     public static double SquareGflops(ScalarType dtype, int size = 2048, int repeats = 5)

@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Compute;
 /// <param name="Fp32">The shape's measured fp32 step.</param>
 /// <param name="Bf16">Its measured bf16 step; null where bf16 is emulated (not measured: it is never chosen there).</param>
 /// <param name="Reason">Why, in words, with the measured speed-up.</param>
-public sealed record PrecisionDecision(Precision Chosen, StepRate Fp32, StepRate? Bf16, string Reason)
+internal sealed record PrecisionDecision(Precision Chosen, StepRate Fp32, StepRate? Bf16, string Reason)
 {
     /// <summary>The measured step of the chosen precision.</summary>
     public StepRate Rate => Chosen == Precision.Bf16 && Bf16 is not null ? Bf16 : Fp32;
@@ -17,7 +17,7 @@ public sealed record PrecisionDecision(Precision Chosen, StepRate Fp32, StepRate
 /// Native instructions alone do not decide it: for small models the per-product casts of the float32 master weights
 /// can cost more than the faster products save.
 /// </summary>
-public static class PrecisionChoice
+internal static class PrecisionChoice
 {
     /// <summary>bf16 is chosen only when its step is at least this much faster: a smaller gain is within the noise of a short measurement.</summary>
     public const double RequiredSpeedup = 1.05;

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Compute;
 /// <param name="Fp32Gflops">Measured float32 product rate.</param>
 /// <param name="Bf16Gflops">Measured bfloat16 product rate.</param>
 /// <param name="Cpu">The CPU's bf16 flags.</param>
-public sealed record PrecisionRates(double Fp32Gflops, double Bf16Gflops, CpuFeatures Cpu)
+internal sealed record PrecisionRates(double Fp32Gflops, double Bf16Gflops, CpuFeatures Cpu)
 {
     /// <summary>
     /// Measures both peaks (<see cref="MatmulPeak"/>) for the threads torch is set to use now, over squares up to

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Compute;
 /// Linux; .NET's coarser counter elsewhere). What a measurement cost in processor time does not depend on how busy
 /// the machine is, which its wall time does.
 /// </summary>
-public static class ProcessorTime
+internal static class ProcessorTime
 {
     private const int ClockProcessCpuTimeId = 2;
 

@@ -14,7 +14,7 @@ namespace ViTDsl.Runtime.Compute;
 /// <param name="Precision">The precision the step ran in.</param>
 /// <param name="FlopsPerStep">Declared training FLOPs of one step (3 × forward × batch).</param>
 /// <param name="SecondsPerStep">Best of the timed steps (see <see cref="Measure"/>).</param>
-public sealed record StepRate(Precision Precision, double FlopsPerStep, double SecondsPerStep)
+internal sealed record StepRate(Precision Precision, double FlopsPerStep, double SecondsPerStep)
 {
     /// <summary>Declared FLOPs per second of this step.</summary>
     public double Gflops => FlopsPerStep / SecondsPerStep / 1e9;

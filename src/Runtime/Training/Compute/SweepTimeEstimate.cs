@@ -11,7 +11,7 @@ namespace ViTDsl.Runtime.Compute;
 /// <param name="Gflops">Measured rate of its shape's training step in its precision (<see cref="StepRate.Gflops"/>).</param>
 /// <param name="EvaluationFlops">Declared forward FLOPs of its test evaluations (periodic and final).</param>
 /// <param name="OverheadSeconds">Fixed seconds per trial.</param>
-public sealed record TrialEstimate(string Name, long TrainedSteps, double FlopsPerStep, double Gflops, double EvaluationFlops, double OverheadSeconds)
+internal sealed record TrialEstimate(string Name, long TrainedSteps, double FlopsPerStep, double Gflops, double EvaluationFlops, double OverheadSeconds)
 {
     /// <summary>Declared training compute ÷ measured rate.</summary>
     public double TrainSeconds => TrainedSteps * FlopsPerStep / (Gflops * 1e9);
@@ -30,7 +30,7 @@ public sealed record TrialEstimate(string Name, long TrainedSteps, double FlopsP
 /// <param name="Trials">Per-trial estimates, in the order the runner starts them.</param>
 /// <param name="Workers">Trials run at once.</param>
 /// <param name="FixedSeconds">Seconds outside the trials.</param>
-public sealed record SweepTimeEstimate(IReadOnlyList<TrialEstimate> Trials, int Workers, double FixedSeconds)
+internal sealed record SweepTimeEstimate(IReadOnlyList<TrialEstimate> Trials, int Workers, double FixedSeconds)
 {
     /// <summary>
     /// Seconds per trial outside training and evaluation: starting the worker process and its runtime, loading the data,

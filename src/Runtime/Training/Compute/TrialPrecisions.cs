@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Compute;
 /// <param name="Resolved">Fp32 or Bf16.</param>
 /// <param name="Rate">The trial's shape's measured training step in <paramref name="Resolved"/>.</param>
 /// <param name="Reason">Why Auto resolved as it did (null for a declared precision).</param>
-public sealed record TrialPrecision(Precision Declared, Precision Resolved, StepRate Rate, string? Reason);
+internal sealed record TrialPrecision(Precision Declared, Precision Resolved, StepRate Rate, string? Reason);
 
 /// <summary>
 /// Resolves the precisions of a sweep's trials before they start, once per model shape (architecture and batch: what
@@ -15,7 +15,7 @@ public sealed record TrialPrecision(Precision Declared, Precision Resolved, Step
 /// recorded keeps the precision it was recorded with, and so does every trial of its shape: a resumed sweep never
 /// trains a lineage's prefix in one precision and its continuation in another.
 /// </summary>
-public static class TrialPrecisions
+internal static class TrialPrecisions
 {
     /// <summary>The shape a step's speed depends on: the architecture, the batch and the optimizer.</summary>
     public static string ShapeOf(Experiment e) => $"{SourceText.Print(e.Model)} | batch {e.Data.Batch} | {SourceText.Print(e.Optimizer)}";

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Data;
 /// One batch: images [B, C, H, W] float32 and labels [B] int64, on the CPU, plus the stream positions before and
 /// after it. The caller owns the tensors: dispose the batch (<c>using var batch = loader.Next();</c>).
 /// </summary>
-public sealed class Batch : IDisposable
+internal sealed class Batch : IDisposable
 {
     public Batch(Tensor images, Tensor labels, DataPosition start, DataPosition end)
     {

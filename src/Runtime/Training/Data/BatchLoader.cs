@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Data;
 /// out, not the producer's: save that, and a loader started from it yields exactly the batches that would have
 /// come next. With <c>prefetch: 0</c> batches are built on the caller's thread.
 /// </summary>
-public sealed class BatchLoader : IDisposable
+internal sealed class BatchLoader : IDisposable
 {
     private readonly BatchSampler sampler;
     private readonly Channel<Batch>? channel;

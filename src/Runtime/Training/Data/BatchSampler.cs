@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Data;
 /// order, cut into batches that may span epochs (so any subset size works with any batch size). A batch is a pure
 /// function of its start <see cref="DataPosition"/>; <see cref="BatchLoader"/> runs this on a background thread.
 /// </summary>
-public sealed class BatchSampler
+internal sealed class BatchSampler
 {
     private readonly ImageSet images;
     private readonly int[] subset;

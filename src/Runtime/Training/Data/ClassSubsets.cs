@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Data;
 /// The images of some classes of a loaded data set (<see cref="DataSet.ClassSubset"/>), in both splits, in file order,
 /// relabelled 0 … k−1 in the order the classes are listed.
 /// </summary>
-public static class ClassSubsets
+internal static class ClassSubsets
 {
     public static LoadedDataSet Select(LoadedDataSet source, IReadOnlyList<int> classes, string name) =>
         new(Select(source.Train, classes, name), Select(source.Test, classes, name));

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Data;
 /// transforms for training (augmented) and evaluation (not augmented), fitted to the model's image size and
 /// channels. Build with <see cref="Load(Experiment)"/>; get training batches from <see cref="Batches"/>.
 /// </summary>
-public sealed class DataPipeline
+internal sealed class DataPipeline
 {
     private readonly ImageTransform trainUnaugmented;
 

@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Data;
 /// Where the training stream stands: the next sample is number <see cref="Index"/> of epoch <see cref="Epoch"/>'s
 /// shuffled order. Save it in a checkpoint and start a new loader from it to see exactly the same next batches.
 /// </summary>
-public readonly record struct DataPosition(long Epoch, long Index)
+internal readonly record struct DataPosition(long Epoch, long Index)
 {
     public static DataPosition Start => default;
 

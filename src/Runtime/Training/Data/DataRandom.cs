@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Data;
 /// (seed, purpose, coordinates), e.g. the flip of the sample at (epoch, index), so a resumed or re-threaded run
 /// sees exactly the same images, and no generator state needs saving.
 /// </summary>
-public struct DataRandom
+internal struct DataRandom
 {
     private ulong state;
 

@@ -1,13 +1,13 @@
 namespace ViTDsl.Runtime.Data;
 
 /// <summary>The training and test images of a <see cref="DataSet"/>, in memory.</summary>
-public sealed record LoadedDataSet(ImageSet Train, ImageSet Test);
+internal sealed record LoadedDataSet(ImageSet Train, ImageSet Test);
 
 /// <summary>
 /// Reads a <see cref="DataSet"/> into memory. Missing files say how to install or point to the data; corrupt files
 /// (bad magic, truncation, image/label count mismatch) say which file and what is wrong.
 /// </summary>
-public static class DataSetLoader
+internal static class DataSetLoader
 {
     public static LoadedDataSet Load(DataSet set) => set switch
     {

@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Data;
 /// folder is Debian's (<see cref="DataSet.FashionMnistDirectory"/>); <c>VITDSL_FASHION_MNIST</c> points it elsewhere
 /// without editing declarations, e.g. for a user who cannot install Debian packages.
 /// </summary>
-public static class FashionMnistFiles
+internal static class FashionMnistFiles
 {
     public const string EnvironmentVariable = "VITDSL_FASHION_MNIST";
     public const string DebianPackage = "dataset-fashion-mnist";

@@ -6,14 +6,14 @@ namespace ViTDsl.Runtime.Data;
 /// <summary>An n-dimensional array of unsigned bytes read from an IDX file (the MNIST format).</summary>
 /// <param name="Shape">Dimensions, outermost first (e.g. [60000, 28, 28]).</param>
 /// <param name="Values">Row-major values.</param>
-public sealed record IdxArray(int[] Shape, byte[] Values);
+internal sealed record IdxArray(int[] Shape, byte[] Values);
 
 /// <summary>
 /// Reads and writes IDX files (http://yann.lecun.com/exdb/mnist/ format): a magic of two zero bytes, a type byte
 /// (0x08 = unsigned byte, the only one image data sets use) and the number of dimensions, then each dimension as
 /// a big-endian int32, then the values. Gzip is detected from the content, not the file name.
 /// </summary>
-public static class IdxFile
+internal static class IdxFile
 {
     private const byte UnsignedByte = 0x08;
 

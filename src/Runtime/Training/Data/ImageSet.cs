@@ -4,7 +4,7 @@ namespace ViTDsl.Runtime.Data;
 /// Images held in memory as bytes (N × Channels × Height × Width, row-major) with one integer label each.
 /// Bytes keep 60k Fashion-MNIST images at 47 MB; conversion to floats happens per batch.
 /// </summary>
-public sealed class ImageSet
+internal sealed class ImageSet
 {
     public ImageSet(byte[] pixels, int[] labels, int channels, int height, int width, int classes)
     {

@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Data;
 /// (grayscale → RGB) and normalisation. Random choices come from the caller's <see cref="DataRandom"/>, so the
 /// output is a pure function of (image, coordinates).
 /// </summary>
-public sealed class ImageTransform
+internal sealed class ImageTransform
 {
     private readonly ImageSet source;
     private readonly int contentHeight, contentWidth, padTop, padLeft;

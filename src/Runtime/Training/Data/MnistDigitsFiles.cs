@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Data;
 /// <c>{"data": [...]}</c> with 784 values in [0, 1] per image). <c>VITDSL_MNIST_DIGITS</c> points the default folder
 /// elsewhere. A missing or damaged file is an error that names it and the fix, never a silently smaller data set.
 /// </summary>
-public static class MnistDigitsFiles
+internal static class MnistDigitsFiles
 {
     public const string EnvironmentVariable = "VITDSL_MNIST_DIGITS";
     private const int Side = 28, Pixels = Side * Side, Digits = 10;

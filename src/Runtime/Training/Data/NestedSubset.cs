@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Data;
 /// study varies only the amount of data, never which images), and each class's share differs by at most one image
 /// while every class still has images left.
 /// </summary>
-public static class NestedSubset
+internal static class NestedSubset
 {
     /// <summary>
     /// The seeded order: each class's images shuffled, then dealt round-robin, one image per class per round, the

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Eval;
 /// Pre-logits features of a frozen model, in batches, for few-shot probes: eval mode (no dropout), no autograd,
 /// results gathered on the CPU as float32 so a large evaluation set does not pile up on the device.
 /// </summary>
-public static class FeatureExtractor
+internal static class FeatureExtractor
 {
     /// <summary><paramref name="model"/>.Features over <paramref name="images"/> [N, C, H, W] → [N, RepresentationWidth].</summary>
     public static Tensor Extract(VitModule model, Tensor images, int batchSize = 256)

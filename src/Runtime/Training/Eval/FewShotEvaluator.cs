@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Eval;
 /// Few-shot linear evaluation of frozen features (docs/reference.md §7): for each shot count and seed, sample k examples
 /// per class from the training pool, fit a <see cref="RidgeProbe"/>, and score it on the test set.
 /// </summary>
-public static class FewShotEvaluator
+internal static class FewShotEvaluator
 {
     /// <summary>
     /// Evaluates pre-logits features (e.g. <c>VitModule.Features(images)</c>, any float dtype) with integer labels.

@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Eval;
 /// few-shot evaluators resize every target to the model's resolution), normalised like the upstream data. A data set
 /// is read once per process: each trial probes it again, only the features are new.
 /// </summary>
-public static class FewShotTargets
+internal static class FewShotTargets
 {
     private static readonly ConcurrentDictionary<DataSet, LoadedDataSet> Loaded = new();
 

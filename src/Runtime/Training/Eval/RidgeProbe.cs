@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Eval;
 /// (docs/reference.md §7): features whitened with the training mean and std (+1e-5), a constant feature 100 appended as
 /// an almost unregularised bias (its penalty is λ/100²), targets 2·onehot − 1, ridge weights, argmax prediction.
 /// </summary>
-public sealed class RidgeProbe : IDisposable
+internal sealed class RidgeProbe : IDisposable
 {
     /// <summary>The value of the appended bias feature; large so that λ barely shrinks the bias.</summary>
     public const double BiasFeature = 100;

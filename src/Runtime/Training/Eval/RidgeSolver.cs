@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Eval;
 /// examples (docs/reference.md §7). Both are the same matrix; the dual solves an N×N system instead of a D×D one, which is
 /// what makes 1-shot probes on 1664-wide ViT-G features cheap.
 /// </summary>
-public static class RidgeSolver
+internal static class RidgeSolver
 {
     /// <summary>Which system to solve.</summary>
     public enum Form

@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Eval;
 /// then per class the first k indices of that class in permutation order. Larger k extends smaller k's choice, so
 /// 5-shot contains the 1-shot example of the same seed.
 /// </summary>
-public static class ShotSampler
+internal static class ShotSampler
 {
     /// <summary>Indices of <paramref name="shots"/> examples per class, then the next <paramref name="extraPerClass"/> per class (for λ selection).</summary>
     public static (long[] Shots, long[] Extra) Sample(IReadOnlyList<long> labels, int classes, int shots, int seed, int extraPerClass = 0)

@@ -13,7 +13,7 @@ namespace ViTDsl.Runtime.Layers;
 /// bfloat16), the scores, the softmax weights (torch computes them in float32 from bfloat16 scores) and the weighted sum
 /// each bfloat16; two batched products, faster on CPUs than the fused kernel's bfloat16 path at ViT sequence lengths.
 /// </summary>
-public sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear query, key, value, output;
     private readonly int heads, headWidth;

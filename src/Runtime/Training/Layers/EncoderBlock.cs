@@ -11,7 +11,7 @@ namespace ViTDsl.Runtime.Layers;
 /// kernel does for a bfloat16 input with float32 weights) and returns the stream's type: for the product that reads it
 /// that is big_vision's float32 LayerNorm output cast to bfloat16.
 /// </summary>
-public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
+internal sealed class EncoderBlock : nn.Module<Tensor, Tensor>
 {
     private readonly LayerNorm norm1, norm2;
     private readonly Attention attention;

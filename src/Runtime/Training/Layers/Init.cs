@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Layers;
 
 /// <summary>Layer factories with big_vision's initialisers, so every layer starts the same way.</summary>
-public static class Init
+internal static class Init
 {
     /// <summary>LayerNorm with eps 1e-6 (big_vision), not torch's 1e-5.</summary>
     public static LayerNorm Norm(int width, Device? device) => nn.LayerNorm(width, eps: 1e-6, device: device);

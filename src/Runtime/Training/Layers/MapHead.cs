@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Layers;
 /// representation. Always float32: big_vision builds its MAPHead without dtype_mm, on the float32 output of the
 /// encoder's final LayerNorm.
 /// </summary>
-public sealed class MapHead : nn.Module<Tensor, Tensor>
+internal sealed class MapHead : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter probe;
     private readonly Attention attention;

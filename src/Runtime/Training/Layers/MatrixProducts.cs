@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Layers;
 /// float32 master weights are cast to bfloat16 for the product, and the result is bfloat16. Autograd casts the
 /// gradients back, so parameters, gradients and optimizer state stay float32.
 /// </summary>
-public static class MatrixProducts
+internal static class MatrixProducts
 {
     /// <summary>The torch type products run in.</summary>
     public static ScalarType DtypeOf(Precision precision) => precision switch

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Layers;
 /// Dense(D→M) → GELU (tanh approximation, as big_vision) → Dense(M→D) (<see cref="MlpPart"/>). Both products, and the
 /// GELU between them, in the model's precision (as big_vision's MlpBlock under dtype_mm).
 /// </summary>
-public sealed class MlpBlock : nn.Module<Tensor, Tensor>
+internal sealed class MlpBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Linear expand, contract;
     private readonly Precision precision;

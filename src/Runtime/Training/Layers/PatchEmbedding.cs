@@ -11,7 +11,7 @@ namespace ViTDsl.Runtime.Layers;
 /// kernel's (C, p, p) order, times the kernel flattened to [D, C·p·p], which gives the tokens [batch, N, D] contiguous
 /// (a convolution gives them channel-first, and every later layer would copy them back).
 /// </summary>
-public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
+internal sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d projection;
     private readonly long patch;

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Layers;
 /// <c>resample_posemb</c>: the grid rows are interpolated bilinearly with the corner rows kept at the corners
 /// (<c>scipy.ndimage.zoom(order=1)</c>, i.e. align_corners); a [class] token's row (docs/reference.md §10) is kept as is.
 /// </summary>
-public static class PositionEmbeddingResampler
+internal static class PositionEmbeddingResampler
 {
     /// <param name="position">[1, T, D] with T = grid² (+1 when <paramref name="classToken"/>, the class token's row first).</param>
     /// <returns>[1, T′, D] with T′ = newGrid² (+1).</returns>

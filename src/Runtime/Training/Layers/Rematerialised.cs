@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Layers;
 /// the same values, so the gradients are those of the plain step, bit for bit; the step keeps one block's
 /// activations at a time instead of all of them, for about one more forward pass of the blocks.
 /// </summary>
-public static class Rematerialised
+internal static class Rematerialised
 {
     /// <summary>
     /// <paramref name="block"/>(<paramref name="x"/>), rematerialised when the policy asks for it and autograd is

@@ -58,7 +58,7 @@ public class AssembledVit : VitModule
     public override Vit Shape => shape;
 
     /// <summary>The encoder blocks, in order (for callers that run them one by one).</summary>
-    public IReadOnlyList<EncoderBlock> Blocks => [.. blocks];
+    internal IReadOnlyList<EncoderBlock> Blocks => [.. blocks];
 
     public override Tensor Pooled(Tensor images)
     {

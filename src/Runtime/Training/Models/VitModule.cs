@@ -42,5 +42,5 @@ public abstract class VitModule(string name, Precision precision = Precision.Fp3
     /// decays as head, every other kernel as body, biases, norms, embeddings, probe and class token not at all;
     /// each with big_vision's layout (what Adafactor factors).
     /// </summary>
-    public Optim.ParameterGroups Groups => Optim.ParameterGroups.Of(this, Shape);
+    internal Optim.ParameterGroups Groups => Optim.ParameterGroups.Of(this, Shape);
 }

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Optim;
 /// each parameter. Which axes are factored and β2_t come from the Dsl (<see cref="AdafactorMath"/>), so memory facts
 /// and runtime cannot disagree.
 /// </summary>
-public sealed class AdafactorRule : UpdateRule
+internal sealed class AdafactorRule : UpdateRule
 {
     private readonly Optimizer.Adafactor config;
     private readonly FactoredAxes? axes;

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Optim;
 /// θ ← θ − s(t)·(lr·u(g) + wd·θ). The decay is multiplied by the schedule but not by the learning rate again
 /// (unlike torch's AdamW). The schedule value s(t) is a dimensionless factor passed to each <see cref="Step"/>.
 /// </summary>
-public sealed class OptimizerChain : IDisposable
+internal sealed class OptimizerChain : IDisposable
 {
     private readonly IReadOnlyList<NamedParameter> parameters;
     private readonly IReadOnlyList<UpdateRule> rules;

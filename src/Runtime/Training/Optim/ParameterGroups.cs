@@ -7,13 +7,13 @@ namespace ViTDsl.Runtime.Optim;
 /// One trainable tensor of a module, with its name, weight-decay group and big_vision layout (null: big_vision holds
 /// it as torch does), which decides Adafactor's factoring.
 /// </summary>
-public sealed record NamedParameter(string Name, Parameter Value, ParameterGroup Group, ParameterLayout? Layout = null);
+internal sealed record NamedParameter(string Name, Parameter Value, ParameterGroup Group, ParameterLayout? Layout = null);
 
 /// <summary>
 /// A module's trainable parameters split by weight decay (docs/reference.md §3): the classifier kernel, the body
 /// kernels, and everything that does not decay. The split is <see cref="DecayRule"/>, the same rule the Dsl's facts use.
 /// </summary>
-public sealed class ParameterGroups
+internal sealed class ParameterGroups
 {
     public ParameterGroups(IEnumerable<NamedParameter> parameters)
     {

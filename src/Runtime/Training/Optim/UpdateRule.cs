@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Optim;
 /// u and keeps whatever state that needs. The learning rate, decay and schedule are applied by
 /// <see cref="OptimizerChain"/>, as in big_vision.
 /// </summary>
-public abstract class UpdateRule : IDisposable
+internal abstract class UpdateRule : IDisposable
 {
     /// <summary>The state tensors this rule keeps, by name (e.g. "mu", "nu", "v_row"); updated in place.</summary>
     public abstract IReadOnlyList<(string Name, Tensor Value)> State { get; }

@@ -12,7 +12,7 @@ namespace ViTDsl.Runtime.Probe;
 /// rematerialises each encoder block takes relative to the plain one (processor time of steps alternating in one
 /// process).
 /// </summary>
-public sealed record ShapeMeasurement(string Name, int Batch, long MeasuredStepBytes, long PlannedStepBytes, double ImagesPerSecond, double RematTimeRatio)
+internal sealed record ShapeMeasurement(string Name, int Batch, long MeasuredStepBytes, long PlannedStepBytes, double ImagesPerSecond, double RematTimeRatio)
 {
     /// <summary>The plan's step bytes ÷ the measured ones: 1 is a perfect estimate.</summary>
     public double EstimateOverMeasured => PlannedStepBytes / (double)MeasuredStepBytes;

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Train;
 /// Test error and loss over the test set, and the declared few-shot probes (<see cref="Experiment.FewShot"/>) on the
 /// frozen pre-logits features: the upstream data set's own split and each transfer target.
 /// </summary>
-public static class Evaluation
+internal static class Evaluation
 {
     /// <param name="FewShotError">Mean error over the seeds per target and shot count.</param>
     /// <param name="ProbeSeconds">Seconds each target's probes took (reading its images, their features, the ridge fits).</param>

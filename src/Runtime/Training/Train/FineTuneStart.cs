@@ -10,7 +10,7 @@ namespace ViTDsl.Runtime.Train;
 /// The start of a fine-tune (<see cref="Experiment.StartFrom"/>): the upstream run's final weights, with the position
 /// embedding resampled to this model's token grid and the classifier left as initialised (a new head, zero kernel).
 /// </summary>
-public static class FineTuneStart
+internal static class FineTuneStart
 {
     /// <summary>Parameters that a fine-tune never copies: the classifier is new (paper: a new head per task).</summary>
     private const string HeadPrefix = "head.";

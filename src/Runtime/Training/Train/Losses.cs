@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace ViTDsl.Runtime.Train;
 
 /// <summary>The declared loss on logits [batch, K] and integer labels [batch], averaged over the batch.</summary>
-public static class Losses
+internal static class Losses
 {
     public static Tensor Of(Loss loss, Tensor logits, Tensor labels) => loss switch
     {

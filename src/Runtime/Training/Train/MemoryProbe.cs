@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Train;
 /// <summary>Resident memory of a process around training steps, in bytes.</summary>
 /// <param name="BaselineBytes">Resident after the model and its optimizer were built (weights and optimizer state).</param>
 /// <param name="PeakBytes">Highest resident during the steps.</param>
-public sealed record MemoryMeasurement(long BaselineBytes, long PeakBytes)
+internal sealed record MemoryMeasurement(long BaselineBytes, long PeakBytes)
 {
     /// <summary>What the steps added at their peak: gradients, activations and the optimizer's temporaries.</summary>
     public long StepBytes => PeakBytes - BaselineBytes;
@@ -20,7 +20,7 @@ public sealed record MemoryMeasurement(long BaselineBytes, long PeakBytes)
 /// MALLOC_MMAP_THRESHOLD_ in that process's environment so that freed tensors go back to the kernel at once and the
 /// peak measures live tensors rather than the allocator's reuse pattern.
 /// </summary>
-public static class MemoryProbe
+internal static class MemoryProbe
 {
     public static MemoryMeasurement MeasureSteps(Experiment experiment, VitModule model, int steps = 2)
     {

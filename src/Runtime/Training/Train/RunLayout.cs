@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Train;
 /// resume from; <c>ROOT/LINEAGE/steps-T/</c> holds one run's own checkpoint (past its branch point), metrics and
 /// result.
 /// </summary>
-public sealed class RunLayout
+internal sealed class RunLayout
 {
     public RunLayout(string root, Experiment experiment)
     {

@@ -11,7 +11,7 @@ namespace ViTDsl.Runtime.Train;
 /// measured and <see cref="PrecisionChoice"/> decides. The resolved precision is part of the run's lineage
 /// (<see cref="RunLayout"/>), so a resume never mixes precisions.
 /// </summary>
-public static class RunPrecision
+internal static class RunPrecision
 {
     /// <param name="nativeBf16">Whether bf16 is native here (null: this machine's CPU flags).</param>
     /// <param name="measure">Measures a step (null: <see cref="StepRate.Measure"/> with the run's threads).</param>

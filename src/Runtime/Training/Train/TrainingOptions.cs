@@ -38,7 +38,7 @@ public sealed record TrainingOptions(string Root)
     /// Which checkpoints a run may resume from (path, step); null: any intact one. A sweep worker allows only the
     /// checkpoints its store has recorded, so the recorded metrics never have a gap.
     /// </summary>
-    public Func<string, long, bool>? MayResumeFrom { get; init; }
+    internal Func<string, long, bool>? MayResumeFrom { get; init; }
 
     /// <summary>
     /// Also write TensorBoard event files into the run folder (<see cref="TensorBoard.TensorBoardObserver"/>): on by
@@ -47,5 +47,5 @@ public sealed record TrainingOptions(string Root)
     public bool TensorBoard { get; init; } = true;
 
     /// <summary>Supplies the data pipeline (e.g. one loaded data set shared across a sweep); null loads it.</summary>
-    public Func<Experiment, Data.DataPipeline>? Data { get; init; }
+    internal Func<Experiment, Data.DataPipeline>? Data { get; init; }
 }

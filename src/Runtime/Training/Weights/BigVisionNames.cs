@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Weights;
 /// LayerNorm_0, MlpBlock_0}</c>, <c>pre_logits</c>, <c>head</c>; LayerNorms hold <c>scale</c>/<c>bias</c>, dense layers
 /// <c>kernel</c>/<c>bias</c>. Shapes follow <see cref="ParameterShapes"/>' big_vision layouts (the ones Adafactor uses).
 /// </summary>
-public static class BigVisionNames
+internal static class BigVisionNames
 {
     public static IReadOnlyList<WeightLink> Links(Vit shape)
     {

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Weights;
 /// layer (<c>encoderblock_N</c>) or stacked by <c>nn.scan</c> (<c>encoderblock</c>, layer first), as big_vision's
 /// <c>load_params</c> and <c>scan_to_pyloop</c> read them. Returns the parameters at the top, one block per layer.
 /// </summary>
-public static class BigVisionTree
+internal static class BigVisionTree
 {
     private static readonly string[] Prefixes = ["params/", "opt/target/"];
     private const string Scanned = "Transformer/encoderblock/";

@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Weights;
 /// Weight files against a declared shape: whether a file fits it (and if not, the first tensor that does not, with
 /// expected and found), loading a file into a model (all or nothing), and exporting a model.
 /// </summary>
-public static class ForeignWeights
+internal static class ForeignWeights
 {
     /// <summary>The file's tensors as the convention names them (big_vision's tree normalised: <see cref="BigVisionTree"/>).</summary>
     public static IReadOnlyDictionary<string, Tensor> Named(WeightSet file, WeightNames names) =>

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Weights;
 /// (2 bytes in version 1, 4 after), then a Python dict literal with <c>descr</c>, <c>fortran_order</c> and <c>shape</c>.
 /// Only the literal numpy writes is accepted; nothing is evaluated.
 /// </summary>
-public sealed partial record NpyHeader(WeightDtype Dtype, bool FortranOrder, long[] Shape, int Length)
+internal sealed partial record NpyHeader(WeightDtype Dtype, bool FortranOrder, long[] Shape, int Length)
 {
     private const int MaxDictBytes = 1 << 16;
 

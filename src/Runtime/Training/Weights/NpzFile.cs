@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Weights;
 /// <c>np.savez_compressed</c>), the format of big_vision's checkpoints: each entry <c>NAME.npy</c> becomes the tensor
 /// NAME (big_vision's tree path joined with '/'). Sizes are checked against the archive before anything is allocated.
 /// </summary>
-public static class NpzFile
+internal static class NpzFile
 {
     /// <summary>Deflate expands at most about 1032:1; an entry claiming more than that is damage.</summary>
     private const long MaxDeflateRatio = 1032;

@@ -17,7 +17,7 @@ namespace ViTDsl.Runtime.Weights;
 /// Written here rather than with TorchSharp.PyBridge: its loader copies straight into a module by the module's own
 /// names, while ViTDsl renames and re-lays-out tensors (timm, big_vision) and validates every shape before copying.
 /// </remarks>
-public static class SafeTensorsFile
+internal static class SafeTensorsFile
 {
     /// <summary>Headers larger than this are damage, not weights (Hugging Face's reader caps them at 100 MB too).</summary>
     private const long MaxHeaderBytes = 100_000_000;
@@ -236,7 +236,7 @@ public static class SafeTensorsFile
 }
 
 /// <summary>One tensor a weight file describes: its name, type, shape and where its data starts.</summary>
-public sealed record WeightEntry(string Name, WeightDtype Dtype, long[] Shape, long Begin)
+internal sealed record WeightEntry(string Name, WeightDtype Dtype, long[] Shape, long Begin)
 {
     public long Bytes => Dtype.ByteLength(Shape)!.Value;
 }

@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Weights;
 /// <c>global_pool='avg', fc_norm=False</c> (LayerNorm before pooling, as big_vision); pre-logits are timm's older
 /// <c>pre_logits.fc</c>.
 /// </summary>
-public static class TimmNames
+internal static class TimmNames
 {
     public static IReadOnlyList<WeightLink> Links(Vit shape)
     {

@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Weights;
 /// The tensors a model of a given <see cref="Vit"/> shape has under each naming convention, with their shapes, and the
 /// conversions between ViTDsl's parameters and them (<see cref="WeightLink"/>).
 /// </summary>
-public static class WeightConventions
+internal static class WeightConventions
 {
     public static IReadOnlyList<WeightLink> Links(Vit shape, WeightNames names) => names switch
     {

@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Weights;
 /// One element type a weight file may hold, under its name in each format: safetensors' <c>dtype</c> code and numpy's
 /// little-endian <c>descr</c> (the table both readers and the writer use).
 /// </summary>
-public sealed record WeightDtype(string SafeTensors, string Numpy, ScalarType Torch, int Size)
+internal sealed record WeightDtype(string SafeTensors, string Numpy, ScalarType Torch, int Size)
 {
     public static readonly IReadOnlyList<WeightDtype> All =
     [

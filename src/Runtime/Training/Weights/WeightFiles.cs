@@ -5,7 +5,7 @@ namespace ViTDsl.Runtime.Weights;
 /// files (<c>.pt</c>, <c>.pth</c>, <c>.bin</c>, <c>.ckpt</c> from PyTorch) are refused without being read: unpickling runs
 /// code from the file.
 /// </summary>
-public static class WeightFiles
+internal static class WeightFiles
 {
     /// <summary>The zip magic numpy's npz starts with, and the magic of a PyTorch zip pickle (which is also a zip).</summary>
     private static readonly byte[] ZipMagic = "PK\x03\x04"u8.ToArray();
@@ -44,4 +44,4 @@ public static class WeightFiles
 }
 
 /// <summary>The weight file formats ViTDsl reads.</summary>
-public enum WeightFormat { SafeTensors, Npz, Pickle }
+internal enum WeightFormat { SafeTensors, Npz, Pickle }

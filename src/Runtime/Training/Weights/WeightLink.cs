@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Weights;
 /// one explicit operation (a rename, a concatenation, a reshape and transpose), so that export then import returns
 /// every parameter bit for bit.
 /// </summary>
-public abstract record WeightLink(string Foreign)
+internal abstract record WeightLink(string Foreign)
 {
     /// <summary>The foreign tensor, from ViTDsl's parameters by name.</summary>
     public abstract Tensor Export(Func<string, Tensor> native);

@@ -6,7 +6,7 @@ namespace ViTDsl.Runtime.Weights;
 /// The named tensors of one weight file, in file order, on the CPU as the file holds them (type and shape). Owns
 /// them: disposing the set disposes every tensor.
 /// </summary>
-public sealed class WeightSet : IDisposable
+internal sealed class WeightSet : IDisposable
 {
     private readonly List<KeyValuePair<string, Tensor>> ordered;
 

@@ -17,7 +17,7 @@ namespace ViTDsl.Runtime.Train.Checkpoints;
 /// per tensor: int32 name length, UTF-8 name, int32 dtype (torch ScalarType), int32 rank, int64 dims[rank],
 /// int64 byte length, raw bytes; then the 32-byte SHA-256 and "VITDSLND".
 /// </remarks>
-public static class Checkpoint
+internal static class Checkpoint
 {
     public const int FormatVersion = 1;
     private static readonly byte[] Magic = "VITDSLCK"u8.ToArray();
@@ -227,7 +227,7 @@ public static class Checkpoint
 }
 
 /// <summary>A checkpoint in memory: header and named tensors (CPU). Dispose it to free the tensors.</summary>
-public sealed class LoadedCheckpoint(CheckpointHeader header, Dictionary<string, Tensor> tensors) : IDisposable
+internal sealed class LoadedCheckpoint(CheckpointHeader header, Dictionary<string, Tensor> tensors) : IDisposable
 {
     public CheckpointHeader Header { get; } = header;
     public IReadOnlyDictionary<string, Tensor> Tensors { get; } = tensors;

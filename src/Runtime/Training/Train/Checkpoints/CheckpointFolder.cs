@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Train.Checkpoints;
 /// that passes its checksum, so a crash while writing (impossible with atomic writes, but a disk can still damage
 /// a file) falls back to the previous checkpoint instead of stopping the run.
 /// </summary>
-public sealed partial class CheckpointFolder(string directory)
+internal sealed partial class CheckpointFolder(string directory)
 {
     public string Directory { get; } = directory;
 

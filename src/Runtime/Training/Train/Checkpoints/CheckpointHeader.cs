@@ -9,7 +9,7 @@ namespace ViTDsl.Runtime.Train.Checkpoints;
 /// <param name="Step">Optimizer steps completed.</param>
 /// <param name="Seed">The run's seed.</param>
 /// <param name="Data">Position of the next training sample (<see cref="BatchLoader.Position"/>).</param>
-public sealed record CheckpointHeader(string Declaration, long Step, long Seed, DataPosition Data)
+internal sealed record CheckpointHeader(string Declaration, long Step, long Seed, DataPosition Data)
 {
     /// <summary>Opaque random-generator state (e.g. base64 of torch's generator state), if the trainer keeps one.</summary>
     public string? RngState { get; init; }

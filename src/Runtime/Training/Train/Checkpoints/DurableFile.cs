@@ -7,7 +7,7 @@ namespace ViTDsl.Runtime.Train.Checkpoints;
 /// target (atomic on POSIX), then fsync the directory so the rename itself survives a power loss. A reader sees
 /// either the old file or the new one, never a half-written one.
 /// </summary>
-public static class DurableFile
+internal static class DurableFile
 {
     /// <summary>Writes <paramref name="path"/> atomically; <paramref name="write"/> fills the stream.</summary>
     /// <exception cref="DurableWriteException">Writing failed (e.g. the disk is full); the previous file is unchanged.</exception>
@@ -59,7 +59,7 @@ public static class DurableFile
 /// A file could not be written (the disk is full, or the folder is not writable). The previous version of the file,
 /// if there was one, is unchanged; the message names the file and what to do.
 /// </summary>
-public sealed class DurableWriteException(string path, IOException cause) : IOException(Describe(path, cause), cause)
+internal sealed class DurableWriteException(string path, IOException cause) : IOException(Describe(path, cause), cause)
 {
     /// <summary>The file that was being written.</summary>
     public string FilePath { get; } = path;

@@ -12,7 +12,7 @@ namespace ViTDsl.Runtime.Train.Metrics;
 /// Each record ends with the CRC-32 of its text (<c>"crc":"89abcdef"</c>), so a flipped digit is a damaged line, not
 /// a wrong number; lines without one (files written before it existed) are read as they are.
 /// </summary>
-public sealed class MetricsFile : IDisposable
+internal sealed class MetricsFile : IDisposable
 {
     private readonly FileStream stream;
     private readonly object gate = new();

@@ -14,7 +14,7 @@ namespace ViTDsl.Runtime.Train.TensorBoard;
 /// Not TorchSharp's <c>SummaryWriter</c>: it stamps scalars with a wall time of 0 unless given one, and takes the wall
 /// time as a float (seconds since 1970 in float32 are 128 s apart), which TensorBoard's time axes would show.
 /// </remarks>
-public sealed class TensorBoardEvents
+internal sealed class TensorBoardEvents
 {
     private static int sequence;
     private readonly object gate = new();
@@ -67,7 +67,7 @@ public sealed class TensorBoardEvents
 }
 
 /// <summary>CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), masked as TFRecord masks it.</summary>
-public static class Crc32C
+internal static class Crc32C
 {
     private static readonly uint[] Table = Enumerable.Range(0, 256).Select(i =>
     {

@@ -8,7 +8,7 @@ namespace ViTDsl.Runtime.Train.TensorBoard;
 /// (<c>test/error</c>, <c>fewshot/&lt;target&gt;/&lt;k&gt;shot_error</c>, …), and the declaration as text. Then passes
 /// everything on to the observer it wraps.
 /// </summary>
-public sealed class TensorBoardObserver(ITrainingObserver inner, TensorBoardEvents events, GeneratedExperiment experiment) : ITrainingObserver
+internal sealed class TensorBoardObserver(ITrainingObserver inner, TensorBoardEvents events, GeneratedExperiment experiment) : ITrainingObserver
 {
     public const string LearningRate = "train/learning_rate", ImagesPerSecond = MetricName.TrainImagesPerSecond, Declaration = "declaration";
 
