@@ -12,7 +12,8 @@ internal static class WorkerEntryCommand
         var command = new Command("worker", "Run trials for a sweep runner over stdin/stdout (started by `vitdsl sweep`).") { Hidden = true };
         // Names resolve as on the command line (qualified, or short when unique); a duplicate short name fails only the trial that uses it.
         command.SetAction((_, cancellation) =>
-            WorkerHost.RunStdioAsync(new TrainingTrialRunner(name => Find(name, experiments, sweeps)), cancellation));
+            WorkerHost.RunStdioAsync(new TrainingTrialRunner(name => Find(name, experiments, sweeps),
+                trial => sweeps.FirstOrDefault(s => s.Trials.Contains(trial))?.Trials ?? []), cancellation));
         return command;
     }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace ViTDsl;
 
@@ -26,6 +28,20 @@ public static class Lineage
     /// </summary>
     public static long SharedSteps(Experiment experiment) =>
         CanBranch(experiment) ? Math.Max(0, experiment.Steps - experiment.Schedule.CooldownSteps) : 0;
+
+    /// <summary>
+    /// Steps at which <paramref name="run"/> keeps a checkpoint of its prefix so that the shorter runs of its lineage
+    /// among <paramref name="runs"/> can branch off it exactly where their cooldowns start (its own branch point is
+    /// kept anyway). Without them a shorter run would resume from an earlier checkpoint and train the steps between
+    /// again, which <see cref="StepsWhenBranched"/> does not count.
+    /// </summary>
+    public static long[] BranchPoints(Experiment run, IEnumerable<Experiment> runs)
+    {
+        var key = KeyOf(run);
+        long shared = SharedSteps(run);
+        return runs.Where(other => KeyOf(other) == key).Select(SharedSteps)
+            .Where(step => step > 0 && step < shared).Distinct().OrderBy(step => step).ToArray();
+    }
 
     /// <summary>
     /// Training steps a set of runs costs when each branches off the longest run of its lineage: every lineage's

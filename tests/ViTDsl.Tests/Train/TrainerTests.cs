@@ -62,6 +62,22 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_run_keeps_its_lineages_branch_points_so_a_shorter_run_trains_only_its_cooldown()
+    {
+        // Checkpoints every 7 steps miss the 23-step run's branch point (23 − 10 cooldown = 13): without it the branch
+        // resumes from step 7 and trains 16 steps; with it, 10.
+        var options = Options("branch-points") with { CheckpointEvery = 7 };
+        Trainer.Run(Tiny(30), options with { BranchPoints = Lineage.BranchPoints(Tiny(30).Declaration, [Tiny(23).Declaration, Tiny(30).Declaration]) });
+        var branched = Trainer.Run(Tiny(23), options);
+        Assert.Equal(13, branched.ResumedFrom);
+
+        var without = Options("no-branch-points") with { CheckpointEvery = 7 };
+        Trainer.Run(Tiny(30), without);
+        Assert.Equal(7, Trainer.Run(Tiny(23), without).ResumedFrom);
+        Assert.Equal(Trainer.Run(Tiny(23), Options("alone")).TestLoss, branched.TestLoss);
+    }
+
+    [Fact]
     public void Evaluation_is_periodic_probes_every_declared_target_at_the_end_and_keeps_the_final_features_for_later_probes()
     {
         // 4 evaluations from a third of the run: round(30 · (1/3)^(1 − i/3)) = 10, 14, 21, then the final one at 30.

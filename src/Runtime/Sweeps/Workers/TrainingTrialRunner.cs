@@ -65,7 +65,10 @@ internal sealed record TrainingTrial(string Experiment, string Variant, long Par
 /// a duration branches off the longest run's prefix. A resumed attempt continues only from checkpoints the store
 /// recorded, so no recorded metric is ever skipped.
 /// </summary>
-internal sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find) : ITrialRunner
+/// <param name="find">The experiment a trial names, as this worker's build declares it.</param>
+/// <param name="lineageRuns">The runs an experiment is planned with (its sweep's trials): those of its lineage branch
+/// off it, so it keeps checkpoints where they start their cooldowns; null: none known.</param>
+internal sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> find, Func<GeneratedExperiment, IEnumerable<GeneratedExperiment>>? lineageRuns = null) : ITrialRunner
 {
     public Task RunAsync(TrialSpec trial, ITrialReporter reporter, CancellationToken cancellationToken)
     {
@@ -81,6 +84,8 @@ internal sealed class TrainingTrialRunner(Func<string, GeneratedExperiment?> fin
             Threads = spec.Threads,
             TestImages = spec.TestImages,
             CheckpointEvery = Math.Max(50, experiment.Declaration.Steps / 8),
+            // Declared (not resolved) declarations: an Auto lineage resolves as one, so its runs' keys agree either way.
+            BranchPoints = lineageRuns is null ? [] : ViTDsl.Lineage.BranchPoints(declared.Declaration, lineageRuns(declared).Select(r => r.Declaration)),
             // A fresh trial may branch off any shared checkpoint of its lineage; a resumed one only off what it recorded.
             MayResumeFrom = trial.Resume.LastMetricStep is null && recorded.Count == 0
                 ? null

@@ -166,7 +166,7 @@ public static class Trainer
                 metrics.Append(during.Select(m => new MetricRecord(Step, m.Key, m.Value)));
                 observer.Evaluated(Step, during);
             }
-            if (Step == shared || (options.CheckpointEvery > 0 && Step % options.CheckpointEvery == 0 && Step < total))
+            if (Step == shared || options.BranchPoints.Contains(Step) || (options.CheckpointEvery > 0 && Step % options.CheckpointEvery == 0 && Step < total))
             {
                 var path = Step <= shared ? layout.SharedCheckpoint(Step) : layout.OwnCheckpoint;
                 Save(path, layout, experiment, Step, Position, model, chain);

@@ -14,6 +14,12 @@ public sealed record TrainingOptions(string Root)
     public long CheckpointEvery { get; init; } = 200;
 
     /// <summary>
+    /// Steps at which to keep a checkpoint of the shared prefix besides the run's own branch point: where the shorter
+    /// runs of its lineage branch off (<see cref="Lineage.BranchPoints"/>), so that they train only their cooldowns.
+    /// </summary>
+    internal IReadOnlyCollection<long> BranchPoints { get; init; } = [];
+
+    /// <summary>
     /// Overrides the declaration's <see cref="Experiment.Evaluations"/> (when test error and loss are measured during
     /// training); null keeps the declared ones.
     /// </summary>
