@@ -28,6 +28,7 @@ internal sealed record StepRate(Precision Precision, double FlopsPerStep, double
     /// </summary>
     public static StepRate Measure(GeneratedExperiment generated, Precision precision, int timedSteps = 3)
     {
+        NativeHeap.FixThresholds(); // measure the step as training runs it
         var experiment = generated.Declaration with { Precision = precision };
         var model = experiment.Model;
         int batch = experiment.Data.Batch, threads = Math.Max(1, get_num_threads());

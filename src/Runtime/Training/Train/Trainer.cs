@@ -23,6 +23,7 @@ public static class Trainer
     public static TrainingResult Run(GeneratedExperiment generated, TrainingOptions options, ITrainingObserver? observer = null,
         CancellationToken cancellation = default)
     {
+        Compute.NativeHeap.FixThresholds(); // before any tensor: a resumed run trains as fast as a fresh one
         generated = RunPrecision.Resolve(generated, options, observer); // Precision.Auto: decided here, part of the lineage
         var experiment = generated.Declaration;
         var problems = ExperimentRules.Check(experiment);
