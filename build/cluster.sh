@@ -10,7 +10,8 @@ if [ "$(id -u)" != 0 ]; then echo "error: build/cluster.sh starts system daemons
 export DEBIAN_FRONTEND=noninteractive
 # One at a time: `dotnet test` runs its test projects in parallel and more than one may start the cluster; two
 # concurrent apt-get runs fail on dpkg's lock. Other apt users (the build's prerequisites) are waited for, not failed on.
-exec 9>/run/lock/vitdsl-cluster.lock
+# The daemons it starts get the lock's descriptor closed (9>&-): one that kept it would hold the lock for its lifetime.
+exec 9>"${TMPDIR:-/tmp}/vitdsl-cluster.lock"
 flock 9
 log="${TMPDIR:-/tmp}/vitdsl-cluster.log"
 
@@ -20,7 +21,7 @@ command -v munged >/dev/null || need+=(munge)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "build/cluster.sh: installing ${need[*]} (log: $log)" >&2
-  { [ -n "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ] || apt-get update; apt-get -o DPkg::Lock::Timeout=600 install -y "${need[@]}"; } >>"$log" 2>&1 \
+  { [ -n "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ] || apt-get update; apt-get -o DPkg::Lock::Timeout=600 install -y "${need[@]}"; } >>"$log" 2>&1 9>&- \
     || { echo "error: build/cluster.sh: apt-get install ${need[*]} failed; see $log" >&2; exit 1; }
 fi
 
@@ -31,7 +32,7 @@ if [ ! -s /etc/munge/munge.key ]; then
 fi
 install -d -o munge -g munge -m 0755 /run/munge
 install -d -o munge -g munge -m 0700 /var/lib/munge /var/log/munge
-pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged
+pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged 9>&-
 
 # Slurm: one node with every core, no cgroups (containers rarely delegate them), no accounting database.
 node=$(hostname -s)
@@ -65,8 +66,8 @@ mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
 changed=0
 if ! cmp -s "$conf" /etc/slurm/slurm.conf; then cp "$conf" /etc/slurm/slurm.conf; changed=1; fi
 rm -f "$conf"
-if ! pgrep -x slurmctld >/dev/null; then slurmctld; elif [ $changed = 1 ]; then scontrol reconfigure; fi
-pgrep -x slurmd >/dev/null || slurmd
+if ! pgrep -x slurmctld >/dev/null; then slurmctld 9>&-; elif [ $changed = 1 ]; then scontrol reconfigure; fi
+pgrep -x slurmd >/dev/null || slurmd 9>&-
 for _ in $(seq 1 30); do
   state=$(sinfo -h -n "$node" -o %T 2>/dev/null | head -1 || true)
   case "$state" in idle*|mixed*|allocated*) break ;;
@@ -82,7 +83,7 @@ esac
 version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
 if [ -z "$version" ]; then version=$(ls /usr/lib/postgresql | sort -V | tail -1); pg_createcluster "$version" main >>"$log" 2>&1; fi
 pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" && $4 == "online" { up = 1 } END { exit !up }' \
-  || pg_ctlcluster "$version" main start
+  || pg_ctlcluster "$version" main start 9>&-
 psql_() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtAc "$1"; }
 for _ in $(seq 1 30); do psql_ "SELECT 1" >/dev/null 2>&1 && break; sleep 1; done
 [ "$(psql_ "SELECT 1 FROM pg_roles WHERE rolname = 'vitdsl'")" = 1 ] || psql_ "CREATE ROLE vitdsl LOGIN CREATEDB PASSWORD 'vitdsl'"
