@@ -10,7 +10,9 @@ namespace ViTDsl.Runtime.Compute;
 /// mapped, faulted in and returned its memory: measured on fashion7-w64d4 in bf16, one thread, 70 ms per step and
 /// 13.5 s of system time for 875 steps, against 42 ms and 1.4 s with the thresholds fixed (the same numbers out:
 /// test error 0.1408 both ways) and 43 ms for the same run trained from scratch. Fixed thresholds keep up to
-/// <see cref="TrimThreshold"/> of freed memory in the process for the next step.
+/// <see cref="TrimThreshold"/> of freed memory in the process for the next step. Memory measurements want the
+/// opposite (every free returned at once, so the resident peak counts live tensors): `probe` and the memory tests run
+/// their steps in a process of their own with MALLOC_MMAP_THRESHOLD_ set and never call this.
 /// </summary>
 internal static class NativeHeap
 {
