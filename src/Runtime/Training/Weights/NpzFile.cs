@@ -124,6 +124,8 @@ internal static class NpzFile
         tensors.Clear();
     }
 
+    // A damaged archive's entry names and System.IO.Compression's messages may hold any character: the error stays one
+    // line, its control characters escaped (a flipped byte once put a newline in an entry name).
     private static InvalidDataException Corrupt(string path, string problem) =>
-        new($"{path} {problem}; it is not a valid npz file: save it again with numpy.savez.");
+        new($"{path} {string.Concat(problem.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()))}; it is not a valid npz file: save it again with numpy.savez.");
 }
