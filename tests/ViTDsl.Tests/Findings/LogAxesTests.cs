@@ -30,6 +30,22 @@ public class LogAxesTests
     }
 
     [Fact]
+    public void Labels_never_crowd_the_top_of_a_sub_decade_axis()
+    {
+        // 300–1,300 steps: 300, 400, …, 900, 1000 would be 8 labels, but 900 and 1000 sit 4.6% of a decade apart.
+        var values = LogAxes.MajorValues(Math.Log10(280), Math.Log10(1300));
+        Assert.Equal([300, 400, 500, 700, 1000], values);
+    }
+
+    [Fact]
+    public void An_axis_whose_data_sit_at_a_few_values_is_labelled_at_them()
+    {
+        var (lo, hi) = (Math.Log10(280), Math.Log10(1300));
+        Assert.Equal([300, 600, 1200], LogAxes.MajorValues(lo, hi, [300, 600, 1200, 600]));
+        Assert.Equal([300, 400, 500, 700, 1000], LogAxes.MajorValues(lo, hi, [300, 1000, 1050])); // 1000 and 1050 would overlap: the 1-2-5 labels instead
+    }
+
+    [Fact]
     public void A_range_narrower_than_the_1_2_5_steps_falls_back_to_round_linear_steps()
     {
         var values = LogAxes.MajorValues(Math.Log10(0.161), Math.Log10(0.179));

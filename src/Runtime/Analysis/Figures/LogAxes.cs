@@ -27,23 +27,37 @@ internal static class LogAxes
 
     public static double[] ToLog(IEnumerable<double> values) => values.Select(Math.Log10).ToArray();
 
-    /// <summary>Sets log ticks on the chosen axes; call after every series is added (the ticks follow their range).</summary>
-    public static void Apply(Plot plot, bool logX, bool logY)
+    /// <summary>
+    /// Sets log ticks on the chosen axes; call after every series is added (the ticks follow their range). An x axis
+    /// whose data sit at a few values (durations of 300, 600 and 1,200 steps) is labelled at those values when they fit
+    /// (<paramref name="xValues"/>): a reader then reads each point's x off its own tick.
+    /// </summary>
+    public static void Apply(Plot plot, bool logX, bool logY, IReadOnlyCollection<double>? xValues = null)
     {
         plot.Axes.AutoScale();
         var limits = plot.Axes.GetLimits();
-        if (logX) plot.Axes.Bottom.TickGenerator = Ticks(limits.Left, limits.Right);
+        if (logX) plot.Axes.Bottom.TickGenerator = Ticks(limits.Left, limits.Right, xValues);
         if (logY) plot.Axes.Left.TickGenerator = Ticks(limits.Bottom, limits.Top);
     }
 
-    /// <summary>Manual ticks for the log10 range [lo, hi]: labelled 1-2-5-style values and unlabelled minor decades.</summary>
-    public static ScottPlot.TickGenerators.NumericManual Ticks(double lo, double hi)
+    /// <summary>
+    /// Manual ticks for the log10 range [lo, hi]: labelled at <paramref name="preferred"/> values when there are at most
+    /// <see cref="MaxMajorTicks"/> of them and none crowds its neighbour, else at 1-2-5-style values; unlabelled minor decades.
+    /// </summary>
+    public static ScottPlot.TickGenerators.NumericManual Ticks(double lo, double hi, IReadOnlyCollection<double>? preferred = null)
     {
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        foreach (var v in MajorValues(lo, hi)) ticks.AddMajor(Math.Log10(v), Label(v));
+        foreach (var v in MajorValues(lo, hi, preferred)) ticks.AddMajor(Math.Log10(v), Label(v));
         if (hi - lo > 0.3)
             foreach (var v in Candidates(lo, hi, [1, 2, 3, 4, 5, 6, 7, 8, 9])) ticks.AddMinor(Math.Log10(v));
         return ticks;
+    }
+
+    /// <summary>The labelled values (real, not log) for the log10 range [lo, hi], at <paramref name="preferred"/> values where they fit.</summary>
+    public static IReadOnlyList<double> MajorValues(double lo, double hi, IReadOnlyCollection<double>? preferred)
+    {
+        var data = preferred?.Where(v => v > 0).Select(Round).Distinct().Order().ToList();
+        return data is { Count: >= 2 and <= MaxMajorTicks } && Spaced(data, lo, hi) ? data : MajorValues(lo, hi);
     }
 
     /// <summary>The labelled values (real, not log) for the log10 range [lo, hi].</summary>
@@ -53,13 +67,17 @@ internal static class LogAxes
         foreach (var set in MantissaSets)
         {
             var values = Candidates(lo, hi, set);
-            if (values.Count <= MaxMajorTicks) return values.Count >= 2 ? values : Linear(lo, hi);
+            if (values.Count <= MaxMajorTicks && Spaced(values, lo, hi)) return values.Count >= 2 ? values : Linear(lo, hi);
         }
         // More decades than labels: every n-th decade.
         var decades = Candidates(lo, hi, [1]);
         int stride = (int)Math.Ceiling(decades.Count / (double)MaxMajorTicks);
         return decades.Where((_, i) => i % stride == 0).ToList();
     }
+
+    // Labels closer than a twelfth of the axis overlap at a figure's shown size (900 and 1,000 on an axis of 300–1,300).
+    private static bool Spaced(IReadOnlyList<double> values, double lo, double hi) =>
+        values.Zip(values.Skip(1), (a, b) => Math.Log10(b) - Math.Log10(a)).All(gap => gap >= (hi - lo) / 12);
 
     // A range narrower than the gap between 1-1.5-2-… values: evenly spaced round values instead.
     private static List<double> Linear(double lo, double hi)

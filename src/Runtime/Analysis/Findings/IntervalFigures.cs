@@ -60,7 +60,7 @@ internal static class IntervalFigures
             double nudge = span * 0.008 * (i - (series.Count - 1) / 2.0);
             AddWhiskers(plot, points.Select(p => (X(p.X) + nudge, p.Y)), color, span * 0.01, logY, inLegend: i == 0); // one legend entry for all whiskers
         }
-        if (logX || logY) LogAxes.Apply(plot, logX, logY);
+        if (logX || logY) LogAxes.Apply(plot, logX, logY, series.SelectMany(s => s.Points).Select(p => p.X).ToList());
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
