@@ -73,6 +73,28 @@ public sealed class StoreErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_store_locked_by_a_runner_that_stopped_renewing_its_lease_names_that_runner()
+    {
+        // The frozen runner: it holds the sweep's lease (renewed 0.3 s ago, past the 0.1 s stale age below) and the write lock.
+        var path = _folder.File("frozen.db");
+        var frozen = new RunnerIdentity(Environment.ProcessId, Environment.MachineName, null);
+        using (var store = ResultsStore.Open(path)) store.AcquireLease("s", TimeSpan.FromMinutes(1), out _, frozen);
+        Thread.Sleep(300);
+        using var holder = new SqliteConnection($"Data Source={path};Pooling=False");
+        holder.Open();
+        using var tx = holder.BeginTransaction();
+        using var other = ResultsStore.Open(path, new StoreOptions { BusyTimeout = TimeSpan.FromMilliseconds(300) });
+        var e = Assert.Throws<StoreLockedException>(() => other.AcquireLease("s", TimeSpan.FromMilliseconds(100), out _, new RunnerIdentity(1, "elsewhere", null)));
+        Assert.Contains("stayed locked", e.Message);
+        Assert.Contains($"({frozen}) has not renewed its lease", e.Message);
+        Assert.Contains($"kill -CONT {Environment.ProcessId}", e.Message);
+
+        // A live holder (within its stale age) is not accused: the plain message.
+        var live = Assert.Throws<StoreLockedException>(() => other.AcquireLease("s", TimeSpan.FromMinutes(1), out _, new RunnerIdentity(1, "elsewhere", null)));
+        Assert.DoesNotContain("has not renewed", live.Message);
+    }
+
+    [Fact]
     public void A_store_from_a_newer_version_is_refused_not_misread()
     {
         var path = _folder.File("future.db");

@@ -23,7 +23,7 @@ internal sealed partial class ResultsStore
     {
         self ??= RunnerIdentity.Current;
         RunnerLease? previous = null;
-        var lease = Guard(() =>
+        var lease = ExplainingAFrozenHolder(sweep, staleAfter, () =>
         {
             using var tx = Begin();
             _backend.LockLeases(this, tx);
@@ -40,6 +40,32 @@ internal sealed partial class ResultsStore
         });
         takenOver = previous;
         return lease;
+    }
+
+    // A store locked past its busy timeout while the sweep's lease has gone stale: the holder is most likely frozen inside
+    // one of its writes (SIGSTOP, Ctrl+Z, a paused VM), keeping SQLite's write lock. The message says so and names it, since
+    // "another connection" alone sends the user looking for a script (docs/reliability.md, Fenced leases).
+    private RunnerLease ExplainingAFrozenHolder(string sweep, TimeSpan staleAfter, Func<RunnerLease> acquire)
+    {
+        try { return Guard(acquire); }
+        catch (StoreLockedException e) when (SilentHolder(sweep, staleAfter) is var (holder, silent))
+        {
+            throw new StoreLockedException(
+                $"{e.Message} The runner holding sweep '{sweep}' ({holder}) has not renewed its lease for {silent.TotalSeconds:0} s: " +
+                $"it is probably frozen inside a write (suspended, or its machine paused), holding the store's write lock. Resume it " +
+                $"(kill -CONT {holder.Pid}) or stop it (kill {holder.Pid}), then run again.", e) { StorePath = e.StorePath };
+        }
+    }
+
+    // The sweep's lease holder and how long it has been silent, if longer than the stale age; reads only (the write lock
+    // does not block them), and null when even that fails.
+    private (RunnerIdentity Holder, TimeSpan Silent)? SilentHolder(string sweep, TimeSpan staleAfter)
+    {
+        try
+        {
+            return Lease(sweep) is { } lease && ClockNow() - lease.Renewed is var silent && silent >= staleAfter ? (lease.Holder, silent) : null;
+        }
+        catch (StoreException) { return null; }
     }
 
     /// <summary>
