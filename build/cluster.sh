@@ -8,22 +8,14 @@
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "error: build/cluster.sh starts system daemons: run it as root (sudo bash build/cluster.sh)." >&2; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
-# One at a time: `dotnet test` runs its test projects in parallel and more than one may start the cluster; two
-# concurrent apt-get runs fail on dpkg's lock. Other apt users (the build's prerequisites) are waited for, not failed on.
+# One at a time: `dotnet test` runs its test projects in parallel and more than one may start the cluster.
+# build/prerequisites.sh installs the packages (the one installer: it serialises apt-get and repairs an interrupted dpkg).
 # The daemons it starts get the lock's descriptor closed (9>&-): one that kept it would hold the lock for its lifetime.
 exec 9>"${TMPDIR:-/tmp}/vitdsl-cluster.lock"
 flock 9
 log="${TMPDIR:-/tmp}/vitdsl-cluster.log"
 
-need=()
-command -v slurmctld >/dev/null || need+=(slurm-wlm)
-command -v munged >/dev/null || need+=(munge)
-command -v pg_ctlcluster >/dev/null || need+=(postgresql)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "build/cluster.sh: installing ${need[*]} (log: $log)" >&2
-  { [ -n "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ] || apt-get update; apt-get -o DPkg::Lock::Timeout=600 install -y "${need[@]}"; } >>"$log" 2>&1 9>&- \
-    || { echo "error: build/cluster.sh: apt-get install ${need[*]} failed; see $log" >&2; exit 1; }
-fi
+bash "$(dirname "$0")/prerequisites.sh" slurm-wlm munge postgresql 9>&- || exit 1
 
 # munge: a key shared by every node (here, one), and its daemon running as the munge user.
 if [ ! -s /etc/munge/munge.key ]; then

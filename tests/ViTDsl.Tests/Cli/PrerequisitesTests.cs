@@ -41,13 +41,61 @@ public class PrerequisitesTests : IDisposable
         Assert.Contains("unknown prerequisite 'dataset-imagenet'", Assert.Single(error));
     }
 
-    private string Recorder()
+    // An install killed mid-way (a session ended, a machine rebooted) leaves dpkg "interrupted": every later apt-get
+    // refuses until `dpkg --configure -a`. The installer repairs that, refreshes the lists and installs again.
+    [Fact]
+    public void An_interrupted_dpkg_is_repaired_and_the_install_retried()
     {
-        var path = dir.File("apt-get");
-        File.WriteAllText(path, $"#!/bin/sh\necho \"$@\" >> {dir.File("apt-calls")}\n");
+        var bin = Directory.CreateDirectory(dir.File("bin")).FullName;
+        var repaired = dir.File("repaired");
+        var apt = FakeCommand("apt-get", $$"""
+            echo "apt-get $@" >> {{dir.File("calls")}}
+            case "$*" in *install*)
+              [ -f {{repaired}} ] || { echo "E: dpkg was interrupted, you must manually run 'dpkg --configure -a'"; exit 100; }
+              printf '#!/bin/sh\n' > {{bin}}/munged; chmod +x {{bin}}/munged ;;
+            esac
+            """);
+        var dpkg = FakeCommand("dpkg", $"echo \"dpkg $@\" >> {dir.File("calls")}\ntouch {repaired}\n");
+        var (code, error) = Run([("VITDSL_APT_GET", apt), ("VITDSL_DPKG", dpkg), ("TMPDIR", dir.Path),
+            ("PATH", $"{bin}:/usr/bin:/bin")], "munge");
+        if (Environment.UserName != "root")
+        {   // Not root: it installs nothing and says what to run.
+            Assert.Equal(1, code);
+            Assert.Contains("sudo apt-get update && sudo apt-get install -y munge", Assert.Single(error));
+            return;
+        }
+        Assert.True(code == 0, string.Join('\n', error));
+        var calls = File.ReadAllLines(dir.File("calls"));
+        Assert.Equal(4, calls.Length);
+        Assert.Contains("install -y -qq munge", calls[0]);
+        Assert.Equal("dpkg --configure -a", calls[1]);
+        Assert.Equal("apt-get update -qq", calls[2]);
+        Assert.Contains("install -y -qq munge", calls[3]);
+    }
+
+    [Fact]
+    public void A_failed_install_shows_the_end_of_its_log()
+    {
+        var apt = FakeCommand("apt-get", "echo 'E: Unable to locate package munge'; exit 100\n");
+        var dpkg = FakeCommand("dpkg", "exit 0\n");
+        var bin = Directory.CreateDirectory(dir.File("bin")).FullName;
+        var (code, error) = Run([("VITDSL_APT_GET", apt), ("VITDSL_DPKG", dpkg), ("TMPDIR", dir.Path),
+            ("PATH", $"{bin}:/usr/bin:/bin")], "munge");
+        Assert.Equal(1, code);
+        if (Environment.UserName != "root") return; // the not-root advice is checked above
+        Assert.Contains(error, line => line.Contains("installing munge failed"));
+        Assert.Contains(error, line => line.Contains("E: Unable to locate package munge"));
+    }
+
+    private string FakeCommand(string name, string body)
+    {
+        var path = dir.File(name);
+        File.WriteAllText(path, "#!/bin/sh\n" + body);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
+
+    private string Recorder() => FakeCommand("apt-get", $"echo \"$@\" >> {dir.File("apt-calls")}\n");
 
     private static (int Code, string[] Error) Run(params (string Name, string Value)[] environment) =>
         Run(environment, "dataset-fashion-mnist", "python3-numpy", "python3-scipy", "mnist-digits");
