@@ -77,7 +77,7 @@ internal static class SweepCommand
     private sealed record Request(ParseResult Parsed, Options Options, GeneratedSweep Sweep, string Store, string Runs, double TrialLimit)
     {
         public T Get<T>(Option<T> option) => Parsed.GetValue(option)!;
-        public string? Report(string store) => Get(Options.NoReport) ? null : WriteReport(store, Sweep.Name, Path.Combine(Runs, Sweep.Name, "report"), Get(Options.Json));
+        public string? Report(string store) => Get(Options.NoReport) ? null : WriteReport(store, Sweep, Path.Combine(Runs, Sweep.Name, "report"), Get(Options.Json));
     }
 
     public static Command Create(IReadOnlyList<GeneratedSweep> sweeps)
@@ -167,14 +167,15 @@ internal static class SweepCommand
         Console.Out.WriteLine($"{store.RetryFailed(sweep)} failed trial(s) of {sweep} get a new budget of attempts");
     }
 
-    private static string? WriteReport(string store, string sweep, string folder, bool quiet)
+    /// <summary>The report of the sweep as declared now: runs of trials since dropped from it stay in the store, not in the fits.</summary>
+    private static string? WriteReport(string store, GeneratedSweep sweep, string folder, bool quiet)
     {
-        var source = new StoreRunSource(store, sweep);
+        var source = new StoreRunSource(store, new AnalysedTrials(sweep.Name, sweep.Trials.Select(t => SweepPlan.TrialName(sweep, t)).ToHashSet()));
         var runs = source.ReadRuns();
         var options = new AnalysisOptions { ComputeUnit = new ComputeUnit.Flops() };
         try
         {
-            var (_, files) = ScalingReport.Write(runs, folder, options, null, $"{PostgresUrl.Redact(store)} (sweep {sweep})", source.Curves().ReadCurves());
+            var (_, files) = ScalingReport.Write(runs, folder, options, null, source.Description, source.Curves().ReadCurves());
             return files.FirstOrDefault(f => f.EndsWith(".md")) ?? folder;
         }
         catch (ArgumentException e)

@@ -9,23 +9,21 @@ namespace ViTDsl.Runtime.Analysis;
 /// lineage up to each run's cooldown (<see cref="LearningCurve"/>). Trials recorded before the store kept lineages, or
 /// whose schedule decays over the whole run (nothing shared), make one curve each from all their evaluations.
 /// </summary>
-internal sealed class StoreCurveSource(string path, string? sweep = null)
+internal sealed class StoreCurveSource(string path, AnalysedTrials? analysed = null)
 {
     public IReadOnlyList<LearningCurve> ReadCurves()
     {
         using var store = ResultsStore.Open(path);
-        var sweeps = sweep is null ? store.Sweeps() : [sweep];
         var trials = new List<(TrainingTrial Spec, List<CurvePoint> Points)>();
-        foreach (var name in sweeps)
-            foreach (var trial in store.Trials(name).Where(t => t.Status == TrialStatus.Succeeded))
-            {
-                var spec = JsonSerializer.Deserialize<TrainingTrial>(trial.SpecJson, TrainingTrial.Json);
-                if (spec is null || spec.Steps <= 0) continue;
-                long last = spec.SharedSteps is > 0 and var shared ? shared : spec.Steps;
-                var points = store.Metrics(trial.Id).Where(m => m.Name == MetricName.TestError && m.Step >= 1 && m.Step <= last && double.IsFinite(m.Value))
-                    .Select(m => new CurvePoint(m.Step, m.Value)).ToList();
-                trials.Add((spec, points));
-            }
+        foreach (var trial in (analysed ?? new()).Of(store))
+        {
+            var spec = JsonSerializer.Deserialize<TrainingTrial>(trial.SpecJson, TrainingTrial.Json);
+            if (spec is null || spec.Steps <= 0) continue;
+            long last = spec.SharedSteps is > 0 and var shared ? shared : spec.Steps;
+            var points = store.Metrics(trial.Id).Where(m => m.Name == MetricName.TestError && m.Step >= 1 && m.Step <= last && double.IsFinite(m.Value))
+                .Select(m => new CurvePoint(m.Step, m.Value)).ToList();
+            trials.Add((spec, points));
+        }
         var curves = trials
             .GroupBy(t => t.Spec.Lineage is { } l && t.Spec.SharedSteps > 0 ? l : "trial:" + t.Spec.Experiment)
             .Select(Pool).Where(c => c.Points.Count >= 2).ToList(); // a final evaluation alone is no curve (stores before Evaluations)
