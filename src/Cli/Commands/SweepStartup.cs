@@ -34,7 +34,8 @@ internal sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> 
         var bf16 = cpu.HasNativeBf16 || precisions.Values.Any(p => p.Resolved == Precision.Bf16)
             ? MatmulPeak.Measure(Precision.Bf16, threads, workers, products, repeats: 3) : null;
         var resolved = ordered.Select(t => (t.Name, t.Experiment.Declaration with { Precision = precisions[t.Name].Resolved }, precisions[t.Name].Rate)).ToList();
-        var estimate = SweepTimeEstimate.Of(resolved, workers, testImages, clock.Elapsed.TotalSeconds + SweepTimeEstimate.DefaultReportSeconds);
+        var done = store.Trials(sweep).Where(t => t.Status == TrialStatus.Succeeded).Select(t => t.Name).ToHashSet(); // a resumed sweep runs only the rest
+        var estimate = SweepTimeEstimate.Of(resolved, workers, testImages, clock.Elapsed.TotalSeconds + SweepTimeEstimate.DefaultReportSeconds, done: done);
         var decisions = ordered.Where(t => precisions[t.Name].Reason is not null)
             .GroupBy(t => TrialPrecisions.ShapeOf(t.Experiment.Declaration))
             .Select(g => $"{g.First().Experiment.Declaration.Model.Variant} (batch {g.First().Experiment.Declaration.Data.Batch}): {precisions[g.First().Name].Reason}")

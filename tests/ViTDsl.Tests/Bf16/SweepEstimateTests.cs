@@ -43,6 +43,20 @@ public class SweepEstimateTests
     }
 
     [Fact]
+    public void A_resumed_sweep_is_estimated_by_the_trials_it_has_left()
+    {
+        var rate = new StepRate(ViTDsl.Precision.Fp32, FlopsPerStep: 511872, SecondsPerStep: 0.01);
+        var ordered = new[] { ("a", Run(100), rate), ("c", Run(50, learningRate: 2e-3), rate), ("b", Run(60), rate) };
+        // a and c succeeded before: b alone is left, and it still trains only its 20 cooldown steps off a's checkpoint.
+        var estimate = SweepTimeEstimate.Of(ordered, workers: 2, testImages: null, fixedSeconds: 10, trialOverheadSeconds: 3,
+            done: new HashSet<string> { "a", "c" });
+        var b = Assert.Single(estimate.Trials);
+        Assert.Equal("b", b.Name);
+        Assert.Equal(0.2, b.TrainSeconds, 1e-12);
+        Assert.Equal(0.2 + 500.0 / 1200 + 3 + 10, estimate.Seconds, 1e-9);
+    }
+
+    [Fact]
     public void The_makespan_places_each_trial_on_the_first_free_worker()
     {
         Assert.Equal(10, SweepTimeEstimate.Makespan([10, 3, 3, 3], workers: 2)); // 3+3+3 = 9 on the second worker
@@ -68,7 +82,7 @@ public class MatmulPeakTests(Xunit.Abstractions.ITestOutputHelper output)
         try
         {
             set_num_threads(1);
-            var trial = Studies.FashionScalingSweep.Trials.Single(t => t.Name == "FashionScaling/model=fashion7-w64d4,steps=5000");
+            var trial = Studies.FashionScalingSweep.Trials.Single(t => t.Name == "FashionScaling/model=fashion7-w64d2,steps=5000");
             var step = StepRate.Measure(trial.Resolved(ViTDsl.Precision.Fp32), ViTDsl.Precision.Fp32, timedSteps: 2);
             var peak = MatmulPeak.Measure(ViTDsl.Precision.Fp32, threads: 1, trainers: 1, MatmulPeak.ProductsOf(trial.Declaration.Model, trial.Declaration.Data.Batch));
             output.WriteLine($"training step {step.Gflops:F1} GFLOP/s ({step.SecondsPerStep * 1e3:F0} ms), fp32 peak {peak.Gflops:F1} GFLOP/s: {peak.Method}");

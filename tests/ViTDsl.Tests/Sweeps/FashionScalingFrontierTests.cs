@@ -28,11 +28,11 @@ public class FashionScalingFrontierTests
         // By hand, multiply-accumulates per image of the smallest model (patch 7: 16 tokens; width 24, 2 blocks, MLP 96,
         // MAP head, 10 classes): stem 16·49·24 = 18816; blocks 2·(16·(4·24² + 2·24·96) + 2·16²·24) = 245760; MAP head
         // 2·16·24² + 2·24² + 2·16·24 + 2·24·96 = 24960; classifier 240: 289776. Training is 6 FLOPs per MAC (3 passes
-        // × 2), at 625 steps of 128 images. The largest (width 64, 4 blocks, MLP 256): stem 16·49·64 = 50176; blocks
-        // 4·(16·(4·64² + 2·64·256) + 2·16²·64) = 3276800; MAP head 2·16·64² + 2·64² + 2·16·64 + 2·64·256 = 174080;
-        // classifier 640: 3501696, at 5000 steps of 128.
+        // × 2), at 625 steps of 128 images. The largest (width 64, 2 blocks, MLP 256): stem 16·49·64 = 50176; blocks
+        // 2·(16·(4·64² + 2·64·256) + 2·16²·64) = 1638400; MAP head 2·16·64² + 2·64² + 2·16·64 + 2·64·256 = 174080;
+        // classifier 640: 1863296, at 5000 steps of 128.
         Assert.Equal(6.0 * 289776 * 625 * 128, Computes[0], 1.0); // within one FLOP
-        Assert.Equal(6.0 * 3501696 * 5000 * 128, Computes[^1], 1.0);
+        Assert.Equal(6.0 * 1863296 * 5000 * 128, Computes[^1], 1.0);
         Assert.True(Math.Log10(Computes[^1] / Computes[0]) >= 1.5, $"{Computes[0]:E2} … {Computes[^1]:E2} FLOPs");
     }
 }

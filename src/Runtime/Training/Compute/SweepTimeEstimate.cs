@@ -68,13 +68,15 @@ internal sealed record SweepTimeEstimate(IReadOnlyList<TrialEstimate> Trials, in
     /// The estimate of <paramref name="ordered"/> (trials in the order the runner starts them, each with its resolved
     /// declaration and its shape's measured step): the longest run of each lineage trains every step, the others only
     /// their steps past the shared prefix; each evaluates its periodic points and the final one on
-    /// <paramref name="testImages"/> images (null: the data set's whole test split).
+    /// <paramref name="testImages"/> images (null: the data set's whole test split). Trials in <paramref name="done"/>
+    /// (succeeded in an earlier run of the sweep) cost nothing; a branch whose longest run is done still trains only its
+    /// cooldown, from that run's checkpoint.
     /// </summary>
     public static SweepTimeEstimate Of(IReadOnlyList<(string Name, Experiment Experiment, StepRate Rate)> ordered, int workers, int? testImages,
-        double fixedSeconds, double trialOverheadSeconds = DefaultTrialOverheadSeconds)
+        double fixedSeconds, double trialOverheadSeconds = DefaultTrialOverheadSeconds, IReadOnlySet<string>? done = null)
     {
         var longest = ordered.GroupBy(t => Lineage.KeyOf(t.Experiment)).ToDictionary(g => g.Key, g => g.Max(t => t.Experiment.Steps));
-        var trials = ordered.Select(t =>
+        var trials = ordered.Where(t => done is null || !done.Contains(t.Name)).Select(t =>
         {
             var e = t.Experiment;
             bool branch = e.Steps < longest[Lineage.KeyOf(e)];
