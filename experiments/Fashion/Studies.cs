@@ -41,7 +41,7 @@ public static partial class Studies
     /// sigmoid with its −10 head bias: on this 10-class task the sigmoid learns far more slowly in a short run (width 48,
     /// 3 blocks, 7×7 patches, batch 256: 32.2% test error at step 395 against 18.7% with softmax, on the 10,000 test images).
     /// </summary>
-    private static Experiment ScalingBase => MainBase with
+    internal static Experiment ScalingBase => MainBase with
     {
         Data = MainBase.Data with { Batch = 128, TrainImages = 60_000 },
         Precision = Precision.Auto,
@@ -62,7 +62,7 @@ public static partial class Studies
     /// missed them by 8.2% (RMS log error), against 4.7% for this family, and 0.9% on seed 1, run after the choice
     /// (docs/learning-curves.md, "The main study's design").
     /// </summary>
-    private static Axis ScalingModels => Models(
+    internal static Axis ScalingModels => Models(
         Patch7Vit("fashion7-w24d2", width: 24, depth: 2, heads: 2), Patch7Vit("fashion7-w32d2", width: 32, depth: 2, heads: 2),
         Patch7Vit("fashion7-w40d2", width: 40, depth: 2, heads: 4), Patch7Vit("fashion7-w48d2", width: 48, depth: 2, heads: 4),
         Patch7Vit("fashion7-w64d2", width: 64, depth: 2, heads: 4));
@@ -76,16 +76,19 @@ public static partial class Studies
     /// in compute is where more epochs stop paying (measured on width 64, 2 blocks, seed 0: 14.2% test error after 1,250
     /// steps, 12.1% after 3,750, 11.7% after 5,000).
     /// </summary>
-    public static Sweep FashionScaling => Sweep.From(ScalingBase) * ScalingModels * Steps(625, 1_250, 2_500, 3_750, 5_000);
+    public static Sweep FashionScaling => Sweep.From(ScalingBase) * ScalingModels * ScalingDurations;
+
+    /// <summary>The main study's durations, in steps of 128 images.</summary>
+    internal static Axis ScalingDurations => Steps(625, 1_250, 2_500, 3_750, 5_000);
 
     /// <summary>
     /// The main study in bf16 mixed precision throughout, for CPUs with AVX512-BF16 or AMX; elsewhere bf16 is emulated
     /// and slower, and `sweep` says so.
     /// </summary>
-    public static Sweep FashionScalingBf16 => Sweep.From(ScalingBase with { Precision = Precision.Bf16 }) * ScalingModels * Steps(625, 1_250, 2_500, 3_750, 5_000);
+    public static Sweep FashionScalingBf16 => Sweep.From(ScalingBase with { Precision = Precision.Bf16 }) * ScalingModels * ScalingDurations;
 
     /// <summary>The main study in float32 throughout: the reference for bf16's accuracy.</summary>
-    public static Sweep FashionScalingFp32 => Sweep.From(ScalingBase with { Precision = Precision.Fp32 }) * ScalingModels * Steps(625, 1_250, 2_500, 3_750, 5_000);
+    public static Sweep FashionScalingFp32 => Sweep.From(ScalingBase with { Precision = Precision.Fp32 }) * ScalingModels * ScalingDurations;
 
     /// <summary>
     /// Learning curves for <c>fit --curve</c>: the main study's two smaller models on all 60k images, one 600-step run

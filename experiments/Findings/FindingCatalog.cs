@@ -11,7 +11,7 @@ internal static class FindingCatalog
 {
     private const string PerSeed = "per seed, paired over the seeds both trials finished";
 
-    public static Finding ScalingLaw { get; } = new("scaling-law", nameof(FindingStudies.FindingScale), nameof(FindingStudies.SmokeFindingScale), ScaleFindings.ScalingLaw)
+    public static Finding ScalingLaw { get; } = new("scaling-law", nameof(FindingStudies.FindingScaleLaw), nameof(FindingStudies.SmokeFindingScale), ScaleFindings.ScalingLaw)
     {
         Claim = "Test error as a function of training compute follows E = a(C + d)^−b + c, and a fit on the cheaper runs predicts the more expensive ones (paper §2, Fig. 2 left).",
         Metric = $"per seed, the mean absolute log error |ln(predicted/observed)| of E = a(C + d)^−b + c fitted on the seed's test-error Pareto frontier without its {ScaleFindings.HeldOut} most expensive runs " +

@@ -59,7 +59,9 @@ internal static class ScaleFindings
             NotTestableBecause = perSeed.Count > 0 ? null
                 : $"no seed's Pareto frontier has the {FittedPoints + HeldOut} points the rule needs ({FittedPoints} fitted, {HeldOut} held out); the frontiers have {string.Join(", ", frontierSizes)}. " +
                   "A study with more model sizes and durations per seed can test it.",
-            Notes = [$"Each seed is fitted on its own Pareto frontier without its {HeldOut} highest-compute runs, with the paper's form E = a(C + d)^−b + c.", .. notes],
+            Notes = [$"Each seed is fitted on its own Pareto frontier without its {HeldOut} highest-compute runs, with the paper's form E = a(C + d)^−b + c.",
+                "The study changed on 2026-12-05, the claim, metric, bound and rule did not: until then (a) read FindingScale, whose frontiers had 5–6 points per seed " +
+                "and could not test it; FindingScaleLaw (the main study's grid in the paper's recipe) was declared then, before any of its data.", .. notes],
         };
     }
 
