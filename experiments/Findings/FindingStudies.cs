@@ -8,7 +8,7 @@ namespace ViTDsl.Experiments.Findings;
 /// (<see cref="Data.Seed"/> seeds the initialisation, the data order and the augmentation), in the paper's regime at a
 /// size two cores can afford: ViTs of widths 24–192 with 7×7 patches (16 tokens) trained for several epochs with the
 /// paper's recipe — sigmoid loss with head bias −10, MAP head, modified Adafactor, head/body weight decay 3.0/0.03,
-/// warmup → rsqrt → linear cooldown — in bf16 where the CPU multiplies it natively and a shape's step measures faster
+/// warmup → rsqrt → linear cooldown — in bf16 where the CPU multiplies it natively and a shape's step measures at least 1.2× as fast
 /// (<see cref="Precision.Auto"/>, decided per model shape where it trains). One trial answers every claim it can: the
 /// recipe study's paper-recipe trials are the baseline of (c), (d) and (e). (a) has a study of its own, the main
 /// study's grid, whose frontiers have the points its rule needs; the scale study serves (b). Each study has a

@@ -28,7 +28,7 @@ public static class FindingsCommand
         var output = new Option<string>("--out") { Description = "Folder for README.md and the figures.", DefaultValueFactory = _ => Path.Combine("docs", "findings") };
         var workers = new Option<int>("--workers") { Description = "Trials run at once, each in its own process.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var testImages = new Option<int>("--test-images") { Description = "Evaluate each trial on the first N test images (default 0: all 10,000 of Fashion-MNIST).", DefaultValueFactory = _ => 0 };
-        var precision = TypedOption.Of("--precision", PrecisionChoices, Auto, $"{PrecisionChoices.Choices}: auto (the default) trains each model shape in bf16 only where the CPU has bf16 instructions and that shape's training step measures faster.");
+        var precision = TypedOption.Of("--precision", PrecisionChoices, Auto, $"{PrecisionChoices.Choices}: auto (the default) trains each model shape in bf16 only where the CPU has bf16 instructions and that shape's training step measures at least {PrecisionChoice.RequiredSpeedup:0.0#}× as fast.");
         var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: judge and report from the trials already finished (e.g. while the studies still run elsewhere)." };
         var smoke = new Option<bool>("--smoke") { Description = "Run the seconds-long smoke twins of the studies on synthetic images (checks the pipeline, not the paper)." };
         var accept = new Option<bool>("--accept-changed-rule") { Description = "Judge findings whose protocol (claim, metric, margin, rule or study) changed after their study had results; the report says so." };
@@ -73,7 +73,7 @@ public static class FindingsCommand
         return command;
     }
 
-    /// <summary>The studies as declared (Precision.Auto: each model shape trains in bf16 where that is native and measures faster), or all in one precision.</summary>
+    /// <summary>The studies as declared (Precision.Auto: each model shape trains in bf16 where that is native and measures at least 1.2× as fast), or all in one precision.</summary>
     private const string Auto = "auto";
 
     // auto (null: decided per model shape where it trains), then the precisions by their names.
@@ -85,7 +85,7 @@ public static class FindingsCommand
         if (smoke) return (Precision.Fp32, "smoke studies are declared in fp32");
         if (requested is { } p) return (p, "requested");
         return (Precision.Auto, CpuFeatures.OfThisMachine().HasNativeBf16
-            ? "decided per model shape where it trains: bf16 where that shape's training step measures faster than fp32, as each run records"
+            ? $"decided once per model shape of each study before it trains: bf16 where that shape's training step measures at least {PrecisionChoice.RequiredSpeedup:0.0#}× as fast as fp32, as the store records"
             : "resolves to fp32 here: this CPU has no bf16 instructions (avx512_bf16, amx_bf16), so bf16 would be emulated and slower");
     }
 

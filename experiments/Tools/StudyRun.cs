@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Text.Json;
 using ViTDsl.Experiments.Findings;
 using ViTDsl.Runtime.Analysis.Findings;
+using ViTDsl.Runtime.Compute;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Store;
 using ViTDsl.Runtime.Workers;
@@ -71,10 +72,14 @@ internal static class StudyRun
             Parallelism = settings.Workers,
             TrialTimeLimit = TimeSpan.FromSeconds(sweep.Facts.TrialTimeLimitSeconds),
         });
-        var stored = store.Trials(sweep.Name).Select(t => t.Name).ToHashSet();
-        var chosen = SweepPlan.Ordered(sweep).Where(t => seeds.Contains(t.Declaration.Data.Seed) || stored.Contains(t.Name[(sweep.Name.Length + 1)..])).ToList();
-        var definition = new SweepDefinition(sweep.Name, chosen.Select(t => new SweepTrial(t.Name[(sweep.Name.Length + 1)..],
-            JsonSerializer.SerializeToElement(TrainingTrial.Of(t, threads, settings.TestImages > 0 ? settings.TestImages : null), TrainingTrial.Json))).ToList());
+        var stored = store.Trials(sweep.Name).ToDictionary(t => t.Name, t => t.SpecJson);
+        var chosen = SweepPlan.Ordered(sweep).Select(t => (Name: SweepPlan.TrialName(sweep, t), Experiment: t))
+            .Where(t => seeds.Contains(t.Experiment.Declaration.Data.Seed) || stored.ContainsKey(t.Name)).ToList();
+        var precisions = ResolvePrecisions(store, sweep, chosen.Where(t => !stored.ContainsKey(t.Name)).ToList(), threads, settings.Console);
+        // A stored trial keeps its stored spec (with the precision it was planned in); a new one gets its shape's resolution.
+        var definition = new SweepDefinition(sweep.Name, chosen.Select(t => new SweepTrial(t.Name, stored.TryGetValue(t.Name, out var spec)
+            ? JsonDocument.Parse(spec).RootElement.Clone()
+            : JsonSerializer.SerializeToElement(TrainingTrial.Of(t.Experiment, threads, settings.TestImages > 0 ? settings.TestImages : null, precisions[t.Name].Resolved), TrainingTrial.Json))).ToList());
         settings.Console.WriteLine($"{sweep.Name}: {chosen.Count} of {sweep.Trials.Count} trials (seeds {string.Join(", ", seeds.Order())}), {settings.Workers} worker(s) × {threads} thread(s)");
         var clock = Stopwatch.StartNew();
         var summary = await runner.RunAsync(definition, null, cancellation);
@@ -89,6 +94,21 @@ internal static class StudyRun
         settings.Console.WriteLine($"{sweep.Name}: {trained} trained, {summary.Skipped} reused, {summary.Failed} failed in {clock.Elapsed.TotalSeconds:F0} s");
         if (summary.Failed > 0) settings.Console.WriteLine($"warning: {summary.Failed} trial(s) of {sweep.Name} failed; their findings use the seeds that finished (see the store's logs).");
         return true;
+    }
+
+    /// <summary>
+    /// Resolves <see cref="Precision.Auto"/> once per model shape for the whole study, as `sweep` does, keeping what the
+    /// store recorded for a shape: every seed of a shape trains in one precision. Resolved where each trial trained, a
+    /// shape measured near the margin trained in bf16 on one seed and in fp32 on the others.
+    /// </summary>
+    private static IReadOnlyDictionary<string, TrialPrecision> ResolvePrecisions(ResultsStore store, GeneratedSweep sweep,
+        IReadOnlyList<(string Name, GeneratedExperiment Experiment)> planned, int threads, TextWriter console)
+    {
+        if (planned.Count == 0) return new Dictionary<string, TrialPrecision>();
+        TorchSharp.torch.set_num_threads(threads); // each shape's step is measured at the workers' threads
+        var precisions = TrialPrecisions.Resolve(planned, SweepStartup.RecordedPrecisions(store, sweep.Name), CpuFeatures.OfThisMachine().HasNativeBf16, (e, p) => StepRate.Measure(e, p));
+        foreach (var decision in SweepStartup.DecisionsOf(planned, precisions)) console.WriteLine($"{sweep.Name}: Precision.Auto: {decision}");
+        return precisions;
     }
 
     private static string? WallTime(ResultsStore store, string sweep) =>

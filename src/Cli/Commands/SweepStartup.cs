@@ -28,7 +28,7 @@ internal sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> 
         var clock = Stopwatch.StartNew();
         set_num_threads(threads);
         var cpu = CpuFeatures.OfThisMachine();
-        var precisions = TrialPrecisions.Resolve(ordered, Recorded(store, sweep), cpu.HasNativeBf16, (e, p) => StepRate.Measure(e, p));
+        var precisions = TrialPrecisions.Resolve(ordered, RecordedPrecisions(store, sweep), cpu.HasNativeBf16, (e, p) => StepRate.Measure(e, p));
         var products = ordered.SelectMany(t => MatmulPeak.ProductsOf(t.Experiment.Declaration.Model, t.Experiment.Declaration.Data.Batch)).Distinct().ToList();
         var fp32 = MatmulPeak.Measure(Precision.Fp32, threads, workers, products, repeats: 3);
         var bf16 = cpu.HasNativeBf16 || precisions.Values.Any(p => p.Resolved == Precision.Bf16)
@@ -36,11 +36,7 @@ internal sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> 
         var resolved = ordered.Select(t => (t.Name, t.Experiment.Declaration with { Precision = precisions[t.Name].Resolved }, precisions[t.Name].Rate)).ToList();
         var done = store.Trials(sweep).Where(t => t.Status == TrialStatus.Succeeded).Select(t => t.Name).ToHashSet(); // a resumed sweep runs only the rest
         var estimate = SweepTimeEstimate.Of(resolved, workers, testImages, clock.Elapsed.TotalSeconds + SweepTimeEstimate.DefaultReportSeconds, done: done);
-        var decisions = ordered.Where(t => precisions[t.Name].Reason is not null)
-            .GroupBy(t => TrialPrecisions.ShapeOf(t.Experiment.Declaration))
-            .Select(g => $"{g.First().Experiment.Declaration.Model.Variant} (batch {g.First().Experiment.Declaration.Data.Batch}): {precisions[g.First().Name].Reason}")
-            .ToList();
-        return new SweepStartup(precisions, fp32, bf16, estimate, decisions);
+        return new SweepStartup(precisions, fp32, bf16, estimate, DecisionsOf(ordered, precisions));
     }
 
     /// <summary>The matmul peak of <paramref name="precision"/> (all workers).</summary>
@@ -49,8 +45,15 @@ internal sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> 
     /// <summary>The rates in the form the bf16-emulation notice reads (per worker).</summary>
     public PrecisionRates Rates => new(Fp32Peak.Gflops / Fp32Peak.Trainers, (Bf16Peak?.Gflops ?? 0) / Fp32Peak.Trainers, CpuFeatures.OfThisMachine());
 
+    /// <summary>One line per model shape whose precision Auto resolved: the shape and why.</summary>
+    public static IReadOnlyList<string> DecisionsOf(IReadOnlyList<(string Name, GeneratedExperiment Experiment)> trials, IReadOnlyDictionary<string, TrialPrecision> precisions) =>
+        trials.Where(t => precisions[t.Name].Reason is not null)
+            .GroupBy(t => TrialPrecisions.ShapeOf(t.Experiment.Declaration))
+            .Select(g => $"{g.First().Experiment.Declaration.Model.Variant} (batch {g.First().Experiment.Declaration.Data.Batch}): {precisions[g.First().Name].Reason}")
+            .ToList();
+
     /// <summary>The precisions the store recorded for the sweep's trials (resolved Auto declarations), by trial name.</summary>
-    private static Dictionary<string, Precision> Recorded(ResultsStore store, string sweep)
+    public static Dictionary<string, Precision> RecordedPrecisions(ResultsStore store, string sweep)
     {
         var recorded = new Dictionary<string, Precision>();
         foreach (var trial in store.Trials(sweep))

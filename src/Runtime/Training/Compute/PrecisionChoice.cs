@@ -43,6 +43,6 @@ internal static class PrecisionChoice
         var measured = $"a training step measured {fp32.SecondsPerStep * 1e3:F0} ms in fp32, {bf16.SecondsPerStep * 1e3:F0} ms in bf16 ({speedup:F2}×)";
         return speedup >= RequiredSpeedup
             ? new(Precision.Bf16, fp32, bf16, $"bf16: {measured}")
-            : new(Precision.Fp32, fp32, bf16, $"fp32: bf16 is native but not faster for this shape; {measured}");
+            : new(Precision.Fp32, fp32, bf16, $"fp32: bf16 is native but not {RequiredSpeedup:0.0#}× as fast for this shape; {measured}");
     }
 }
