@@ -155,6 +155,7 @@ internal static class SweepCommand
     {
         AnsiConsole.MarkupLine($"[bold]{r.Sweep.Name}[/]: {r.Sweep.Trials.Count} trials, {parallel} worker(s) × {threads} thread(s); " +
                                $"estimated {TimeSpan.FromSeconds(startup.Estimate.Seconds):h\\:mm\\:ss} from its declared compute and the training steps measured now " +
+                               $"({parallel} at once: {startup.Slowdown:F2}× slower than alone) " +
                                $"({TimeSpan.FromSeconds(r.Sweep.Facts.EstimatedSeconds):h\\:mm\\:ss} at the build-time rates of an idle machine), " +
                                $"at most {TimeSpan.FromSeconds(r.TrialLimit):h\\:mm\\:ss} per trial; store {Markup.Escape(storePath)}");
         foreach (var decision in startup.Decisions) Console.Out.WriteLine("Precision.Auto: " + decision);

@@ -18,8 +18,9 @@ namespace ViTDsl.Cli;
 /// <param name="Bf16Peak">The bf16 peak, where a trial trains in bf16 or the CPU has bf16 instructions.</param>
 /// <param name="Estimate">The wall-time estimate.</param>
 /// <param name="Decisions">One line per model shape whose precision was resolved here: what Auto chose and why.</param>
+/// <param name="Slowdown">How much slower a step ran with every worker's step running at once than alone (<see cref="StepRate.SlowdownTogether"/>); the estimate includes it.</param>
 internal sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> Precisions, MatmulPeak Fp32Peak, MatmulPeak? Bf16Peak,
-    SweepTimeEstimate Estimate, IReadOnlyList<string> Decisions)
+    SweepTimeEstimate Estimate, IReadOnlyList<string> Decisions, double Slowdown)
 {
     /// <param name="ordered">The trials in the order the runner starts them, named without the sweep's prefix.</param>
     public static SweepStartup Measure(string sweep, IReadOnlyList<(string Name, GeneratedExperiment Experiment)> ordered, ResultsStore store,
@@ -33,10 +34,13 @@ internal sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> 
         var fp32 = MatmulPeak.Measure(Precision.Fp32, threads, workers, products, repeats: 3);
         var bf16 = cpu.HasNativeBf16 || precisions.Values.Any(p => p.Resolved == Precision.Bf16)
             ? MatmulPeak.Measure(Precision.Bf16, threads, workers, products, repeats: 3) : null;
-        var resolved = ordered.Select(t => (t.Name, t.Experiment.Declaration with { Precision = precisions[t.Name].Resolved }, precisions[t.Name].Rate)).ToList();
+        // The workers' steps share the machine: measured on the most expensive shape, applied to all.
+        var costliest = ordered.MaxBy(t => TrainingCompute.Of(t.Experiment.Declaration, t.Experiment.Declaration.Steps * t.Experiment.Declaration.Data.Batch).Flops);
+        double slowdown = costliest.Experiment is null ? 1 : StepRate.SlowdownTogether(costliest.Experiment, precisions[costliest.Name].Resolved, workers);
+        var resolved = ordered.Select(t => (t.Name, t.Experiment.Declaration with { Precision = precisions[t.Name].Resolved }, precisions[t.Name].Rate.Slowed(slowdown))).ToList();
         var done = store.Trials(sweep).Where(t => t.Status == TrialStatus.Succeeded).Select(t => t.Name).ToHashSet(); // a resumed sweep runs only the rest
         var estimate = SweepTimeEstimate.Of(resolved, workers, testImages, clock.Elapsed.TotalSeconds + SweepTimeEstimate.DefaultReportSeconds, done: done);
-        return new SweepStartup(precisions, fp32, bf16, estimate, DecisionsOf(ordered, precisions));
+        return new SweepStartup(precisions, fp32, bf16, estimate, DecisionsOf(ordered, precisions), slowdown);
     }
 
     /// <summary>The matmul peak of <paramref name="precision"/> (all workers).</summary>

@@ -57,6 +57,18 @@ public class SweepEstimateTests
     }
 
     [Fact]
+    public void Steps_that_share_the_machine_are_estimated_at_their_slowdown()
+    {
+        var rate = new StepRate(ViTDsl.Precision.Fp32, FlopsPerStep: 511872, SecondsPerStep: 0.01);
+        // a alone, 100 steps: 1.0 s of training at the lone rate, 1.35 s when the workers' steps run 1.35× slower together.
+        var alone = SweepTimeEstimate.Of([("a", Run(100), rate)], workers: 1, testImages: null, fixedSeconds: 0, trialOverheadSeconds: 0);
+        var together = SweepTimeEstimate.Of([("a", Run(100), rate.Slowed(1.35))], workers: 1, testImages: null, fixedSeconds: 0, trialOverheadSeconds: 0);
+        Assert.Equal(1.0, alone.TrainSeconds, 1e-12);
+        Assert.Equal(1.35, together.TrainSeconds, 1e-12);
+        Assert.Equal(1.35 * alone.Seconds, together.Seconds, 1e-12); // its evaluations slow down with it
+    }
+
+    [Fact]
     public void The_makespan_places_each_trial_on_the_first_free_worker()
     {
         Assert.Equal(10, SweepTimeEstimate.Makespan([10, 3, 3, 3], workers: 2)); // 3+3+3 = 9 on the second worker

@@ -19,6 +19,28 @@ internal sealed record StepRate(Precision Precision, double FlopsPerStep, double
     /// <summary>Declared FLOPs per second of this step.</summary>
     public double Gflops => FlopsPerStep / SecondsPerStep / 1e9;
 
+    /// <summary>This step <paramref name="factor"/> times slower (steps that share the machine, <see cref="SlowdownTogether"/>).</summary>
+    public StepRate Slowed(double factor) => this with { SecondsPerStep = SecondsPerStep * factor };
+
+    /// <summary>
+    /// How much slower <paramref name="generated"/>'s step runs when <paramref name="copies"/> of it train at once, as a
+    /// sweep's workers do, than alone: the slowest concurrent copy's step over the lone step (at least 1). A sweep's
+    /// workers share caches and memory bandwidth, so each trains slower than its shape measured alone: on the 2-core AMD
+    /// EPYC the main study's steps ran about 1.35× slower in the sweep than measured alone, and its estimate missed by
+    /// +22% to +34%. Copies run on threads of this process, so each step counts its wall time.
+    /// </summary>
+    public static double SlowdownTogether(GeneratedExperiment generated, Precision precision, int copies)
+    {
+        if (copies <= 1) return 1;
+        var alone = Measure(generated, precision).SecondsPerStep;
+        var together = new double[copies];
+        using var start = new Barrier(copies);
+        var threads = Enumerable.Range(0, copies).Select(i => new Thread(() => { start.SignalAndWait(); together[i] = Measure(generated, precision).SecondsPerStep; })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return Math.Max(1, together.Max() / alone);
+    }
+
     /// <summary>
     /// Times full training steps (forward, the declared loss, backward, the declared optimizer) of
     /// <paramref name="generated"/>'s shape at its batch in <paramref name="precision"/>, on synthetic images, with the
