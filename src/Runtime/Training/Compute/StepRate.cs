@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ViTDsl.Runtime.Models;
 using ViTDsl.Runtime.Optim;
 using ViTDsl.Runtime.Train;
@@ -27,7 +28,8 @@ internal sealed record StepRate(Precision Precision, double FlopsPerStep, double
     /// sweep's workers do, than alone: the slowest concurrent copy's step over the lone step (at least 1). A sweep's
     /// workers share caches and memory bandwidth, so each trains slower than its shape measured alone: on the 2-core AMD
     /// EPYC the main study's steps ran about 1.35× slower in the sweep than measured alone, and its estimate missed by
-    /// +22% to +34%. Copies run on threads of this process, so each step counts its wall time.
+    /// +22% to +34%. Copies run on threads of this process, so each step counts its wall time. A copy that cannot run
+    /// (e.g. out of memory with several models at once) leaves the factor at 1: the estimate is then the lone one.
     /// </summary>
     public static double SlowdownTogether(GeneratedExperiment generated, Precision precision, int copies)
     {
@@ -35,10 +37,15 @@ internal sealed record StepRate(Precision Precision, double FlopsPerStep, double
         var alone = Measure(generated, precision).SecondsPerStep;
         var together = new double[copies];
         using var start = new Barrier(copies);
-        var threads = Enumerable.Range(0, copies).Select(i => new Thread(() => { start.SignalAndWait(); together[i] = Measure(generated, precision).SecondsPerStep; })).ToList();
+        var threads = Enumerable.Range(0, copies).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try { together[i] = Measure(generated, precision).SecondsPerStep; }
+            catch (Exception e) when (e is OutOfMemoryException or ExternalException or InvalidOperationException) { together[i] = double.NaN; }
+        })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
-        return Math.Max(1, together.Max() / alone);
+        return together.Any(double.IsNaN) ? 1 : Math.Max(1, together.Max() / alone);
     }
 
     /// <summary>
