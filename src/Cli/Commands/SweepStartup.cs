@@ -36,7 +36,7 @@ internal sealed record SweepStartup(IReadOnlyDictionary<string, TrialPrecision> 
             ? MatmulPeak.Measure(Precision.Bf16, threads, workers, products, repeats: 3) : null;
         // The workers' steps share the machine: measured on the most expensive shape, applied to all.
         var costliest = ordered.MaxBy(t => TrainingCompute.Of(t.Experiment.Declaration, t.Experiment.Declaration.Steps * t.Experiment.Declaration.Data.Batch).Flops);
-        double slowdown = costliest.Experiment is null ? 1 : StepRate.SlowdownTogether(costliest.Experiment, precisions[costliest.Name].Resolved, workers);
+        double slowdown = costliest.Experiment is null ? 1 : StepRate.SlowdownTogether(costliest.Experiment, precisions[costliest.Name].Rate, workers); // its lone step was measured above
         var resolved = ordered.Select(t => (t.Name, t.Experiment.Declaration with { Precision = precisions[t.Name].Resolved }, precisions[t.Name].Rate.Slowed(slowdown))).ToList();
         var done = store.Trials(sweep).Where(t => t.Status == TrialStatus.Succeeded).Select(t => t.Name).ToHashSet(); // a resumed sweep runs only the rest
         var estimate = SweepTimeEstimate.Of(resolved, workers, testImages, clock.Elapsed.TotalSeconds + SweepTimeEstimate.DefaultReportSeconds, done: done);

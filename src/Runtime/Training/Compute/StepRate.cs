@@ -31,10 +31,11 @@ internal sealed record StepRate(Precision Precision, double FlopsPerStep, double
     /// +22% to +34%. Copies run on threads of this process, so each step counts its wall time. A copy that cannot run
     /// (e.g. out of memory with several models at once) leaves the factor at 1: the estimate is then the lone one.
     /// </summary>
-    public static double SlowdownTogether(GeneratedExperiment generated, Precision precision, int copies)
+    /// <param name="alone">The shape's step measured alone, in the precision the copies run in; the factor scales it.</param>
+    public static double SlowdownTogether(GeneratedExperiment generated, StepRate alone, int copies)
     {
         if (copies <= 1) return 1;
-        var alone = Measure(generated, precision).SecondsPerStep;
+        var precision = alone.Precision;
         var together = new double[copies];
         using var start = new Barrier(copies);
         var threads = Enumerable.Range(0, copies).Select(i => new Thread(() =>
@@ -45,7 +46,7 @@ internal sealed record StepRate(Precision Precision, double FlopsPerStep, double
         })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
-        return together.Any(double.IsNaN) ? 1 : Math.Max(1, together.Max() / alone);
+        return together.Any(double.IsNaN) ? 1 : Math.Max(1, together.Max() / alone.SecondsPerStep);
     }
 
     /// <summary>
