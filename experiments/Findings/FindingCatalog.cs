@@ -21,7 +21,7 @@ internal static class FindingCatalog
         PlanningMargin = ScaleFindings.PredictionBound,
     };
 
-    public static Finding SampleEfficiency { get; } = new("sample-efficiency", nameof(FindingStudies.FindingScale), nameof(FindingStudies.SmokeFindingScale), ScaleFindings.SampleEfficiency)
+    public static Finding SampleEfficiency { get; } = new("sample-efficiency", nameof(FindingStudies.FindingSampleEfficiency), nameof(FindingStudies.SmokeFindingScale), ScaleFindings.SampleEfficiency)
     {
         Claim = "At the same number of images seen, larger models reach a lower error (paper §2, Fig. 2 right).",
         Metric = $"test error of each model size − the next larger one's, averaged over the durations both finished, {PerSeed}",
@@ -51,7 +51,7 @@ internal static class FindingCatalog
         PlanningMargin = RecipeFindings.MatchMargin,
     };
 
-    public static Finding Optimizers { get; } = new("optimizers", nameof(FindingStudies.FindingRecipe), nameof(FindingStudies.SmokeFindingRecipe), RecipeFindings.Optimizers)
+    public static Finding Optimizers { get; } = new("optimizers", nameof(FindingStudies.FindingOptimizers), nameof(FindingStudies.SmokeFindingRecipe), RecipeFindings.Optimizers)
     {
         Claim = "Adam with its first moment in bfloat16, and the paper's modified Adafactor, reach Adam's accuracy with a fraction of its optimizer-state memory (paper §3.4).",
         Metric = $"test error: modified Adafactor − Adam and Adam with bf16 momentum − Adam, {PerSeed}",
