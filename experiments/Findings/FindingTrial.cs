@@ -19,6 +19,9 @@ internal sealed record FindingTrial(string Name, IReadOnlyDictionary<string, str
 
     public double TestError => Metric("test/error");
 
+    /// <summary>The precision it trained in: what <see cref="Precision.Auto"/> resolved to (stored with the trial), else the declared one.</summary>
+    public string? TrainedIn { get; init; }
+
     /// <summary>A final metric; a trial without it is a study recorded by another version, which the message says how to redo.</summary>
     public double Metric(string name) => Final.TryGetValue(name, out var v) ? v
         : throw new InvalidDataException($"Trial '{Name}' has no final '{name}' metric; delete its sweep from the results store (or use a fresh --runs folder) and run `vitdsl findings` again.");
@@ -37,7 +40,7 @@ internal sealed record FindingTrial(string Name, IReadOnlyDictionary<string, str
             var spec = JsonSerializer.Deserialize<TrainingTrial>(record.SpecJson, TrainingTrial.Json);
             if (spec is null || !declared.TryGetValue(spec.Experiment, out var experiment)) continue; // a trial this build no longer declares
             var final = store.Metrics(record.Id).Where(m => m.Step == spec.Steps).GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.Last().Value);
-            trials.Add(new FindingTrial(record.Name, ParseLabels(record.Name), experiment, final));
+            trials.Add(new FindingTrial(record.Name, ParseLabels(record.Name), experiment, final) { TrainedIn = spec.Precision ?? experiment.Declaration.Precision.Label() });
         }
         return trials;
     }

@@ -91,7 +91,14 @@ internal static class ScaleFindings
             [IntervalFigures.Lines("b_error_vs_images_seen.png", "Test error vs images seen", "Images seen", "Test error", series, logX: true, logY: true)])
         {
             WallTime = input.WallTime,
-            Notes = ["Model parameters (plan facts): " + string.Join(", ", models.Select(m => $"{m} {trials.First(t => t.Label(Labels.Model) == m).Experiment.Facts.TotalParameters:N0}")) + "."],
+            Notes =
+            [
+                "Model parameters (plan facts): " + string.Join(", ", models.Select(m => $"{m} {trials.First(t => t.Label(Labels.Model) == m).Experiment.Facts.TotalParameters:N0}")) + ".",
+                "The study changed on 2026-12-05, the claim, metric, margin and rule did not: until then (b) read FindingScale (widths 64–192 with 4–6 blocks, 300–1,500 steps), " +
+                "where f7-w64 − f7-w96 was +0.0254 [0.0077, 0.0431], f7-w96 − f7-w128 −0.0202 [−0.0407, 0.0002] and f7-w128 − f7-w192 +0.0229 [0.0002, 0.0455] at 10 seeds " +
+                "(inconclusive; its pilot had asked 18–22). FindingSampleEfficiency was declared then, before any of its data: widths 24, 40 and 64 of the main study's " +
+                "2-block family, chosen after seeing FindingScaleLaw's seeds 0–2 of that family, so it trains fresh seeds (10–19) that no study had used.",
+            ],
         };
     }
 }

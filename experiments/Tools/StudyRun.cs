@@ -41,14 +41,18 @@ internal static class StudyRun
         if (findings.Select(f => f.UntrainedBaseline).OfType<Func<FindingTrial, bool>>().ToList() is { Count: > 0 } baselines)
             input = input with { Untrained = UntrainedProbe.Of(store, sweep, input.Trials.Where(t => baselines.Any(b => b(t))), settings.TestImages, measure: settings.Train) };
         var sections = new List<FindingSection>();
+        var mixed = MixedPrecision.Warnings(input.Trials);
+        foreach (var warning in mixed) settings.Console.WriteLine($"{sweep.Name}: {warning}");
         foreach (var finding in findings)
         {
             try
             {
-                sections.Add(finding.Judge(input) with
+                var section = finding.Judge(input);
+                sections.Add(section with
                 {
                     Registration = checks[finding.Name],
                     Plans = plan.Plans.GetValueOrDefault(finding.Name) ?? [],
+                    Notes = [.. mixed, .. section.Notes],
                 });
             }
             catch (ArgumentException e) { settings.Console.WriteLine($"finding {finding.Name}: not judged yet: {e.Message}"); }
