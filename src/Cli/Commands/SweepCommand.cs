@@ -77,6 +77,8 @@ internal static class SweepCommand
     private sealed record Request(ParseResult Parsed, Options Options, GeneratedSweep Sweep, string Store, string Runs, double TrialLimit)
     {
         public T Get<T>(Option<T> option) => Parsed.GetValue(option)!;
+        /// <summary>--hang-after as the runner takes it: null for 0 (never).</summary>
+        public double? HangAfter => Get(Options.HangAfter) is > 0 and var factor ? factor : null;
         public string? Report(string store) => Get(Options.NoReport) ? null : WriteReport(store, Sweep, Path.Combine(Runs, Sweep.Name, "report"), Get(Options.Json));
     }
 
@@ -103,7 +105,7 @@ internal static class SweepCommand
     {
         var (sweep, quiet) = (r.Sweep, r.Get(r.Options.Json));
         var cores = r.Get(r.Options.CpusPerTask) ?? 1;
-        var options = new SlurmSweep.Options(r.Get(r.Options.Partition), r.Get(r.Options.Time), cores, !r.Get(r.Options.NoWait), r.TrialLimit);
+        var options = new SlurmSweep.Options(r.Get(r.Options.Partition), r.Get(r.Options.Time), cores, !r.Get(r.Options.NoWait), r.TrialLimit, r.HangAfter);
         var outcome = await SlurmSweep.RunAsync(Definition(sweep, cores, r.Get(r.Options.TestImages)), LineageOf(sweep), r.Store, r.Runs, options, Console.Out, cancellation);
         if (outcome is null) return ExitCodes.Success;
         var report = outcome.Cancelled ? null : r.Report(r.Store);
@@ -124,7 +126,7 @@ internal static class SweepCommand
             RunRoot = r.Runs,
             Parallelism = parallel,
             TrialTimeLimit = TimeSpan.FromSeconds(r.TrialLimit),
-            HangAfter = r.Get(r.Options.HangAfter) is > 0 and var hangAfter ? hangAfter : null,
+            HangAfter = r.HangAfter,
         });
         var commandClock = System.Diagnostics.Stopwatch.StartNew();
         // Auto precisions, each shape's step, the matmul peak and the estimate, measured at the workers' threads.

@@ -14,8 +14,15 @@ namespace ViTDsl.Runtime.Cluster;
 /// </summary>
 internal static class SlurmSweep
 {
-    /// <summary>The options of a submission, passed through to sbatch.</summary>
-    public sealed record Options(string? Partition, string? Time, int CpusPerTask, bool Wait, double TrialTimeLimitSeconds);
+    /// <summary>The options of a submission, passed through to sbatch and to each task's runner.</summary>
+    /// <param name="HangAfter">Each task's progress watchdog (<see cref="SweepRunnerOptions.HangAfter"/>); null: none.</param>
+    public sealed record Options(string? Partition, string? Time, int CpusPerTask, bool Wait, double TrialTimeLimitSeconds, double? HangAfter = SweepRunnerOptions.DefaultHangAfter);
+
+    /// <summary>The command each array task runs: `vitdsl slurm-task` with the runner's limits of a local sweep.</summary>
+    public static WorkerCommand TaskCommand(string sweep, string runs, Options options) =>
+        WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "slurm-task", sweep, "--runs", runs,
+            "--trial-timeout", options.TrialTimeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--hang-after", (options.HangAfter ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>How often the submitter looks at the queue and the store while it waits.</summary>
     public static TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -38,8 +45,7 @@ internal static class SlurmSweep
         const int maxAttempts = SweepRunnerOptions.DefaultMaxAttempts; // what each task's runner allows
         store.EnsureSweep(definition.Name, definition.Trials.Select(t => (t.Name, JsonSerializer.Serialize(t.Payload))));
         var folder = Path.Combine(runs, definition.Name, "slurm");
-        var task = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "slurm-task", definition.Name, "--runs", runs,
-            "--trial-timeout", options.TrialTimeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var task = TaskCommand(definition.Name, runs, options);
         for (var round = 1; round <= Rounds; round++)
         {
             var pending = ToSubmit(store, definition, maxAttempts, output);
