@@ -147,7 +147,7 @@ public static partial class FindingStudies
 
     /// <summary>
     /// (b)'s study since 2026-12-05: three sizes of the main study's family (widths 24, 40 and 64 with 2 blocks; each
-    /// about 2.6–2.8× the parameters of the one below, like the paper's adjacent model sizes) × the main study's five
+    /// 2.6× and 2.5× the parameters of the one below, like the paper's adjacent model sizes) × the main study's five
     /// durations (625–5,000 steps of 128 images, up to 10.7 epochs, off one rsqrt run per model) in the paper's recipe,
     /// × fresh seeds. (b) read <see cref="FindingScale"/> until then: its deeper models (widths 128 and 192 with 6
     /// blocks) learned more slowly in 3 epochs than width 96 with 4, and w96 − w128 stayed inconclusive at 10 seeds where
