@@ -30,7 +30,7 @@ internal static class FindingCatalog
         PlanningMargin = 0.01, // one point of test error: the smallest gain between adjacent sizes worth resolving
     };
 
-    public static Finding WeightDecay { get; } = new("weight-decay", nameof(FindingStudies.FindingRecipe), nameof(FindingStudies.SmokeFindingRecipe), RecipeFindings.DecoupledDecay)
+    public static Finding WeightDecay { get; } = new("weight-decay", nameof(FindingStudies.FindingDecay), nameof(FindingStudies.SmokeFindingRecipe), RecipeFindings.DecoupledDecay)
     {
         Claim = "A weight decay on the head much larger than on the body (head 3.0, body 0.03, in units of the learning rate) improves " +
                 "few-shot transfer, even where it does not improve upstream error (paper §3.1, Fig. 6).",

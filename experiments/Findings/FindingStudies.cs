@@ -125,7 +125,7 @@ public static partial class FindingStudies
     /// <summary>The variants, named by <see cref="Labels"/> as the analysis refers to them.</summary>
     private static Axis RecipeVariants => Axis.Named(Labels.Variant,
         PaperVariant,
-        new AxisPoint(Labels.UniformDecay, e => e with { WeightDecay = new WeightDecay(Head: 0.03, Body: 0.03) }),
+        UniformDecayVariant,
         new AxisPoint(Labels.TokenPool, e => e with { Model = e.Model with { Pool = new Pool.Token() } }),
         new AxisPoint(Labels.GapPool, e => e with { Model = e.Model with { Pool = new Pool.Gap() } }),
         AdamVariant,
@@ -133,6 +133,7 @@ public static partial class FindingStudies
     );
 
     private static AxisPoint PaperVariant => new(Labels.Paper, e => e);
+    private static AxisPoint UniformDecayVariant => new(Labels.UniformDecay, e => e with { WeightDecay = new WeightDecay(Head: 0.03, Body: 0.03) });
     private static AxisPoint AdamVariant => new(Labels.Adam, e => e with { Optimizer = new Optimizer.Adam() });
     private static AxisPoint AdamBf16Variant => new(Labels.AdamBf16, e => e with { Optimizer = new Optimizer.Adam { FirstMoment = StateDtype.Bf16 } });
 
@@ -188,6 +189,35 @@ public static partial class FindingStudies
 
     private static Sweep OptimizerStudy(Experiment baseline) => Sweep.From(baseline)
         * Axis.Named(Labels.Variant, PaperVariant, AdamVariant, AdamBf16Variant)
+        * FreshSeeds;
+
+    /// <summary>
+    /// (c)'s study since 2026-12-05: the main study's width-64 model (2 blocks) trained 2,500 steps of 128 images on
+    /// Fashion-MNIST's classes 0–5 (8.9 epochs of their 36,000 images) in the paper's recipe and with the head decayed
+    /// like the body, × fresh seeds; its few-shot probe is the recipe study's (10 shots of the new classes 6–9). (c)
+    /// read <see cref="FindingRecipe"/> until then (width 64 with 4 blocks, 600 steps), where the trained upstream beat
+    /// its own untrained weights by only 3.1 points on that target, so (c) was not testable; a longer-trained upstream
+    /// is the lever the finding's own check asks for. It was declared before any of its data; whether the target now
+    /// passes the check is measured, not assumed. A seed's two trials cost about 3 minutes on two idle cores.
+    /// </summary>
+    public static Sweep FindingDecay => DecayStudy(DecayBase);
+
+    /// <summary><see cref="FindingDecay"/> in fp32 throughout.</summary>
+    public static Sweep FindingDecayFp32 => DecayStudy(DecayBase with { Precision = Precision.Fp32 });
+
+    /// <summary><see cref="FindingDecay"/> in bf16 throughout, for CPUs with bf16 instructions.</summary>
+    public static Sweep FindingDecayBf16 => DecayStudy(DecayBase with { Precision = Precision.Bf16 });
+
+    private static Experiment DecayBase => ScaleLawBase with
+    {
+        Model = Patch7Vit("fashion7-w64d2", width: 64, depth: 2, heads: 4) with { Classifier = new Classifier(6) },
+        Data = ScaleLawBase.Data with { Set = NewClassesUpstream, TrainImages = null },
+        FewShot = new FewShot { DataSets = ValueList.Of<DataSet>(NewClassesUpstream.HeldOut()), Shots = ValueList.Of(FewShotMetric.Shots) },
+        Steps = 2_500,
+    };
+
+    private static Sweep DecayStudy(Experiment baseline) => Sweep.From(baseline)
+        * Axis.Named(Labels.Variant, PaperVariant, UniformDecayVariant)
         * FreshSeeds;
 
     // ---- (f) schedules: cooldowns branched off one rsqrt run vs separate linear-decay runs ----

@@ -67,6 +67,9 @@ internal static class RecipeFindings
                 "The transfer target is new classes of the upstream's data set (a new-classes transfer), not the paper's transfer data sets: " +
                 "on MNIST digits, features learned briefly on clothing did not beat the same model's untrained weights, so a difference between head decays could not show there. " +
                 $"`{nameof(FewShotMetric)}` is the one place that names the target.",
+                "The study changed on 2026-12-05, the claim, metric, margin, rule and target did not: until then (c) read FindingRecipe (width 64 with 4 blocks, " +
+                "600 steps), where the trained upstream beat its own untrained weights by only 0.0309 [−0.0004, 0.0622] on this target: not testable. " +
+                "FindingDecay (the main study's width-64 model, 2,500 steps of classes 0–5, fresh seeds 10–19) was declared then, before any of its data.",
             ],
         };
     }

@@ -12,6 +12,7 @@ public class FreshSeedsTests
     [Theory]
     [InlineData(nameof(FindingStudies.FindingSampleEfficiency))]
     [InlineData(nameof(FindingStudies.FindingOptimizers))]
+    [InlineData(nameof(FindingStudies.FindingDecay))]
     public void A_replacement_study_trains_only_seeds_that_no_earlier_study_declares(string study)
     {
         string[] earlier = [nameof(FindingStudies.FindingScale), nameof(FindingStudies.FindingScaleLaw), nameof(FindingStudies.FindingRecipe), nameof(FindingStudies.FindingSchedules)];
@@ -25,5 +26,6 @@ public class FreshSeedsTests
     {
         Assert.Equal(nameof(FindingStudies.FindingSampleEfficiency), FindingCatalog.SampleEfficiency.Sweep);
         Assert.Equal(nameof(FindingStudies.FindingOptimizers), FindingCatalog.Optimizers.Sweep);
+        Assert.Equal(nameof(FindingStudies.FindingDecay), FindingCatalog.WeightDecay.Sweep);
     }
 }

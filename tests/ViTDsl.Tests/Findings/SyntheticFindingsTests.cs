@@ -18,10 +18,10 @@ public class SyntheticFindingsTests
     [InlineData(0.0, Verdict.Inconclusive)]    // the same up to seed noise
     internal void Decoupled_decay_is_judged_by_the_paired_few_shot_difference(double uniformMinusPaper, Verdict expected)
     {
-        var study = Study(nameof(FindingStudies.FindingRecipe));
+        var study = Study(nameof(FindingStudies.FindingDecay));
         var trials = study.Trials(t =>
         {
-            double fewShot = 0.30 + 0.01 * t.Seed + (t.Label(Labels.Variant) == Labels.UniformDecay ? uniformMinusPaper + Jitter[t.Seed % 10] : 0);
+            double fewShot = 0.30 + 0.01 * (t.Seed % 10) + (t.Label(Labels.Variant) == Labels.UniformDecay ? uniformMinusPaper + Jitter[t.Seed % 10] : 0);
             return new() { ["test/error"] = 0.2, [FewShotMetric.Name] = fewShot };
         });
         var section = FindingCatalog.WeightDecay.Judge(new FindingInput(study.Sweep, trials, null) { Untrained = Untrained(trials, fewShot: 0.60) });
@@ -39,11 +39,11 @@ public class SyntheticFindingsTests
     [InlineData(null, Verdict.NotTestable)] // the untrained weights were never probed
     internal void The_weight_decay_claim_is_judged_only_on_a_target_where_training_beats_the_untrained_weights_by_10_points(double? untrainedError, Verdict expected)
     {
-        var study = Study(nameof(FindingStudies.FindingRecipe));
+        var study = Study(nameof(FindingStudies.FindingDecay));
         var trials = study.Trials(t => new()
         {
             ["test/error"] = 0.2,
-            [FewShotMetric.Name] = 0.30 + 0.01 * t.Seed + (t.Label(Labels.Variant) == Labels.UniformDecay ? 0.05 + Jitter[t.Seed % 10] : 0),
+            [FewShotMetric.Name] = 0.30 + 0.01 * (t.Seed % 10) + (t.Label(Labels.Variant) == Labels.UniformDecay ? 0.05 + Jitter[t.Seed % 10] : 0),
         });
         var input = new FindingInput(study.Sweep, trials, null) { Untrained = untrainedError is double u ? Untrained(trials, u) : [] };
         var section = FindingCatalog.WeightDecay.Judge(input);
@@ -57,7 +57,7 @@ public class SyntheticFindingsTests
         var study = Study(nameof(FindingStudies.FindingRecipe));
         FindingSection Judge(double gapPenalty) => FindingCatalog.Pooling.Judge(new FindingInput(study.Sweep, study.Trials(t => new()
         {
-            ["test/error"] = 0.20 + 0.01 * t.Seed + 0.1 * Jitter[t.Seed % 10] * (t.Label(Labels.Variant) == Labels.TokenPool ? 1 : -1)
+            ["test/error"] = 0.20 + 0.01 * (t.Seed % 10) + 0.1 * Jitter[t.Seed % 10] * (t.Label(Labels.Variant) == Labels.TokenPool ? 1 : -1)
                              + (t.Label(Labels.Variant) == Labels.GapPool ? gapPenalty : 0),
         }), null));
         Assert.Equal(Verdict.Reproduced, Judge(0).Verdict);
@@ -142,6 +142,7 @@ public class SyntheticFindingsTests
         var law = Study(nameof(FindingStudies.FindingScaleLaw));
         var recipe = Study(nameof(FindingStudies.FindingRecipe));
         var optimizers = Study(nameof(FindingStudies.FindingOptimizers));
+        var decay = Study(nameof(FindingStudies.FindingDecay));
         var schedules = Study(nameof(FindingStudies.FindingSchedules));
         var inputs = new Dictionary<string, FindingInput>
         {
@@ -150,6 +151,10 @@ public class SyntheticFindingsTests
             [recipe.Sweep.Name] = new(recipe.Sweep, recipe.Trials(t => new() { ["test/error"] = 0.2 + Jitter[t.Seed % 10], [FewShotMetric.Name] = 0.3 - Jitter[t.Seed % 10] }), "2 s")
             {
                 Untrained = recipe.Trials(t => new() { [FewShotMetric.Name] = 0.6 }).Where(t => t.Label(Labels.Variant) == Labels.Paper).ToList(),
+            },
+            [decay.Sweep.Name] = new(decay.Sweep, decay.Trials(t => new() { ["test/error"] = 0.2 + Jitter[t.Seed % 10], [FewShotMetric.Name] = 0.3 - Jitter[t.Seed % 10] }), "6 s")
+            {
+                Untrained = decay.Trials(t => new() { [FewShotMetric.Name] = 0.6 }).Where(t => t.Label(Labels.Variant) == Labels.Paper).ToList(),
             },
             [optimizers.Sweep.Name] = new(optimizers.Sweep, optimizers.Trials(t => new() { ["test/error"] = 0.14 + Jitter[t.Seed % 10] }), "5 s"),
             [schedules.Sweep.Name] = new(schedules.Sweep, schedules.Trials(t => new() { ["test/error"] = 0.2 + Jitter[t.Seed % 10], [MetricName.TrainFlops] = t.TrainingFlops }), "3 s"),
