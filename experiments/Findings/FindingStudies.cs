@@ -9,9 +9,10 @@ namespace ViTDsl.Experiments.Findings;
 /// size two cores can afford: ViTs of widths 24–192 with 7×7 patches (16 tokens) trained for several epochs with the
 /// paper's recipe — sigmoid loss with head bias −10, MAP head, modified Adafactor, head/body weight decay 3.0/0.03,
 /// warmup → rsqrt → linear cooldown — in bf16 where the CPU multiplies it natively and a shape's step measures at least 1.2× as fast
-/// (<see cref="Precision.Auto"/>, decided per model shape where it trains). One trial answers every claim it can: the
-/// recipe study's paper-recipe trials are the baseline of (c), (d) and (e). (a) has a study of its own, the main
-/// study's grid, whose frontiers have the points its rule needs; the scale study serves (b). Each study has a
+/// (<see cref="Precision.Auto"/>, decided once per model shape per study). Each finding reads one study: (a) the main
+/// study's grid, whose frontiers have the points its rule needs; (d) the recipe study, whose paper-recipe trials are the
+/// baseline of each variant; (f) the schedule study; and (b), (c) and (e), since 2026-12-05, studies of the main study's
+/// 2-block family on fresh seeds, which replaced the scale and recipe studies where those could not decide. Each study has a
 /// seconds-long smoke twin on synthetic images that the tests run end to end, and fp32
 /// and bf16 twins (suffixes "Fp32", "Bf16") for `findings --precision`.
 /// </summary>

@@ -4,8 +4,8 @@ using static ViTDsl.Experiments.Findings.FindingParts;
 namespace ViTDsl.Experiments.Findings;
 
 /// <summary>
-/// Findings (c), (d) and (e), all read from the recipe study: its paper-recipe trials are the baseline each variant is
-/// paired with, seed by seed.
+/// Findings (c), (d) and (e): each pairs a variant of the paper's recipe with the paper-recipe trial of the same seed, in
+/// its study (FindingDecay, FindingRecipe, FindingOptimizers).
 /// </summary>
 internal static class RecipeFindings
 {

@@ -4,7 +4,7 @@ using static ViTDsl.Experiments.Findings.FindingParts;
 
 namespace ViTDsl.Experiments.Findings;
 
-/// <summary>Findings (a) and (b), both read from the scale study (model size × duration × seed).</summary>
+/// <summary>Findings (a) and (b), each read from a study of model size × duration × seed (FindingScaleLaw, FindingSampleEfficiency).</summary>
 internal static class ScaleFindings
 {
     /// <summary>Frontier runs held out of each seed's fit and predicted by it.</summary>
