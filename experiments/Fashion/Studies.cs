@@ -62,10 +62,14 @@ public static partial class Studies
     /// missed them by 8.2% (RMS log error), against 4.7% for this family, and 0.9% on seed 1, run after the choice
     /// (docs/learning-curves.md, "The main study's design").
     /// </summary>
-    internal static Axis ScalingModels => Models(
-        Patch7Vit("fashion7-w24d2", width: 24, depth: 2, heads: 2), Patch7Vit("fashion7-w32d2", width: 32, depth: 2, heads: 2),
-        Patch7Vit("fashion7-w40d2", width: 40, depth: 2, heads: 4), Patch7Vit("fashion7-w48d2", width: 48, depth: 2, heads: 4),
-        Patch7Vit("fashion7-w64d2", width: 64, depth: 2, heads: 4));
+    internal static Axis ScalingModels => Models(ScalingW24, ScalingW32, ScalingW40, ScalingW48, ScalingW64);
+
+    // The main study's sizes by width; the findings' studies of this family name them too.
+    internal static Vit ScalingW24 => Patch7Vit("fashion7-w24d2", width: 24, depth: 2, heads: 2);
+    internal static Vit ScalingW32 => Patch7Vit("fashion7-w32d2", width: 32, depth: 2, heads: 2);
+    internal static Vit ScalingW40 => Patch7Vit("fashion7-w40d2", width: 40, depth: 2, heads: 4);
+    internal static Vit ScalingW48 => Patch7Vit("fashion7-w48d2", width: 48, depth: 2, heads: 4);
+    internal static Vit ScalingW64 => Patch7Vit("fashion7-w64d2", width: 64, depth: 2, heads: 4);
 
     /// <summary>
     /// The main job: 5 model sizes × 5 durations (625, 1,250, 2,500, 3,750 and 5,000 steps of 128 images; up to 10.7

@@ -166,8 +166,7 @@ public static partial class FindingStudies
     public static Sweep FindingSampleEfficiencyBf16 => SampleEfficiency(ScaleLawBase with { Precision = Precision.Bf16 });
 
     private static Sweep SampleEfficiency(Experiment baseline) => Sweep.From(baseline)
-        * Axis.Of(Labels.Model, (e, m) => e with { Model = m }, Patch7Vit("fashion7-w24d2", width: 24, depth: 2, heads: 2),
-            Patch7Vit("fashion7-w40d2", width: 40, depth: 2, heads: 4), Patch7Vit("fashion7-w64d2", width: 64, depth: 2, heads: 4))
+        * Axis.Of(Labels.Model, (e, m) => e with { Model = m }, ScalingW24, ScalingW40, ScalingW64)
         * FreshSeeds
         * ScalingDurations;
 
@@ -186,7 +185,7 @@ public static partial class FindingStudies
     /// <summary><see cref="FindingOptimizers"/> in bf16 throughout, for CPUs with bf16 instructions.</summary>
     public static Sweep FindingOptimizersBf16 => OptimizerStudy(OptimizerBase with { Precision = Precision.Bf16 });
 
-    private static Experiment OptimizerBase => ScaleLawBase with { Model = Patch7Vit("fashion7-w64d2", width: 64, depth: 2, heads: 4), Steps = 2_500 };
+    private static Experiment OptimizerBase => ScaleLawBase with { Model = ScalingW64, Steps = 2_500 };
 
     private static Sweep OptimizerStudy(Experiment baseline) => Sweep.From(baseline)
         * Axis.Named(Labels.Variant, PaperVariant, AdamVariant, AdamBf16Variant)
@@ -211,7 +210,7 @@ public static partial class FindingStudies
 
     private static Experiment DecayBase => ScaleLawBase with
     {
-        Model = Patch7Vit("fashion7-w64d2", width: 64, depth: 2, heads: 4) with { Classifier = new Classifier(6) },
+        Model = ScalingW64 with { Classifier = new Classifier(6) },
         Data = ScaleLawBase.Data with { Set = NewClassesUpstream, TrainImages = null },
         FewShot = new FewShot { DataSets = ValueList.Of<DataSet>(NewClassesUpstream.HeldOut()), Shots = ValueList.Of(FewShotMetric.Shots) },
         Steps = 2_500,

@@ -1,3 +1,5 @@
+using ViTDsl.Runtime.Compute;
+
 namespace ViTDsl.Experiments.Findings;
 
 /// <summary>
@@ -10,7 +12,7 @@ internal static class MixedPrecision
     /// <summary>One warning per shape trained in several precisions (none when every shape trained in one).</summary>
     public static IReadOnlyList<string> Warnings(IReadOnlyList<FindingTrial> trials) =>
         trials.Where(t => t.TrainedIn is not null)
-            .GroupBy(t => (Shape: SourceText.Print(t.Declaration.Model), t.Declaration.Data.Batch))
+            .GroupBy(t => TrialPrecisions.ShapeOf(t.Declaration)) // the unit Precision.Auto decides on
             .Select(shape => (Trials: shape.ToList(), ByPrecision: shape.GroupBy(t => t.TrainedIn!).OrderBy(p => p.Key, StringComparer.Ordinal).ToList()))
             .Where(shape => shape.ByPrecision.Count > 1)
             .Select(shape => $"Warning: the model shape of {ShapeName(shape.Trials[0])} trained in " +
