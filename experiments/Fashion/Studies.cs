@@ -21,6 +21,9 @@ public static partial class Studies
     private static Axis TrainImages(params long[] counts) => Axis.Of("images", (e, n) => e with { Data = e.Data with { TrainImages = n } }, counts);
     private static Axis Steps(params long[] steps) => Axis.Of("steps", (e, s) => e with { Steps = s }, steps);
 
+    /// <summary>A seed axis (labelled <see cref="Labels.Seed"/>): each trial's data seed, which sets its initialisation and data order.</summary>
+    internal static Axis SeedAxis(params long[] seeds) => Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, seeds);
+
     /// <summary>
     /// The main study's recipe: batch 256 and patch 7 (16 tokens), so that each step's matrix products are large
     /// enough to run near the CPU's matmul rate rather than at its per-operation overhead; a schedule sized for
@@ -103,7 +106,7 @@ public static partial class Studies
     /// D1 on a full tie), among those whose main job fits ten minutes on two idle cores.
     /// </summary>
     public static Sweep FashionScalingSeeds => Sweep.From(ScalingBase) * ScalingModels
-        * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 2L, 3L, 4L, 5L)
+        * SeedAxis(2, 3, 4, 5)
         * Steps(625, 1_250, 2_500, 3_125, 3_750, 4_375, 5_000);
 
     /// <summary>The main study in float32 throughout: the reference for bf16's accuracy.</summary>

@@ -23,7 +23,7 @@ public static partial class FindingStudies
     /// Seeds each full study declares: its pilot runs the first three, and `vitdsl findings` runs as many more as the
     /// pilot's spread says its comparisons need (<see cref="StudySeeds"/>), never beyond these.
     /// </summary>
-    private static Axis Seeds => Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    private static Axis Seeds => SeedAxis(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 
     // The paper's loss (multi-label sigmoid, head bias −10), since the findings test the paper's recipe. Only the final
     // evaluation counts, so there is no periodic one; only (c) reads a few-shot probe, so the others declare none.
@@ -87,7 +87,7 @@ public static partial class FindingStudies
     private static Experiment ScaleLawBase => ScalingBase with { Loss = PaperRecipe.Loss, Evaluations = PaperRecipe.Evaluations, FewShot = PaperRecipe.FewShot };
 
     private static Sweep ScaleLaw(Experiment baseline) => Sweep.From(baseline) * ScalingModels
-        * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L, 2L, 3L, 4L, 5L)
+        * SeedAxis(0, 1, 2, 3, 4, 5)
         * ScalingDurations;
 
     // ---- (c) head/body weight decay, (d) pooling, (e) optimizers: one recipe, one change per variant ----
@@ -145,7 +145,7 @@ public static partial class FindingStudies
     /// earlier study trained, so their verdicts rest on data nobody had seen when they were declared. The pilot runs
     /// 10–12.
     /// </summary>
-    private static Axis FreshSeeds => Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L);
+    private static Axis FreshSeeds => SeedAxis(10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
 
     /// <summary>
     /// (b)'s study since 2026-12-05: three sizes of the main study's family (widths 24, 40 and 64 with 2 blocks; each
@@ -289,7 +289,7 @@ public static partial class FindingStudies
 
     public static Sweep SmokeFindingScale => Sweep.From(SmokeBase)
         * Axis.Of(Labels.Model, (e, m) => e with { Model = m }, Patch7Vit("smoke7-a", width: 8, depth: 1, heads: 1), Patch7Vit("smoke7-b", width: 16, depth: 1, heads: 2))
-        * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L)
+        * SeedAxis(0, 1)
         * Axis.Of(Labels.Steps, (e, s) => e with { Steps = s }, 6L, 9L, 12L);
 
     // The smoke twin of the new-classes transfer: the upstream sees 6 of 10 synthetic classes, the probe the other 4.
@@ -301,10 +301,10 @@ public static partial class FindingStudies
             Data = SmokeBase.Data with { Set = SmokeUpstream },
             FewShot = new FewShot { DataSets = ValueList.Of<DataSet>(SmokeUpstream.HeldOut()), Shots = ValueList.Of(FewShotMetric.Shots) },
         })
-        * RecipeVariants * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L);
+        * RecipeVariants * SeedAxis(0, 1);
 
     public static Sweep SmokeFindingSchedules => Sweep.From(SmokeBase)
         * ScheduleKinds(warmup: 2, timescale: 100, cooldown: 3)
-        * Axis.Of(Labels.Seed, (e, s) => e with { Data = e.Data with { Seed = s } }, 0L, 1L)
+        * SeedAxis(0, 1)
         * Axis.Of(Labels.Steps, (e, s) => e with { Steps = s }, 6L, 9L);
 }

@@ -20,11 +20,7 @@ internal static class SlurmTaskCommand
         var tasks = new Option<string>("--tasks") { Description = "The task list (one line of trial names per array task).", Required = true };
         var index = new Option<int?>("--index") { Description = $"Which line (default: ${SlurmArray.TaskIndexVariable})." };
         var trialTimeout = new Option<double>("--trial-timeout") { Description = "Seconds one trial attempt may run.", Required = true };
-        var hangAfter = new Option<double>("--hang-after")
-        {
-            Description = "The submitting sweep's --hang-after: a trial with no training step for this many times its recent step interval is stopped (0: never).",
-            DefaultValueFactory = _ => SweepRunnerOptions.DefaultHangAfter,
-        };
+        var hangAfter = CommonOptions.HangAfter();
         var command = new Command("slurm-task", "Run one task of a sweep's Slurm job array (started by `vitdsl sweep NAME --on slurm`).") { Hidden = true };
         command.Arguments.Add(name);
         foreach (var option in new Option[] { runs, store, tasks, index, trialTimeout, hangAfter }) command.Options.Add(option);
@@ -41,7 +37,7 @@ internal static class SlurmTaskCommand
                 Worker = WorkerCommand.Dotnet(Assembly.GetEntryAssembly()!.Location, "worker"),
                 RunRoot = root,
                 TrialTimeLimit = TimeSpan.FromSeconds(parsed.GetValue(trialTimeout)),
-                HangAfter = parsed.GetValue(hangAfter) is > 0 and var factor ? factor : null,
+                HangAfter = CommonOptions.HangAfterFactor(parsed.GetValue(hangAfter)),
             });
             var job = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID");
             Console.WriteLine($"task {task}{(job is null ? "" : $" of job {job}")} on {Environment.MachineName}: {string.Join(", ", trials)}");

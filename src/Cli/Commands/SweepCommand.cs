@@ -37,12 +37,7 @@ internal static class SweepCommand
             Description = "Seconds one trial attempt may run before its worker is killed and the trial retried from its last checkpoint " +
                           "(default: the sweep's TrialTimeLimitSeconds, derived from its build-time estimate and shown when the sweep starts).",
         };
-        public Option<double> HangAfter { get; } = new("--hang-after")
-        {
-            Description = "Stop a trial attempt as hung when it reports no training step for N times its recent interval between steps " +
-                          "(and for at least 2 minutes), killing its worker if it does not stop, and retry it from its last checkpoint; 0: never.",
-            DefaultValueFactory = _ => SweepRunnerOptions.DefaultHangAfter,
-        };
+        public Option<double> HangAfter { get; } = CommonOptions.HangAfter();
         public Option<string?> Store { get; } = StoreLocation.Option();
         public Option<Choice<Placement>> On { get; } = TypedOption.Of("--on", Placements, "local",
             "Where trials run: local (worker processes here) or slurm (one sbatch job array; needs a PostgreSQL --store).");
@@ -59,7 +54,6 @@ internal static class SweepCommand
             Workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--workers must be at least 1 (trials run at once)"); });
             TestImages.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 0) r.AddError("--test-images must be 0 (all) or a positive count"); });
             TrialTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } s && !(s > 0 && s <= 1e9)) r.AddError($"--trial-timeout must be a positive number of seconds, at most 1e9 (31 years) (got {s})"); });
-            HangAfter.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var n && n != 0 && !(n >= 2 && n <= 1e6)) r.AddError($"--hang-after must be 0 (never) or a factor from 2 to 1e6 (got {n})"); });
             CpusPerTask.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--cpus-per-task must be at least 1"); });
             Option[] slurmOnly = [Partition, Time, CpusPerTask, NoWait];
             foreach (var option in new Option[] { Runs, Workers, TestImages, NoReport, Json, TrialTimeout, HangAfter, Store, On, Status, RetryFailed }.Concat(slurmOnly)) command.Options.Add(option);
@@ -77,8 +71,7 @@ internal static class SweepCommand
     private sealed record Request(ParseResult Parsed, Options Options, GeneratedSweep Sweep, string Store, string Runs, double TrialLimit)
     {
         public T Get<T>(Option<T> option) => Parsed.GetValue(option)!;
-        /// <summary>--hang-after as the runner takes it: null for 0 (never).</summary>
-        public double? HangAfter => Get(Options.HangAfter) is > 0 and var factor ? factor : null;
+        public double? HangAfter => CommonOptions.HangAfterFactor(Get(Options.HangAfter));
         public string? Report(string store) => Get(Options.NoReport) ? null : WriteReport(store, Sweep, Path.Combine(Runs, Sweep.Name, "report"), Get(Options.Json));
     }
 
