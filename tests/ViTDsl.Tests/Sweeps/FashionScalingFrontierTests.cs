@@ -15,7 +15,7 @@ public class FashionScalingFrontierTests
     [Fact]
     public void Its_trials_lie_at_more_than_8_computes_at_least_5_percent_apart()
     {
-        Assert.Equal(25, Computes.Count);
+        Assert.Equal(35, Computes.Count); // 5 sizes × 7 durations
         int levels = 1;
         for (int i = 1, last = 0; i < Computes.Count; i++)
             if (Computes[i] >= 1.05 * Computes[last]) { levels++; last = i; }
