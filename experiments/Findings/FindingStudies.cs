@@ -68,9 +68,10 @@ public static partial class FindingStudies
     // ---- (a) alone since 2026-12-05: the main study's grid, whose frontiers have the points (a)'s rule needs ----
 
     /// <summary>
-    /// (a)'s study: the main study's grid (<see cref="Studies.FashionScaling"/>: five sizes of one family, widths 24–64
-    /// with 2 blocks, × five durations of 625–5,000 steps of 128 images off one rsqrt run per model, all of Fashion-MNIST)
-    /// in the paper's recipe, × up to six seeds. (a) read <see cref="FindingScale"/> until 2026-12-05, whose 4 sizes × 5
+    /// (a)'s study: the main study's grid as it was when this study was declared (<see cref="Studies.FashionScaling"/>:
+    /// five sizes of one family, widths 24–64 with 2 blocks, × five durations of 625–5,000 steps of 128 images off one
+    /// rsqrt run per model, all of Fashion-MNIST; the main study has had two more durations since the afternoon of
+    /// 2026-12-05, this study keeps its hashed five) in the paper's recipe, × up to six seeds. (a) read <see cref="FindingScale"/> until 2026-12-05, whose 4 sizes × 5
     /// durations gave each seed's frontier 5–6 points, fewer than the 10 its rule needs: not testable. This study was
     /// declared then, before any of its own data; with the softmax loss the same grid gave 14 and 18 frontier points on
     /// seeds 0 and 1. A seed costs about 7 minutes on two idle cores (the main study's measured time without its
