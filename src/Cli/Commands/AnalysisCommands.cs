@@ -74,7 +74,7 @@ internal static class AnalysisCommands
                           "recorded during training (Experiment.Evaluations); --holdout counts its last evaluations held out.",
         };
         var x = TypedOption.Of("--x", CliNames.CurveAxes, "images", "Axis of --curve: images (images seen), steps, or compute (in --unit).");
-        var only = OnlyOption();
+        var selection = new RunSelectionOptions();
         var command = new Command("fit", "Fit E = a(C + d)^-b + c (and the nested power laws) to the Pareto frontier of recorded runs, with delta-method intervals (residual-bootstrap with --bootstrap) for the forms the data identify, and the extrapolation error on the most expensive runs.");
         shared.AddTo(command);
         command.Options.Add(metric);
@@ -82,12 +82,12 @@ internal static class AnalysisCommands
         command.Options.Add(points);
         command.Options.Add(curve);
         command.Options.Add(x);
-        command.Options.Add(only);
+        selection.AddTo(command);
         command.Validators.Add(c =>
         {
             if (c.GetValue(curve) && c.GetValue(points) is not null) c.AddError("--curve and --points exclude each other: --points fits a table, --curve the runs' learning curves.");
-            if (c.GetValue(only) is { Length: > 0 } && (c.GetValue(curve) || c.GetValue(points) is not null))
-                c.AddError("--only selects recorded runs for the frontier fit; it does not apply with --curve or --points.");
+            if (selection.Used(c) && (c.GetValue(curve) || c.GetValue(points) is not null))
+                c.AddError("--only and --mean-over select recorded runs for the frontier fit; they do not apply with --curve or --points.");
         });
         command.SetAction(r =>
         {
@@ -104,8 +104,9 @@ internal static class AnalysisCommands
                 return ExitCodes.Success;
             }
             var source = RunSources.Open(r.GetValue(shared.Runs)!);
-            var runs = RunFilter.Apply(source.ReadRuns(), [.. (r.GetValue(only) ?? []).Select(RunFilter.Parse)]);
+            var runs = selection.Apply(r, source.ReadRuns());
             var analysis = ScalingAnalysis.Analyse(runs, r.GetValue(metric)!.Value, shared.Options(r));
+            if (RunSelectionOptions.SeedsPooled(runs) is { } pooled) analysis = analysis with { Notes = [pooled, .. analysis.Notes] };
             var output = r.InvocationConfiguration.Output;
             if (r.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(FitJson.Of(analysis), FitJson.Options));
             else WriteText(output, analysis);
@@ -113,26 +114,6 @@ internal static class AnalysisCommands
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>
-    /// <c>--only LABEL=V[,V…]</c>, repeatable (<see cref="RunFilter"/>): fit a subset of the recorded runs, such as one seed
-    /// of a replicated study or a design read from a denser grid.
-    /// </summary>
-    private static Option<string[]> OnlyOption()
-    {
-        var only = new Option<string[]>("--only")
-        {
-            Description = "Fit only the runs whose name has one of these values under the label, e.g. --only seed=2 --only steps=625,1250,2500 " +
-                          "(labels: the sweep's axes, and 'sweep'); repeat it for several labels, all of which must hold.",
-        };
-        only.Validators.Add(r =>
-        {
-            foreach (var text in r.GetValueOrDefault<string[]>() ?? [])
-                try { RunFilter.Parse(text); }
-                catch (FormatException e) { r.AddError($"--only {e.Message}"); }
-        });
-        return only;
     }
 
     /// <summary><c>report</c>: writes report.md and the figures for every metric of the recorded runs.</summary>

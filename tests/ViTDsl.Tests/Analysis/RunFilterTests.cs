@@ -114,6 +114,47 @@ public class RunFilterTests : IDisposable
 
         var withPoints = Fit("--points", all, "--only", "seed=2");
         Assert.Equal(ViTDsl.Runtime.ExitCodes.UsageError, withPoints.Code);
-        Assert.Contains("--only selects recorded runs", withPoints.Error);
+        Assert.Contains("--only and --mean-over select recorded runs for the frontier fit", withPoints.Error);
+    }
+
+    [Fact]
+    public void The_mean_over_seeds_fits_as_a_file_of_the_hand_averaged_points()
+    {
+        var grid = Grid();
+        var all = Csv("all.csv", grid);
+        // The reference: each (model, steps) point's two seeds averaged by hand, named without the seed.
+        var averaged = grid.GroupBy(r => r.Name.Replace(",seed=2", "").Replace(",seed=3", ""))
+            .Select(g => g.First() with { Name = g.Key, TestError = (g.First().TestError + g.Last().TestError) / 2 }).ToList();
+        Assert.Equal(16, averaged.Count);
+        var reference = Fit("--runs", Csv("mean.csv", averaged), "--unit", "flops", "--json");
+
+        var mean = Fit("--runs", all, "--unit", "flops", "--json", "--mean-over", "seed");
+
+        Assert.True(mean.Code == 0, mean.Error);
+        Assert.Equal(16, JsonNode.Parse(mean.Output)!["runs"]!.GetValue<int>());
+        Assert.Equal(Fitted(reference.Output), Fitted(mean.Output));
+    }
+
+    [Fact]
+    public void A_point_missing_a_seed_is_named_instead_of_averaged_over_fewer()
+    {
+        var grid = Grid().Where(r => r.Name != "Study/model=S/16,seed=3,steps=2500").ToList();
+        var result = Fit("--runs", Csv("gap.csv", grid), "--mean-over", "seed");
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains("point 'Study/model=S/16,steps=2500' has seed = 2, not once each of 2, 3", result.Error);
+
+        var notReplicates = Fit("--runs", Csv("all.csv", Grid()), "--mean-over", "steps");
+        Assert.NotEqual(0, notReplicates.Code);
+        Assert.Contains("differ in size or compute", notReplicates.Error);
+    }
+
+    [Fact]
+    public void Fitting_several_seeds_pooled_says_that_the_frontier_favours_lucky_runs()
+    {
+        var all = Csv("all.csv", Grid());
+        const string note = "The runs hold 2 seeds (2, 3), and the frontier takes the lowest error at each compute across them";
+        Assert.Contains(note, Fit("--runs", all, "--unit", "flops").Output.ReplaceLineEndings(" "));
+        Assert.DoesNotContain("seeds (", Fit("--runs", all, "--unit", "flops", "--only", "seed=2").Output);
+        Assert.DoesNotContain("seeds (", Fit("--runs", all, "--unit", "flops", "--mean-over", "seed").Output);
     }
 }

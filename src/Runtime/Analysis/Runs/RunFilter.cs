@@ -11,6 +11,9 @@ internal sealed record RunFilter(string Label, IReadOnlySet<string> Values)
     /// <summary>The pseudo-label of the sweep a run belongs to (its name's part before the '/').</summary>
     public const string SweepLabel = "sweep";
 
+    /// <summary>The label studies give their seed axis (the experiments' <c>Labels.Seed</c>).</summary>
+    public const string SeedLabel = "seed";
+
     /// <summary>Parses <c>label=v1,v2</c>.</summary>
     /// <exception cref="FormatException">Not of that form; the message says what is.</exception>
     public static RunFilter Parse(string text)
