@@ -106,7 +106,7 @@ internal static class AnalysisCommands
             var source = RunSources.Open(r.GetValue(shared.Runs)!);
             var runs = selection.Apply(r, source.ReadRuns());
             var analysis = ScalingAnalysis.Analyse(runs, r.GetValue(metric)!.Value, shared.Options(r));
-            if (RunSelectionOptions.SeedsPooled(runs) is { } pooled) analysis = analysis with { Notes = [pooled, .. analysis.Notes] };
+            if (RunAverage.SeedsPooledNote(runs) is { } pooled) analysis = analysis with { Notes = [pooled, .. analysis.Notes] };
             var output = r.InvocationConfiguration.Output;
             if (r.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(FitJson.Of(analysis), FitJson.Options));
             else WriteText(output, analysis);

@@ -5,7 +5,7 @@ namespace ViTDsl.Cli;
 
 /// <summary>
 /// `fit`'s choice of recorded runs: <c>--only LABEL=V[,V…]</c> (<see cref="RunFilter"/>), then <c>--mean-over LABEL</c>
-/// (<see cref="RunAverage"/>); and the note that fitting several seeds pooled favours lucky runs.
+/// (<see cref="RunAverage"/>).
 /// </summary>
 internal sealed class RunSelectionOptions
 {
@@ -31,18 +31,6 @@ internal sealed class RunSelectionOptions
     {
         runs = RunFilter.Apply(runs, [.. (r.GetValue(Only) ?? []).Select(RunFilter.Parse)]);
         return r.GetValue(MeanOver) is { } label ? RunAverage.Over(runs, label) : runs;
-    }
-
-    /// <summary>
-    /// A note when the fitted runs hold several seeds of one point: their frontier takes the lowest error at each compute
-    /// across seeds, which favours lucky runs (more so the more seeds there are).
-    /// </summary>
-    public static string? SeedsPooled(IReadOnlyList<RunRecord> runs)
-    {
-        var seeds = runs.Select(r => RunFilter.LabelsOf(r.Name).GetValueOrDefault(RunFilter.SeedLabel)).OfType<string>().Distinct().Order().ToList();
-        return seeds.Count < 2 ? null
-            : $"The runs hold {seeds.Count} seeds ({string.Join(", ", seeds)}), and the frontier takes the lowest error at each compute across them, "
-              + "which favours lucky runs: fit one seed with --only seed=S, or the seeds' mean with --mean-over seed.";
     }
 
     private static Option<string[]> OnlyOption()

@@ -19,7 +19,9 @@ internal static class ScalingReport
         options ??= new AnalysisOptions();
         metrics ??= ScalingAnalysis.MetricsIn(runs);
         Directory.CreateDirectory(directory);
-        var analyses = metrics.Select(m => ScalingAnalysis.Analyse(runs, m, options)).ToList();
+        var pooled = RunAverage.SeedsPooledNote(runs);
+        var analyses = metrics.Select(m => ScalingAnalysis.Analyse(runs, m, options))
+            .Select(a => pooled is null ? a : a with { Notes = [pooled, .. a.Notes] }).ToList();
         var figures = new List<Figure>();
         foreach (var a in analyses)
         {

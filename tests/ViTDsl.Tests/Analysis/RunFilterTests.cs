@@ -156,5 +156,12 @@ public class RunFilterTests : IDisposable
         Assert.Contains(note, Fit("--runs", all, "--unit", "flops").Output.ReplaceLineEndings(" "));
         Assert.DoesNotContain("seeds (", Fit("--runs", all, "--unit", "flops", "--only", "seed=2").Output);
         Assert.DoesNotContain("seeds (", Fit("--runs", all, "--unit", "flops", "--mean-over", "seed").Output);
+
+        // The report of a sweep with a seed axis (what `sweep` and `report` write) says it too.
+        var (_, files) = ScalingReport.Write(Grid(), Path.Combine(dir, "report"), new AnalysisOptions { ComputeUnit = new ComputeUnit.Flops() });
+        var report = File.ReadAllText(files.Single(f => f.EndsWith("report.md", StringComparison.Ordinal))).ReplaceLineEndings(" ");
+        Assert.Contains(note, report);
+        var (_, single) = ScalingReport.Write(Grid().Where(r => r.Name.Contains("seed=2,")).ToList(), Path.Combine(dir, "one"), new AnalysisOptions());
+        Assert.DoesNotContain("seeds (", File.ReadAllText(single.Single(f => f.EndsWith("report.md", StringComparison.Ordinal))));
     }
 }

@@ -33,6 +33,19 @@ internal static class RunAverage
         return averaged;
     }
 
+    /// <summary>
+    /// A note when <paramref name="runs"/> hold several seeds of one point (their <see cref="RunFilter.SeedLabel"/>): a
+    /// frontier of them takes the lowest error at each compute across seeds, which favours lucky runs, the more so the
+    /// more seeds there are. Null for runs of one seed, or none.
+    /// </summary>
+    public static string? SeedsPooledNote(IReadOnlyList<RunRecord> runs)
+    {
+        var seeds = runs.Select(r => RunFilter.LabelsOf(r.Name).GetValueOrDefault(RunFilter.SeedLabel)).OfType<string>().Distinct().Order().ToList();
+        return seeds.Count < 2 ? null
+            : $"The runs hold {seeds.Count} seeds ({string.Join(", ", seeds)}), and the frontier takes the lowest error at each compute across them, "
+              + "which favours lucky runs: fit one seed with `fit --only seed=S`, or the seeds' mean with `fit --mean-over seed`.";
+    }
+
     private static string PointName(IReadOnlyDictionary<string, string> labels, string without)
     {
         var point = string.Join(",", labels.Where(l => l.Key != without && l.Key != RunFilter.SweepLabel).Select(l => $"{l.Key}={l.Value}"));
