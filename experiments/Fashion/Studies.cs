@@ -116,7 +116,7 @@ public static partial class Studies
     /// </summary>
     public static Sweep FashionScalingSeeds => Sweep.From(ScalingBase) * ScalingModels
         * SeedAxis(2, 3, 4, 5)
-        * Steps(625, 1_250, 2_500, 3_125, 3_750, 4_375, 5_000);
+        * MainDurations;
 
     /// <summary>The main study in float32 throughout: the reference for bf16's accuracy.</summary>
     public static Sweep FashionScalingFp32 => Sweep.From(ScalingBase with { Precision = Precision.Fp32 }) * ScalingModels * MainDurations;

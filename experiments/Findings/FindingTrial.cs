@@ -46,6 +46,5 @@ internal sealed record FindingTrial(string Name, IReadOnlyDictionary<string, str
     }
 
     /// <summary>"model=f7-w16,seed=0,steps=100" → {model: f7-w16, seed: 0, steps: 100}.</summary>
-    public static IReadOnlyDictionary<string, string> ParseLabels(string trialName) =>
-        trialName.Split(',').Select(part => part.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
+    public static IReadOnlyDictionary<string, string> ParseLabels(string trialName) => ViTDsl.Runtime.Analysis.RunFilter.LabelsOf(trialName);
 }
