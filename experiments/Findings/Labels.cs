@@ -7,7 +7,8 @@ namespace ViTDsl.Experiments.Findings;
 public static class Labels
 {
     public const string Model = "model";
-    public const string Seed = "seed";
+    /// <summary>The seed axis: the name the analysis reads replicate seeds by (<c>fit --only seed=…</c>, <c>--mean-over seed</c>).</summary>
+    public const string Seed = ViTDsl.Runtime.Analysis.RunFilter.SeedLabel;
     public const string Steps = "steps";
     public const string Variant = "variant";
     public const string Schedule = "schedule";
