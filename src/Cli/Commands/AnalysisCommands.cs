@@ -104,9 +104,9 @@ internal static class AnalysisCommands
                 return ExitCodes.Success;
             }
             var source = RunSources.Open(r.GetValue(shared.Runs)!);
-            var runs = selection.Apply(r, source.ReadRuns());
+            var (runs, replicates) = RunAverage.Replicates(selection.Apply(r, source.ReadRuns()));
             var analysis = ScalingAnalysis.Analyse(runs, r.GetValue(metric)!.Value, shared.Options(r));
-            if (RunAverage.SeedsPooledNote(runs) is { } pooled) analysis = analysis with { Notes = [pooled, .. analysis.Notes] };
+            if (replicates is not null) analysis = analysis with { Notes = [replicates, .. analysis.Notes] };
             var output = r.InvocationConfiguration.Output;
             if (r.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(FitJson.Of(analysis), FitJson.Options));
             else WriteText(output, analysis);

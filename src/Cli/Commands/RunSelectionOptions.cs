@@ -13,8 +13,8 @@ internal sealed class RunSelectionOptions
 
     public Option<string?> MeanOver { get; } = new("--mean-over")
     {
-        Description = "Fit the mean error over this label's values at each point (e.g. --mean-over seed): one run per point, " +
-                      "instead of a frontier that takes the luckiest seed at each compute.",
+        Description = "Fit the mean error over this label's values at each point, and fail naming any point that lacks one: " +
+                      "one run per point. Complete seeds are averaged without it; --mean-over seed insists on it.",
     };
 
     /// <summary>Whether the command line selects runs at all.</summary>

@@ -19,9 +19,9 @@ internal static class ScalingReport
         options ??= new AnalysisOptions();
         metrics ??= ScalingAnalysis.MetricsIn(runs);
         Directory.CreateDirectory(directory);
-        var pooled = RunAverage.SeedsPooledNote(runs);
+        (runs, var replicates) = RunAverage.Replicates(runs);
         var analyses = metrics.Select(m => ScalingAnalysis.Analyse(runs, m, options))
-            .Select(a => pooled is null ? a : a with { Notes = [pooled, .. a.Notes] }).ToList();
+            .Select(a => replicates is null ? a : a with { Notes = [replicates, .. a.Notes] }).ToList();
         var figures = new List<Figure>();
         foreach (var a in analyses)
         {

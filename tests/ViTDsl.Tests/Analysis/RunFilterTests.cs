@@ -62,6 +62,14 @@ public class RunFilterTests : IDisposable
         return node.ToJsonString();
     }
 
+    // The fit alone: its JSON without timings and notes (a default fit of seeds says that it averaged them).
+    private static string WithoutNotes(string json)
+    {
+        var node = JsonNode.Parse(Fitted(json))!;
+        node.AsObject().Remove("notes");
+        return node.ToJsonString();
+    }
+
     [Fact]
     public void A_run_names_labels_are_its_points_and_its_sweep()
     {
@@ -149,18 +157,28 @@ public class RunFilterTests : IDisposable
     }
 
     [Fact]
-    public void Fitting_several_seeds_pooled_says_that_the_frontier_favours_lucky_runs()
+    public void Runs_of_several_seeds_are_fitted_as_their_mean_and_pooled_only_where_a_point_lacks_a_seed_which_the_fit_says()
     {
         var all = Csv("all.csv", Grid());
-        const string note = "The runs hold 2 seeds (2, 3), and the frontier takes the lowest error at each compute across them";
-        Assert.Contains(note, Fit("--runs", all, "--unit", "flops").Output.ReplaceLineEndings(" "));
+        var byDefault = Fit("--runs", all, "--unit", "flops", "--json");
+        var mean = Fit("--runs", all, "--unit", "flops", "--json", "--mean-over", "seed");
+        Assert.Equal(WithoutNotes(mean.Output), WithoutNotes(byDefault.Output));
+        Assert.Equal(16, JsonNode.Parse(byDefault.Output)!["runs"]!.GetValue<int>());
+        const string averaged = "The runs hold 2 seeds (2, 3) of every point, and each point is their mean (32 runs, 16 points)";
+        Assert.Contains(averaged, Fit("--runs", all, "--unit", "flops").Output.ReplaceLineEndings(" "));
         Assert.DoesNotContain("seeds (", Fit("--runs", all, "--unit", "flops", "--only", "seed=2").Output);
-        Assert.DoesNotContain("seeds (", Fit("--runs", all, "--unit", "flops", "--mean-over", "seed").Output);
 
-        // The report of a sweep with a seed axis (what `sweep` and `report` write) says it too.
-        var (_, files) = ScalingReport.Write(Grid(), Path.Combine(dir, "report"), new AnalysisOptions { ComputeUnit = new ComputeUnit.Flops() });
-        var report = File.ReadAllText(files.Single(f => f.EndsWith("report.md", StringComparison.Ordinal))).ReplaceLineEndings(" ");
-        Assert.Contains(note, report);
+        // A point without seed 3: the runs are pooled, and the fit says that this favours lucky runs and which point.
+        var gap = Csv("gap.csv", Grid().Where(r => r.Name != "Study/model=S/16,seed=3,steps=2500"));
+        var pooled = Fit("--runs", gap, "--unit", "flops").Output.ReplaceLineEndings(" ");
+        Assert.Contains("The runs hold 2 seeds (2, 3), not all of every point (point 'Study/model=S/16,steps=2500' has seed = 2", pooled);
+        Assert.Contains("which favours lucky runs", pooled);
+        Assert.Contains("31 runs", pooled);
+
+        // The report of a sweep with a seed axis (what `sweep` and `report` write) does the same.
+        var (analyses, files) = ScalingReport.Write(Grid(), Path.Combine(dir, "report"), new AnalysisOptions { ComputeUnit = new ComputeUnit.Flops() });
+        Assert.Equal(16, analyses[0].Runs.Count);
+        Assert.Contains(averaged, File.ReadAllText(files.Single(f => f.EndsWith("report.md", StringComparison.Ordinal))).ReplaceLineEndings(" "));
         var (_, single) = ScalingReport.Write(Grid().Where(r => r.Name.Contains("seed=2,")).ToList(), Path.Combine(dir, "one"), new AnalysisOptions());
         Assert.DoesNotContain("seeds (", File.ReadAllText(single.Single(f => f.EndsWith("report.md", StringComparison.Ordinal))));
     }

@@ -34,16 +34,28 @@ internal static class RunAverage
     }
 
     /// <summary>
-    /// A note when <paramref name="runs"/> hold several seeds of one point (their <see cref="RunFilter.SeedLabel"/>): a
-    /// frontier of them takes the lowest error at each compute across seeds, which favours lucky runs, the more so the
-    /// more seeds there are. Null for runs of one seed, or none.
+    /// The runs an analysis fits unless told otherwise (<c>fit</c>, and the report of <c>sweep</c> and <c>report</c>): where
+    /// they hold several seeds (<see cref="RunFilter.SeedLabel"/>) of every point, once each, the seeds' mean at each point
+    /// (<see cref="Over"/>), since a frontier of single runs takes the luckiest seed at each compute, a bias that grows with
+    /// the number of seeds; otherwise the runs as they are. The note says which, and is null for runs of one seed.
     /// </summary>
-    public static string? SeedsPooledNote(IReadOnlyList<RunRecord> runs)
+    public static (IReadOnlyList<RunRecord> Runs, string? Note) Replicates(IReadOnlyList<RunRecord> runs)
     {
         var seeds = runs.Select(r => RunFilter.LabelsOf(r.Name).GetValueOrDefault(RunFilter.SeedLabel)).OfType<string>().Distinct().Order().ToList();
-        return seeds.Count < 2 ? null
-            : $"The runs hold {seeds.Count} seeds ({string.Join(", ", seeds)}), and the frontier takes the lowest error at each compute across them, "
-              + "which favours lucky runs: fit one seed with `fit --only seed=S`, or the seeds' mean with `fit --mean-over seed`.";
+        if (seeds.Count < 2) return (runs, null);
+        string held = $"{seeds.Count} seeds ({string.Join(", ", seeds)})";
+        try
+        {
+            var averaged = Over(runs, RunFilter.SeedLabel);
+            return (averaged, $"The runs hold {held} of every point, and each point is their mean ({runs.Count} runs, {averaged.Count} points): "
+                + "a frontier of single runs would take the luckiest seed at each compute. Fit one seed with `fit --only seed=S`.");
+        }
+        catch (ArgumentException incomplete)
+        {
+            return (runs, $"The runs hold {held}, not all of every point ({incomplete.Message.Replace("--mean-over seed: ", "")}), so the frontier "
+                + "takes the lowest error at each compute across them, which favours lucky runs: fit one seed with `fit --only seed=S`, "
+                + "or the mean of complete points with `--only`.");
+        }
     }
 
     private static string PointName(IReadOnlyDictionary<string, string> labels, string without)

@@ -11,7 +11,7 @@ internal sealed record RunFilter(string Label, IReadOnlySet<string> Values)
     /// <summary>The pseudo-label of the sweep a run belongs to (its name's part before the '/').</summary>
     public const string SweepLabel = "sweep";
 
-    /// <summary>The label of a seed axis: studies name theirs by it (the experiments' <c>Labels.Seed</c> is this constant), and <c>--mean-over</c> and the pooled-seeds note read it.</summary>
+    /// <summary>The label of a seed axis: studies name theirs by it (the experiments' <c>Labels.Seed</c> is this constant), and the analysis averages replicate seeds by it (<see cref="RunAverage.Replicates"/>).</summary>
     public const string SeedLabel = "seed";
 
     /// <summary>Parses <c>label=v1,v2</c>.</summary>
