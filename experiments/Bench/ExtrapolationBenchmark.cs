@@ -33,7 +33,7 @@ internal static class ExtrapolationBenchmark
     /// <summary>The method name of the default <c>fit</c>'s selection.</summary>
     public const string Default = "fit";
 
-    /// <summary>The method name of the form backtesting selects, alone (the default fit without its M4 guard).</summary>
+    /// <summary>The method name of the form backtesting selects, alone (the default fit without the weighted mean and its M4 guard).</summary>
     public const string Selected = "selected alone";
 
     public static TaskScores Score(ExtrapolationTask task, AnalysisOptions options)
@@ -44,8 +44,8 @@ internal static class ExtrapolationBenchmark
         var selection = analysis.Selection;
         var used = selection is null ? analysis.Laws[^1].Form.ToString() : selection.ToString();
         Func<double, double> predict = selection is null ? analysis.Laws[^1].Fit.Law.Predict : selection.Predict;
-        // The backtest's choice alone, without the guard: what the default fit predicted before the guard.
-        var alone = selection is null ? [] : new[] { new MethodScore(Selected, Misses(selection.Laws[0].Law.Predict)) };
+        // The form backtesting selects, alone: what the default fit predicted before the guard and the weighted mean.
+        var alone = selection is null ? [] : new[] { new MethodScore(Selected, Misses(analysis.Laws.First(l => l.Form == selection.Main).Fit.Law.Predict)) };
         return new TaskScores(task, used, [new MethodScore(Default, Misses(predict)), .. alone, .. forms]);
     }
 

@@ -38,4 +38,18 @@ internal static class AnalysisFixtures
             }
         return runs;
     }
+
+    /// <summary>
+    /// The default fit's prediction computed from the fitted forms by hand, as docs/learning-curves.md states the rule: each
+    /// backtested form weighted by 1 / (its backtest RMS log error)², the weighted mean of their log predictions, and the
+    /// higher of that and M4's prediction where M4 was fitted.
+    /// </summary>
+    public static double DefaultPrediction(IReadOnlyList<LawAnalysis> laws, double x)
+    {
+        var scored = laws.Where(l => l.Extrapolation is { } e && double.IsFinite(e.RmsLogError)).ToList();
+        double total = scored.Sum(l => 1 / (l.Extrapolation!.RmsLogError * l.Extrapolation.RmsLogError));
+        double logMean = scored.Sum(l => Math.Log(l.Fit.Law.Predict(x)) / (l.Extrapolation!.RmsLogError * l.Extrapolation.RmsLogError)) / total;
+        var m4 = laws.FirstOrDefault(l => l.Form == LawForm.M4);
+        return Math.Max(Math.Exp(logMean), m4?.Fit.Law.Predict(x) ?? 0);
+    }
 }

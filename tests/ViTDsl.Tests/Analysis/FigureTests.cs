@@ -26,23 +26,29 @@ public class FigureTests
         var frontier = plottables.OfType<Scatter>().Single(s => s.LegendText == ComputeFigure.FrontierLabel);
         Assert.Equal(analysis.Frontier.Count, frontier.Data.GetScatterPoints().Count);
 
-        // The fitted curve: every plotted point is what fit predicts — the selected law, guarded by M4 (axes hold log10 values).
+        // The fitted curve: every plotted point is what fit predicts — the forms' weighted mean, guarded by M4 (axes hold log10 values).
         var fit = plottables.OfType<Scatter>().Single(s => s.LegendText.StartsWith(ComputeFigure.FitPrefix));
         var curve = fit.Data.GetScatterPoints();
         Assert.Equal(ComputeFigure.CurvePoints, curve.Count);
         var selection = analysis.Selection!;
-        Assert.All(curve, p => Assert.Equal(Math.Max(law.Fit.Law.Predict(Math.Pow(10, p.X)),
-            analysis.Laws.Single(l => l.Form == LawForm.M4).Fit.Law.Predict(Math.Pow(10, p.X))), Math.Pow(10, p.Y), 1e-9));
-        // The legend names the forms, short enough to sit beside the plot; the constants are in the report.
-        Assert.Equal($"{ComputeFigure.FitPrefix}: {selection} (selected)", fit.LegendText);
+        Assert.All(curve, p => Assert.Equal(AnalysisFixtures.DefaultPrediction(analysis.Laws, Math.Pow(10, p.X)), Math.Pow(10, p.Y), 1e-9));
+        // The legend names the selected form and how many are averaged, short enough to sit beside the plot; the weights are in the report.
+        var unbanded = selection.Unbanded.ToList();
+        Assert.Equal($"{ComputeFigure.FitPrefix}: {selection.Main} selected; mean of {selection.Mean.Count} forms, M4 guard" +
+            (unbanded.Count == 0 ? "" : $", no band: {string.Join(", ", unbanded)} not identified"), fit.LegendText);
         // It spans the data and extends a decade beyond it.
         Assert.Equal(Math.Log10(analysis.Runs.Min(r => r.Point.Compute)), curve.First().X, 1e-9);
         Assert.Equal(Math.Log10(analysis.Runs.Max(r => r.Point.Compute)) + 1, curve.Last().X, 1e-9);
 
-        // The selected law's band, where the guard never lifts the prediction above that law over the drawn range.
-        var lifted = curve.Any(p => Math.Pow(10, p.Y) > law.Fit.Law.Predict(Math.Pow(10, p.X)) * (1 + 1e-12));
-        Assert.Equal(lifted ? 0 : 1, plottables.OfType<FillY>().Count());
-        foreach (var band in plottables.OfType<FillY>()) Assert.StartsWith(ComputeFigure.BandPrefix, band.LegendText);
+        // The prediction's band where every form in it has intervals, and then around the drawn prediction.
+        var bands = plottables.OfType<FillY>().ToList();
+        Assert.Equal(unbanded.Count == 0 ? 1 : 0, bands.Count);
+        foreach (var band in bands)
+        {
+            Assert.StartsWith(ComputeFigure.BandPrefix, band.LegendText);
+            var x = Math.Pow(10, curve[50].X);
+            Assert.InRange(selection.Predict(x), selection.BandAt(x)!.Lower, selection.BandAt(x)!.Upper);
+        }
 
         var dir = TempDir();
         var path = figure.Save(dir);

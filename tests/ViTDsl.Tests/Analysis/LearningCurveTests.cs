@@ -129,29 +129,28 @@ public class LearningCurveTests : IDisposable
         var figure = LearningCurveFigure.Create(analysed, ComputeUnit.TpuV3CoreDays);
         // One legend entry per model, its evaluations, labelled model · data size; its selected law solid over them and
         // dashed beyond, with no legend entries of their own: the line styles are explained once, in grey.
-        Assert.Equal(analysed.Select(c => c.Curve.ShortLabel + (c.Best!.Identification.Identified ? "" : LearningCurveFigure.NotIdentifiedSuffix)),
+        Assert.Equal(analysed.Select(c => c.Curve.ShortLabel + (c.Selection!.Unbanded.Any() ? LearningCurveFigure.NotIdentifiedSuffix : "")),
             figure.SeriesLabels.Where(l => l.Length > 0));
         var lines = figure.Plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Where(p => p.MarkerSize == 0).ToList();
         Assert.Equal(2 * analysed.Count, lines.Count);
         Assert.Equal(analysed.Count, lines.Count(l => l.LinePattern.Equals(ScottPlot.LinePattern.Dashed)));
-        // Bands only for identified selected laws that the M4 guard does not lift over the drawn range (a decade beyond).
+        // Bands only where every law in the prediction is identified (has intervals) and the band stays above zero.
         var bands = figure.Plot.GetPlottables().OfType<ScottPlot.Plottables.FillY>().Count();
-        Assert.Equal(analysed.Count(c => c.Best!.Intervals is not null && !Lifted(c)), bands);
+        Assert.Equal(analysed.Count(c => !c.Selection!.Unbanded.Any() && Positive(c)), bands);
         var styles = figure.Plot.Legend.ManualItems.Select(i => i.LabelText).ToList();
         Assert.Equal([LearningCurveFigure.FitLegend, LearningCurveFigure.ExtrapolationLegend], styles.Take(2));
-        // The solid line is what fit predicts — the higher of the selected law and M4 — where the model was evaluated.
+        // The solid line is what fit predicts — the forms' weighted mean, guarded by M4 — where the model was evaluated.
         var first = analysed[0];
         var solid = lines[0];
         double x0 = Math.Pow(10, solid.Data.GetScatterPoints()[0].X);
-        double expected = Math.Max(first.Best!.Fit.Law.Predict(x0), first.Laws.Single(l => l.Form == LawForm.M4).Fit.Law.Predict(x0));
+        double expected = AnalysisFixtures.DefaultPrediction(first.Laws, x0);
         Assert.Equal(Math.Log10(expected), solid.Data.GetScatterPoints()[0].Y, 1e-9);
     }
 
-    private static bool Lifted(CurveAnalysis c)
+    private static bool Positive(CurveAnalysis c)
     {
         double lo = c.Points.Min(p => p.Compute), hi = 10 * c.Points.Max(p => p.Compute);
-        var m4 = c.Laws.Single(l => l.Form == LawForm.M4).Fit.Law;
-        return Enumerable.Range(0, 100).Select(i => lo * Math.Pow(hi / lo, i / 99.0)).Any(x => m4.Predict(x) > c.Best!.Fit.Law.Predict(x));
+        return Enumerable.Range(0, 60).Select(i => lo * Math.Pow(hi / lo, i / 59.0)).All(x => c.Selection!.BandAt(x) is { Lower: > 0 } b && double.IsFinite(b.Upper));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using ViTDsl.Runtime.Analysis;
 namespace ViTDsl.Tests.Analysis;
 
 /// <summary>
-/// The default fit's selection (backtest selection guarded by M4) and the extrapolation benchmark that measures it:
+/// The default fit's prediction (the backtest-weighted mean of the forms, guarded by M4) and the extrapolation benchmark that measures it:
 /// simulated curves and curves in the format of Alabdulmohsin et al.'s benchmark.
 /// </summary>
 public class SelectionTests(Xunit.Abstractions.ITestOutputHelper log) : IDisposable
@@ -17,17 +17,71 @@ public class SelectionTests(Xunit.Abstractions.ITestOutputHelper log) : IDisposa
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
-    public void A_guarded_selection_predicts_the_higher_of_its_laws_at_each_x()
+    public void The_prediction_is_the_weighted_mean_of_the_forms_in_log_space_or_the_guard_where_that_is_higher()
     {
         var power = new ScalingLaw(LawForm.PowerLaw, 0.3, 0.12, 0, 0);
         var floor = new ScalingLaw(LawForm.PowerLawWithFloor, 0.25, 0.4, 0.07, 0);
-        var selection = new Selection([new SelectedLaw(LawForm.PowerLaw, power), new SelectedLaw(LawForm.PowerLawWithFloor, floor)]);
-        // By hand: 0.3·x^−0.12 against 0.07 + 0.25·x^−0.4; the power law is higher at small x, the floor law far out.
+        var guard = new ScalingLaw(LawForm.M4, 0.5, 0.3, 0.05, 0) with { Alpha = 0.5, E0 = 0.9 };
+        var selection = new Selection(LawForm.PowerLaw, [new SelectedLaw(LawForm.PowerLaw, power, 0.75), new SelectedLaw(LawForm.PowerLawWithFloor, floor, 0.25)],
+            new SelectedLaw(LawForm.M4, guard));
+        // By hand: (0.3·x^−0.12)^0.75 · (0.07 + 0.25·x^−0.4)^0.25, or M4's prediction where that is higher.
         foreach (var x in new[] { 1e-3, 1.0, 1e4, 1e8 })
-            Assert.Equal(Math.Max(0.3 * Math.Pow(x, -0.12), 0.07 + 0.25 * Math.Pow(x, -0.4)), selection.Predict(x), 1e-15);
-        Assert.Equal(LawForm.PowerLaw, selection.Main);
-        Assert.Equal("the higher of PowerLaw and PowerLawWithFloor", selection.ToString());
-        Assert.Equal(0.3 * Math.Pow(1e8, -0.12), new Selection([new SelectedLaw(LawForm.PowerLaw, power)]).Predict(1e8), 1e-15);
+        {
+            double mean = Math.Pow(0.3 * Math.Pow(x, -0.12), 0.75) * Math.Pow(0.07 + 0.25 * Math.Pow(x, -0.4), 0.25);
+            Assert.Equal(Math.Max(mean, guard.Predict(x)), selection.Predict(x), 1e-15);
+        }
+        Assert.Equal("the higher of M4 and the backtest-weighted mean of PowerLaw 75%, PowerLawWithFloor 25%", selection.ToString());
+        Assert.Equal(0.3 * Math.Pow(1e8, -0.12), new Selection(LawForm.PowerLaw, [new SelectedLaw(LawForm.PowerLaw, power)]).Predict(1e8), 1e-15);
+        Assert.Equal("PowerLaw", new Selection(LawForm.PowerLaw, [new SelectedLaw(LawForm.PowerLaw, power)]).ToString());
+        // No band while a form in it has no intervals.
+        Assert.Null(selection.BandAt(1.0));
+        Assert.Equal([LawForm.PowerLaw, LawForm.PowerLawWithFloor, LawForm.M4], selection.Unbanded);
+    }
+
+    /// <summary>The prediction's band from the forms' bands, by hand: weighted mean of log bounds, then the higher of those and the guard's.</summary>
+    [Fact]
+    public void The_band_averages_the_forms_bounds_in_log_space_and_takes_the_guards_where_higher()
+    {
+        var a = new FixedBand(0.10, 0.20);
+        var b = new FixedBand(0.12, 0.30);
+        var law = new ScalingLaw(LawForm.PowerLaw, 1, 0.1, 0, 0);
+        var unguarded = new Selection(LawForm.PowerLaw, [new SelectedLaw(LawForm.PowerLaw, law, 0.5, a), new SelectedLaw(LawForm.PowerLawWithFloor, law, 0.5, b)]);
+        var band = unguarded.BandAt(1.0)!;
+        Assert.Equal(Math.Sqrt(0.10 * 0.12), band.Lower, 1e-15);
+        Assert.Equal(Math.Sqrt(0.20 * 0.30), band.Upper, 1e-15);
+        var guarded = unguarded with { Guard = new SelectedLaw(LawForm.M4, law, 1, new FixedBand(0.05, 0.40)) };
+        Assert.Equal(Math.Sqrt(0.10 * 0.12), guarded.BandAt(1.0)!.Lower, 1e-15);
+        Assert.Equal(0.40, guarded.BandAt(1.0)!.Upper, 1e-15);
+        Assert.Empty(guarded.Unbanded);
+    }
+
+    private sealed class FixedBand(double lower, double upper) : IFitIntervals
+    {
+        public double Level => 0.95;
+        public string Method => "fixed";
+        public Interval Parameter(int index) => new(0, 0, Level);
+        public Interval PredictionAt(double x) => new(lower, upper, Level);
+    }
+
+    /// <summary>
+    /// The rule on fitted forms: the default fit's prediction equals the one computed by hand from each form's backtest
+    /// (<see cref="AnalysisFixtures.DefaultPrediction"/>), and the form named as selected is the simplest within the
+    /// tolerance of the best backtest.
+    /// </summary>
+    [Fact]
+    public void The_default_prediction_weights_every_backtested_form_by_its_inverse_squared_backtest_error()
+    {
+        var drawn = CoverageSimulation.Draw(new CoverageSetup(CoverageSimulation.Truths[LawForm.Saturating], 20, Noise: 0.01), 301);
+        var analysis = ScalingAnalysis.AnalysePoints(drawn.Take(15).ToList(), "train", new AnalysisOptions { HoldOut = 3, IntervalLevel = null });
+        var selection = analysis.Selection!;
+        Assert.Equal(4, selection.Mean.Count);
+        Assert.Equal(1.0, selection.Mean.Sum(l => l.Weight), 1e-12);
+        foreach (var x in drawn.Skip(15).Select(p => p.Compute))
+            Assert.Equal(AnalysisFixtures.DefaultPrediction(analysis.Laws, x), selection.Predict(x), 1e-12);
+        double best = analysis.Laws.Min(l => l.Extrapolation!.RmsLogError);
+        var named = analysis.Laws.Where(l => l.Extrapolation!.RmsLogError <= 1.2 * best).MinBy(l => ScalingLaw.ParameterCountOf(l.Form))!;
+        Assert.Equal(named.Form, selection.Main);
+        log.WriteLine($"{selection}; selected {selection.Main}");
     }
 
     /// <summary>

@@ -43,25 +43,29 @@ internal static class ComputeFigure
             double lo = Math.Log10(runs.Min(p => p.Compute)), hi = Math.Log10(runs.Max(p => p.Compute)) + 1;
             var xs = Enumerable.Range(0, CurvePoints).Select(i => lo + (hi - lo) * i / (CurvePoints - 1)).ToArray();
             var cs = xs.Select(x => Math.Pow(10, x)).ToArray();
-            // The selected law is drawn as the fit predicts with it: guarded by M4 where that is higher, and then with
-            // its band only where the guard never lifts it (the band is the selected law's).
-            var guarded = law == analysis.Best && analysis.Selection is { Laws.Count: > 1 } s ? s : null;
-            if (law.Intervals is { } boot && guarded?.MainPredictsOver(cs[0], cs[^1]) != false)
+            // The selected law is drawn as the fit predicts with it (the weighted mean of the forms, guarded by M4), with the
+            // prediction's band where every form in it has intervals; another law alone, with its own band.
+            var selection = law == analysis.Best ? analysis.Selection : null;
+            Func<double, Interval?>? bandAt = selection is not null ? selection.BandAt
+                : law.Intervals is { } own ? x => own.PredictionAt(x) : null;
+            var bands = bandAt is null ? null : cs.Select(bandAt).ToArray();
+            if (bands is not null && bands.All(b => b is { Lower: > 0 } && double.IsFinite(b.Upper)))
             {
-                var bands = cs.Select(boot.PredictionAt).ToArray();
-                var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b.Lower)), LogAxes.ToLog(bands.Select(b => b.Upper)));
+                var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b!.Lower)), LogAxes.ToLog(bands.Select(b => b!.Upper)));
                 band.FillColor = Colors.C1.WithAlpha(0.25);
                 band.LineWidth = 0;
-                band.LegendText = $"{BandPrefix} ({boot.Level * 100:0.#}% {boot.Method})";
+                var method = (law.Intervals ?? selection?.Mean[0].Intervals)!;
+                band.LegendText = $"{BandPrefix} ({bands[0]!.Level * 100:0.#}% {method.Method})";
             }
-            Func<double, double> predict = guarded is null ? law.Fit.Law.Predict : guarded.Predict;
+            Func<double, double> predict = selection is null ? law.Fit.Law.Predict : selection.Predict;
             var curve = plot.Add.Scatter(xs, LogAxes.ToLog(cs.Select(predict)));
             curve.MarkerSize = 0;
             curve.LineWidth = 2;
             curve.Color = Colors.C1;
-            // The law's constants are in the report; the legend names the form, short enough to sit beside the plot.
-            curve.LegendText = $"{FitPrefix}: {(guarded is null ? law.Form.ToString() : guarded.ToString())}{(law.Form == analysis.Selected ? " (selected)" : "")}" +
-                               (law.Identification.Identified ? "" : ", not identified: no band");
+            // The law's constants and weights are in the report; the legend names the form, short enough to sit beside the plot.
+            var unbanded = selection is null ? (law.Identification.Identified ? [] : [law.Form]) : selection.Unbanded.ToList();
+            curve.LegendText = $"{FitPrefix}: {(selection is null ? law.Form.ToString() : selection.ShortName)}" +
+                               (unbanded.Count == 0 ? "" : $", no band: {string.Join(", ", unbanded)} not identified");
         }
         LogAxes.Apply(plot, logX: true, logY: true);
         plot.Title($"{FigureText.Capitalise(analysis.Metric.ToString())} vs compute");

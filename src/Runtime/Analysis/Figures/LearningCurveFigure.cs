@@ -4,9 +4,9 @@ namespace ViTDsl.Runtime.Analysis;
 
 /// <summary>
 /// Learning curves on log-log axes, one colour per model, read at a glance: the recorded evaluations as markers labelled
-/// "model · data size"; only what fit predicts for that model (the law backtesting selected, guarded by M4), solid over
-/// its evaluations and dashed beyond them up to 10× the last x; and the selected law's confidence band where its
-/// constants are identified and the guard does not lift it. The line styles are
+/// "model · data size"; only what fit predicts for that model (the forms' backtest-weighted mean, guarded by M4), solid
+/// over its evaluations and dashed beyond them up to 10× the last x; and that prediction's confidence band where every
+/// form in it is identified. The line styles are
 /// explained once in the legend, not per model.
 /// </summary>
 internal static class LearningCurveFigure
@@ -16,8 +16,8 @@ internal static class LearningCurveFigure
     /// <summary>The legend's three style entries, in the grey of no model.</summary>
     public const string FitLegend = "fit (fitted range)", ExtrapolationLegend = "fit, extrapolated", BandLegend = "confidence band";
 
-    /// <summary>Marks a model whose selected law the points do not identify: it is drawn, without a band.</summary>
-    public const string NotIdentifiedSuffix = " (law not identified: no band)";
+    /// <summary>Marks a model whose prediction holds a law the points do not identify: it is drawn, without a band.</summary>
+    public const string NotIdentifiedSuffix = " (a law not identified: no band)";
 
     public static Figure Create(IReadOnlyList<CurveAnalysis> curves, ComputeUnit unit)
     {
@@ -32,14 +32,16 @@ internal static class LearningCurveFigure
             observed.LineWidth = 0;
             observed.MarkerSize = 6;
             observed.Color = color;
-            observed.LegendText = c.Curve.ShortLabel + (c.Best is { Identification.Identified: false } ? NotIdentifiedSuffix : "");
+            var unbanded = c.Selection?.Unbanded.ToList() ?? (c.Best is { Identification.Identified: false } b ? [b.Form] : []);
+            observed.LegendText = c.Curve.ShortLabel + (unbanded.Count > 0 ? NotIdentifiedSuffix : "");
             if (c.Best is not { } law) continue;
             double lo = Math.Log10(c.Points.Min(p => p.Compute)), last = Math.Log10(c.Points.Max(p => p.Compute));
-            // What fit predicts: the selected law, guarded by M4 where that is higher; the band (the selected law's) only
-            // where the guard never lifts it.
+            // What fit predicts: the forms' weighted mean, guarded by M4 where that is higher; its band where every form
+            // in it has intervals.
             Func<double, double> predict = c.Selection is { } s ? s.Predict : law.Fit.Law.Predict;
-            if (law.Intervals is { } intervals && c.Selection?.MainPredictsOver(Math.Pow(10, lo), Math.Pow(10, last + 1)) != false)
-                Band(plot, intervals, lo, last + 1, color);
+            Func<double, Interval?>? bandAt = c.Selection is { } selection ? selection.BandAt
+                : law.Intervals is { } own ? x => own.PredictionAt(x) : null;
+            if (bandAt is not null && unbanded.Count == 0) Band(plot, bandAt, lo, last + 1, color);
             Line(plot, predict, lo, last, color, LinePattern.Solid);
             Line(plot, predict, last, last + 1, color, LinePattern.Dashed);
         }
@@ -63,13 +65,13 @@ internal static class LearningCurveFigure
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"{BandLegend} ({intervals.Level * 100:0.#}% {intervals.Method})", FillColor = grey.WithAlpha(0.3) });
     }
 
-    private static void Band(Plot plot, IFitIntervals intervals, double lo, double hi, Color color)
+    private static void Band(Plot plot, Func<double, Interval?> bandAt, double lo, double hi, Color color)
     {
         const int samples = 60;
         var xs = Enumerable.Range(0, samples).Select(i => lo + (hi - lo) * i / (samples - 1)).ToArray();
-        var bands = xs.Select(x => intervals.PredictionAt(Math.Pow(10, x))).ToArray();
-        if (!bands.All(b => b.Lower > 0 && double.IsFinite(b.Upper))) return;
-        var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b.Lower)), LogAxes.ToLog(bands.Select(b => b.Upper)));
+        var bands = xs.Select(x => bandAt(Math.Pow(10, x))).ToArray();
+        if (!bands.All(b => b is { Lower: > 0 } && double.IsFinite(b.Upper))) return;
+        var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b!.Lower)), LogAxes.ToLog(bands.Select(b => b!.Upper)));
         band.FillColor = color.WithAlpha(0.15);
         band.LineWidth = 0;
     }
