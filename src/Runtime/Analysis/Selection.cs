@@ -47,9 +47,9 @@ internal sealed record Selection(LawForm Main, IReadOnlyList<SelectedLaw> Mean, 
     /// <summary>The forms whose missing intervals leave the prediction without a band.</summary>
     public IEnumerable<LawForm> Unbanded => Mean.Append(Guard).OfType<SelectedLaw>().Where(l => l.Intervals is null).Select(l => l.Form).Distinct();
 
-    /// <summary>A legend's name: the selected form, and how many forms the mean holds when more than one.</summary>
+    /// <summary>A legend's name, short enough to sit beside a plot: the one form, or how many the mean holds (the report lists them).</summary>
     public string ShortName => Mean.Count == 1 && (Guard is null || Mean[0].Form == LawForm.M4) ? Mean[0].Form.ToString()
-        : $"{Main} selected; mean of {Mean.Count} forms{(Guard is null ? "" : ", M4 guard")}";
+        : $"mean of {Mean.Count} forms{(Guard is null ? "" : ", M4 guard")}";
 
     /// <summary>"PowerLaw", or "the higher of M4 and the backtest-weighted mean of Saturating 61%, M4 25%, …".</summary>
     public override string ToString()

@@ -32,10 +32,11 @@ public class FigureTests
         Assert.Equal(ComputeFigure.CurvePoints, curve.Count);
         var selection = analysis.Selection!;
         Assert.All(curve, p => Assert.Equal(AnalysisFixtures.DefaultPrediction(analysis.Laws, Math.Pow(10, p.X)), Math.Pow(10, p.Y), 1e-9));
-        // The legend names the selected form and how many are averaged, short enough to sit beside the plot; the weights are in the report.
+        // The legend says how many forms are averaged, short enough to sit beside the plot; the weights are in the report.
         var unbanded = selection.Unbanded.ToList();
-        Assert.Equal($"{ComputeFigure.FitPrefix}: {selection.Main} selected; mean of {selection.Mean.Count} forms, M4 guard" +
-            (unbanded.Count == 0 ? "" : $", no band: {string.Join(", ", unbanded)} not identified"), fit.LegendText);
+        Assert.Equal($"{ComputeFigure.FitPrefix}: mean of {selection.Mean.Count} forms, M4 guard" +
+            (unbanded.Count == 0 ? "" : ComputeFigure.NoBandSuffix), fit.LegendText);
+        Assert.All(figure.SeriesLabels, label => Assert.True(label.Length <= ComputeFigure.LegendCharacters, label));
         // It spans the data and extends a decade beyond it.
         Assert.Equal(Math.Log10(analysis.Runs.Min(r => r.Point.Compute)), curve.First().X, 1e-9);
         Assert.Equal(Math.Log10(analysis.Runs.Max(r => r.Point.Compute)) + 1, curve.Last().X, 1e-9);

@@ -14,6 +14,12 @@ internal static class ComputeFigure
     public const string BandPrefix = "band";
     public const string FitPrefix = "fit";
 
+    /// <summary>Ends the fit's legend entry when a law in the prediction is not identified, so no band is drawn.</summary>
+    public const string NoBandSuffix = "; no band";
+
+    /// <summary>The longest legend entry the figure writes: longer ones squeeze the plot beside the legend.</summary>
+    public const int LegendCharacters = 48;
+
     /// <summary>Curve sample points used for the law and band (log-spaced).</summary>
     public const int CurvePoints = 100;
 
@@ -62,10 +68,10 @@ internal static class ComputeFigure
             curve.MarkerSize = 0;
             curve.LineWidth = 2;
             curve.Color = Colors.C1;
-            // The law's constants and weights are in the report; the legend names the form, short enough to sit beside the plot.
-            var unbanded = selection is null ? (law.Identification.Identified ? [] : [law.Form]) : selection.Unbanded.ToList();
-            curve.LegendText = $"{FitPrefix}: {(selection is null ? law.Form.ToString() : selection.ShortName)}" +
-                               (unbanded.Count == 0 ? "" : $", no band: {string.Join(", ", unbanded)} not identified");
+            // The constants, weights and which forms are not identified are in the report; the legend stays short enough
+            // to sit beside the plot without squeezing it.
+            bool unbanded = selection is null ? !law.Identification.Identified : selection.Unbanded.Any();
+            curve.LegendText = $"{FitPrefix}: {(selection is null ? law.Form.ToString() : selection.ShortName)}{(unbanded ? NoBandSuffix : "")}";
         }
         LogAxes.Apply(plot, logX: true, logY: true);
         plot.Title($"{FigureText.Capitalise(analysis.Metric.ToString())} vs compute");
