@@ -18,7 +18,9 @@ public static partial class BenchCommands
     /// <param name="output">Where to write; standard output when null (tests pass a writer).</param>
     public static Command Optimizers(TextWriter? output = null)
     {
-        var model = TypedOption.Parsed("--model", Vit.Named, "PRESET", "Parameter set of this ViT preset, e.g. B/16 or S/16.", defaultText: "B/16");
+        var model = TypedOption.Parsed("--model", ModelNamed, "PRESET|EXPERIMENT",
+            "Parameter set of this ViT preset (e.g. B/16) or of a declared experiment or sweep trial's model (e.g. FashionScaling/model=fashion7-w24d2,steps=5000): " +
+            "a small model's many small tensors show the per-tensor cost of an update.", defaultText: "B/16");
         var rounds = new Option<int>("--rounds") { Description = "Timed steps per optimizer (interleaved; the median is reported).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
         var command = new Command("optimizers", "Time one update and measure optimizer-state memory for each optimizer, relative to torch's Adam.");
@@ -43,6 +45,17 @@ public static partial class BenchCommands
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>A preset by its name, or else the model a declared experiment or sweep trial trains.</summary>
+    private static Vit ModelNamed(string name)
+    {
+        try { return Vit.Named(name); }
+        catch (ArgumentException notPreset) when (!name.Contains('/') || name.Contains('='))
+        {
+            try { return CatalogLookup.Experiment(name, Generated.ExperimentCatalog.All, Generated.ExperimentCatalog.Sweeps).Declaration.Model; }
+            catch (UsageException notDeclared) { throw new ArgumentException($"{notPreset.Message.Replace(" (Parameter 'name')", "")} Nor is it a declared experiment: {notDeclared.Message}"); }
+        }
     }
 
     private static void WriteTable(TextWriter writer, Vit vit, long parameters, IReadOnlyList<BenchOptimizerRow> rows)

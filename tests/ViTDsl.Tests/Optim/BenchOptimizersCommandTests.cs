@@ -28,10 +28,26 @@ public class BenchOptimizersCommandTests
     }
 
     [Fact]
-    public void An_unknown_model_is_a_usage_error()
+    public void A_declared_trials_model_is_measured_by_its_name()
+    {
+        var output = new StringWriter();
+        var trial = "FashionScaling/model=fashion7-w24d2,steps=5000";
+        Assert.Equal(0, BenchCommands.Optimizers(output).Parse(["--model", trial, "--rounds", "1", "--json"]).Invoke());
+        var rows = JsonSerializer.Deserialize<List<BenchOptimizerRow>>(output.ToString())!;
+        // torch's Adam keeps two float32 moments: 8 bytes for each of the declared model's parameters, counted by the Dsl.
+        var declared = ViTDsl.Generated.ExperimentCatalog.Sweeps.SelectMany(s => s.Trials).Single(t => t.Name == trial).Declaration.Model;
+        Assert.Equal(8.0 * ParameterCount.Total(declared), rows[0].StateBytes);
+        Assert.Equal(24, declared.Width);
+    }
+
+    [Theory]
+    [InlineData("Z/3", "is not a ViT preset")]
+    [InlineData("fashion7-nonsense", "Nor is it a declared experiment")]
+    public void An_unknown_model_is_a_usage_error(string model, string says)
     {
         var error = new StringWriter();
-        Assert.Equal(ExitCodes.UsageError, CliApp.Run(new System.CommandLine.RootCommand { BenchCommands.Optimizers(new StringWriter()) }, ["optimizers", "--model", "Z/3"], null, error));
-        Assert.Contains("Z/3", error.ToString());
+        Assert.Equal(ExitCodes.UsageError, CliApp.Run(new System.CommandLine.RootCommand { BenchCommands.Optimizers(new StringWriter()) }, ["optimizers", "--model", model], null, error));
+        Assert.Contains(model, error.ToString());
+        Assert.Contains(says, error.ToString());
     }
 }
