@@ -110,8 +110,8 @@ internal static class ScalingReport
 
     /// <summary>The nested hold-out in one sentence.</summary>
     public static string SelectionSentence(SelectionCheck c, string heldOut) =>
-        $"Selection check (nested hold-out): on the first {c.InnerPoints} points alone backtesting selects {c.Selected} " +
-        $"(RMS log error {c.SelectionRmsLogError:P1} on the backtest that selected it, an optimistic number); fitted to those points it predicts the " +
+        $"Selection check (nested hold-out): on the first {c.InnerPoints} points alone backtesting selects {c.Selected.Main} " +
+        $"(RMS log error {c.SelectionRmsLogError:P1} on the backtest that selected it, an optimistic number) and the fit predicts with {c.Selected}; fitted to those points it predicts the " +
         $"{c.HeldOut.HeldOut.Count} {heldOut}, which took no part in the selection, with RMS log error {c.HeldOut.RmsLogError:P1}.";
 
     /// <summary>The learning-curve section: each model's laws, the selected one, its backtest, and the figure.</summary>

@@ -129,5 +129,9 @@ public class IdentifiabilityTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.Equal(points.Skip(10).Select(p => p.Compute), check.HeldOut.HeldOut.Select(h => h.Point.Compute));
         foreach (var h in check.HeldOut.HeldOut) Assert.Equal(AnalysisFixtures.DefaultPrediction(innerLaws, h.Point.Compute), h.Predicted, 1e-9);
         log.WriteLine($"{check.Selected}: selecting error {check.SelectionRmsLogError:P2}, unbiased {check.HeldOut.RmsLogError:P2}");
+        // The sentence names the selected form, then what the fit predicts with (the weighted mean here).
+        var sentence = ScalingReport.SelectionSentence(check, "last points");
+        Assert.Contains($"alone backtesting selects {check.Selected.Main} (", sentence);
+        Assert.Contains($"the fit predicts with {check.Selected}; fitted to those points it predicts the 2 last points", sentence);
     }
 }
