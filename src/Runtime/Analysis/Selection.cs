@@ -25,9 +25,10 @@ internal sealed record Selection(LawForm Main, IReadOnlyList<SelectedLaw> Mean, 
 
     /// <summary>
     /// A band for the prediction at <paramref name="compute"/>: the forms' interval bounds averaged with the weights in log
-    /// space, then the higher of those and the guard's bounds. Both steps are monotone, so when every form's band holds its
-    /// form's true curve, this one holds the prediction's; averaging the bounds is exact for forms whose errors move
-    /// together and wider otherwise, so it errs wide. Null when a form it needs has no interval (not identified).
+    /// space, then the higher of those and the guard's bounds. Both steps are monotone, so whenever every form's band holds
+    /// its form's curve at once, this one holds the prediction; for forms whose errors move together it is the mean's own
+    /// band, otherwise wider. Its coverage is not measured (docs/coverage.md measures each form's band, and here the
+    /// weights, chosen by the backtests, are taken as given). Null when a form it needs has no interval (not identified).
     /// </summary>
     public Interval? BandAt(double compute)
     {
