@@ -164,6 +164,36 @@ internal static class CoverageSimulation
     }
 
     /// <summary>
+    /// Coverage of the band of what the default <c>fit</c> predicts (<see cref="Selection.BandAt"/>: every form fitted,
+    /// backtested on the last <paramref name="holdOut"/> points, averaged with its weight and guarded by M4) at
+    /// <see cref="CoverageSetup.Far"/>, at each of <paramref name="levels"/>, over the data sets where it has a band (every
+    /// form in it identified; the rate's <see cref="CoverageRate.IdentifiedShare"/> is their share). The truth is the law
+    /// the data are drawn from, whatever its form: the band is for the prediction, not for one form's constants.
+    /// </summary>
+    public static IReadOnlyList<CoverageRate> FitBand(CoverageSetup setup, IReadOnlyList<double> levels, int holdOut = 2, int threads = 1)
+    {
+        var held = new int[levels.Count];
+        var banded = new int[levels.Count];
+        var gate = new object();
+        double truth = setup.Truth.Predict(setup.Far);
+        Parallel.For(0, setup.Sets, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, s =>
+        {
+            var points = Draw(setup, setup.Seed + s);
+            var bands = levels.Select(level => ScalingAnalysis.AnalysePoints(points, "simulated",
+                new AnalysisOptions { IntervalLevel = level, Bootstrap = null, HoldOut = holdOut }).Selection?.BandAt(setup.Far)).ToArray();
+            lock (gate)
+                for (int l = 0; l < levels.Count; l++)
+                {
+                    if (bands[l] is not { } band) continue;
+                    banded[l]++;
+                    if (band.Contains(truth)) held[l]++;
+                }
+        });
+        return Enumerable.Range(0, levels.Count)
+            .Select(l => new CoverageRate($"fit band E({setup.Far:G3})", levels[l], held[l], banded[l], setup.Sets)).ToList();
+    }
+
+    /// <summary>
     /// One simulated data set: the truth at log-spaced x with log-normal noise (Box–Muller, seeded), growing with x by
     /// <see cref="CoverageSetup.NoiseRatio"/>; with <see cref="CoverageSetup.RunsPerX"/> above 1, the Pareto frontier of
     /// several runs per x.
