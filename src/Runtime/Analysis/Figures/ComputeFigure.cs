@@ -52,9 +52,8 @@ internal static class ComputeFigure
             // The selected law is drawn as the fit predicts with it (the weighted mean of the forms, guarded by M4), with the
             // prediction's band where every form in it has intervals; another law alone, with its own band.
             var selection = law == analysis.Best ? analysis.Selection : null;
-            Func<double, Interval?>? bandAt = selection is not null ? selection.BandAt
-                : law.Intervals is { } own ? x => own.PredictionAt(x) : null;
-            var bands = bandAt is null ? null : cs.Select(bandAt).ToArray();
+            var drawn = DrawnPrediction.Of(selection, law);
+            var bands = drawn.BandAt is null ? null : cs.Select(drawn.BandAt).ToArray();
             if (bands is not null && bands.All(b => b is { Lower: > 0 } && double.IsFinite(b.Upper)))
             {
                 var band = plot.Add.FillY(xs, LogAxes.ToLog(bands.Select(b => b!.Lower)), LogAxes.ToLog(bands.Select(b => b!.Upper)));
@@ -63,15 +62,13 @@ internal static class ComputeFigure
                 var method = (law.Intervals ?? selection?.Mean[0].Intervals)!;
                 band.LegendText = $"{BandPrefix} ({bands[0]!.Level * 100:0.#}% {method.Method})";
             }
-            Func<double, double> predict = selection is null ? law.Fit.Law.Predict : selection.Predict;
-            var curve = plot.Add.Scatter(xs, LogAxes.ToLog(cs.Select(predict)));
+            var curve = plot.Add.Scatter(xs, LogAxes.ToLog(cs.Select(drawn.Predict)));
             curve.MarkerSize = 0;
             curve.LineWidth = 2;
             curve.Color = Colors.C1;
             // The constants, weights and which forms are not identified are in the report; the legend stays short enough
             // to sit beside the plot without squeezing it.
-            bool unbanded = selection is null ? !law.Identification.Identified : selection.Unbanded.Any();
-            curve.LegendText = $"{FitPrefix}: {(selection is null ? law.Form.ToString() : selection.ShortName)}{(unbanded ? NoBandSuffix : "")}";
+            curve.LegendText = $"{FitPrefix}: {(selection is null ? law.Form.ToString() : selection.ShortName)}{(drawn.NotIdentified ? NoBandSuffix : "")}";
         }
         LogAxes.Apply(plot, logX: true, logY: true);
         plot.Title($"{FigureText.Capitalise(analysis.Metric.ToString())} vs compute");

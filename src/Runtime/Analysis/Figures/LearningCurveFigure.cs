@@ -32,18 +32,15 @@ internal static class LearningCurveFigure
             observed.LineWidth = 0;
             observed.MarkerSize = 6;
             observed.Color = color;
-            var unbanded = c.Selection?.Unbanded.ToList() ?? (c.Best is { Identification.Identified: false } b ? [b.Form] : []);
-            observed.LegendText = c.Curve.ShortLabel + (unbanded.Count > 0 ? NotIdentifiedSuffix : "");
-            if (c.Best is not { } law) continue;
+            var drawn = c.Best is { } best ? DrawnPrediction.Of(c.Selection, best) : null;
+            observed.LegendText = c.Curve.ShortLabel + (drawn is { NotIdentified: true } ? NotIdentifiedSuffix : "");
+            if (drawn is null) continue;
             double lo = Math.Log10(c.Points.Min(p => p.Compute)), last = Math.Log10(c.Points.Max(p => p.Compute));
             // What fit predicts: the forms' weighted mean, guarded by M4 where that is higher; its band where every form
             // in it has intervals.
-            Func<double, double> predict = c.Selection is { } s ? s.Predict : law.Fit.Law.Predict;
-            Func<double, Interval?>? bandAt = c.Selection is { } selection ? selection.BandAt
-                : law.Intervals is { } own ? x => own.PredictionAt(x) : null;
-            if (bandAt is not null && unbanded.Count == 0) Band(plot, bandAt, lo, last + 1, color);
-            Line(plot, predict, lo, last, color, LinePattern.Solid);
-            Line(plot, predict, last, last + 1, color, LinePattern.Dashed);
+            if (drawn.BandAt is { } bandAt) Band(plot, bandAt, lo, last + 1, color);
+            Line(plot, drawn.Predict, lo, last, color, LinePattern.Solid);
+            Line(plot, drawn.Predict, last, last + 1, color, LinePattern.Dashed);
         }
         StyleLegend(plot, curves.Select(c => c.Best?.Intervals).FirstOrDefault(i => i is not null));
         LogAxes.Apply(plot, logX: true, logY: true);
