@@ -7,10 +7,12 @@ using ViTDsl.Tests.Store;
 namespace ViTDsl.Tests.Workers;
 
 /// <summary>
-/// One sweep, two hung workers at once, both at step 12 of their first attempt after the checkpoint of step 10:
-/// one sleeps forever while its heartbeats go on (only the time limit can end it), the other is frozen by SIGSTOP
-/// (its heartbeats stop). Each must be killed, recorded as timed out with its log, and retried from step 10 to the
-/// same metrics as an independent gradient descent.
+/// Two hung workers at once, both at step 12 of their first attempt after the checkpoint of step 10: one sleeps
+/// forever while its heartbeats go on, the other is frozen by SIGSTOP (its heartbeats stop). Each must be killed,
+/// recorded as timed out with its log, and retried from step 10 to the same metrics as an independent gradient
+/// descent. Each runs in its own sweep so that only the watchdog under test can end it: the sleeper's heartbeat
+/// timeout is longer than its time limit (under a loaded test run a 4 s silence once stopped it first), the frozen
+/// one's is short.
 /// </summary>
 public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.HungSweep>
 {
@@ -25,24 +27,35 @@ public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.Hung
         };
 
         public TempFolder Folder { get; } = new();
-        internal ResultsStore Store { get; }
-        internal SweepSummary Summary { get; }
+        internal IReadOnlyDictionary<string, (ResultsStore Store, SweepSummary Summary)> Sweeps { get; }
 
         public HungSweep()
         {
-            Store = ResultsStore.Open(Folder.File("hung.db"));
-            var sweep = new SweepDefinition("hung", Payloads.Select(p => new SweepTrial(p.Key,
-                JsonSerializer.SerializeToElement(p.Value, new JsonSerializerOptions(JsonSerializerDefaults.Web)))).ToList());
-            var runner = new SweepRunner(Store, new SweepRunnerOptions
+            // Both at once, as on a real machine; a heartbeat timeout past the limit leaves the sleeper to the limit.
+            var sleeps = RunAlone("sleeps", heartbeatTimeout: Limit * 3);
+            var freezes = RunAlone("freezes", heartbeatTimeout: Silence);
+            Sweeps = new Dictionary<string, (ResultsStore, SweepSummary)>
             {
-                Worker = MixedSweep.Worker, RunRoot = Folder.File("runs"), Parallelism = 2, TrialTimeLimit = Limit, HeartbeatTimeout = Silence,
+                ["sleeps"] = sleeps.WaitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult(),
+                ["freezes"] = freezes.WaitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult(),
+            };
+        }
+
+        private async Task<(ResultsStore, SweepSummary)> RunAlone(string name, TimeSpan heartbeatTimeout)
+        {
+            var store = ResultsStore.Open(Folder.File($"{name}.db"));
+            var sweep = new SweepDefinition("hung", [new SweepTrial(name,
+                JsonSerializer.SerializeToElement(Payloads[name], new JsonSerializerOptions(JsonSerializerDefaults.Web)))]);
+            var runner = new SweepRunner(store, new SweepRunnerOptions
+            {
+                Worker = MixedSweep.Worker, RunRoot = Folder.File($"runs-{name}"), Parallelism = 1, TrialTimeLimit = Limit, HeartbeatTimeout = heartbeatTimeout,
             });
-            Summary = runner.RunAsync(sweep).WaitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
+            return (store, await Task.Run(() => runner.RunAsync(sweep)));
         }
 
         public void Dispose()
         {
-            Store.Dispose();
+            foreach (var (store, _) in Sweeps.Values) store.Dispose();
             Folder.Dispose();
         }
     }
@@ -51,14 +64,15 @@ public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.Hung
 
     public TrialTimeLimitTests(HungSweep sweep) => _sweep = sweep;
 
-    private TrialRecord Trial(string name) => _sweep.Store.Trials("hung").Single(t => t.Name == name);
+    private ResultsStore Store(string name) => _sweep.Sweeps[name].Store;
+
+    private TrialRecord Trial(string name) => Store(name).Trials("hung").Single(t => t.Name == name);
 
     [Fact]
     public void A_worker_that_sleeps_forever_is_killed_at_the_time_limit_and_its_trial_retried_from_its_checkpoint()
     {
-        Assert.Equal(new SweepSummary(Succeeded: 2, Failed: 0, Skipped: 0, Cancelled: false), _sweep.Summary);
         var trial = Trial("sleeps");
-        var attempts = _sweep.Store.Attempts(trial.Id);
+        var attempts = Store("sleeps").Attempts(trial.Id);
         Assert.Equal([AttemptOutcome.TimedOut, AttemptOutcome.Succeeded], attempts.Select(a => a.Outcome));
         Assert.Contains($"past the trial time limit of {Limit.TotalSeconds} s", attempts[0].Error);
         // Killed at the limit: not before it, and not much after (the watchdog looks every second at most).
@@ -72,7 +86,7 @@ public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.Hung
     public void A_frozen_worker_whose_heartbeats_stop_is_detected_and_killed_long_before_the_time_limit()
     {
         var trial = Trial("freezes");
-        var attempts = _sweep.Store.Attempts(trial.Id);
+        var attempts = Store("freezes").Attempts(trial.Id);
         Assert.Equal([AttemptOutcome.TimedOut, AttemptOutcome.Succeeded], attempts.Select(a => a.Outcome));
         Assert.Contains("no heartbeat for", attempts[0].Error);
         Assert.True(attempts[0].Timings!.WallSeconds < Limit.TotalSeconds, $"detected only after {attempts[0].Timings!.WallSeconds} s");
@@ -82,11 +96,12 @@ public sealed class TrialTimeLimitTests : IClassFixture<TrialTimeLimitTests.Hung
 
     private void AssertRetriedFromStep10(TrialRecord trial, string mode)
     {
+        Assert.Equal(new SweepSummary(Succeeded: 1, Failed: 0, Skipped: 0, Cancelled: false), _sweep.Sweeps[trial.Name].Summary);
         Assert.Equal((TrialStatus.Succeeded, 2, 1), (trial.Status, trial.Attempts, trial.Failures));
-        var logs = _sweep.Store.Logs(trial.Id);
+        var logs = Store(trial.Name).Logs(trial.Id);
         Assert.Contains(logs, l => l is { Attempt: 1, Source: LogSource.Stderr } && l.Text.Contains($"hanging ({mode}) at step 12"));
         Assert.Contains(logs, l => l is { Attempt: 1, Source: LogSource.Runner } && l.Text.Contains("timed out") && l.Text.Contains("killed worker"));
         Assert.Contains(logs, l => l is { Attempt: 2, Source: LogSource.Worker } && l.Text.Contains("resuming from the checkpoint of step 10"));
-        SweepRunnerTests.AssertEqualToOracle(LeastSquaresOracle.Metrics(HungSweep.Payloads[trial.Name]), _sweep.Store.Metrics(trial.Id));
+        SweepRunnerTests.AssertEqualToOracle(LeastSquaresOracle.Metrics(HungSweep.Payloads[trial.Name]), Store(trial.Name).Metrics(trial.Id));
     }
 }
