@@ -19,7 +19,7 @@ public static partial class BenchCommands
     public static Command Optimizers(TextWriter? output = null)
     {
         var model = TypedOption.Parsed("--model", ModelNamed, "PRESET|EXPERIMENT",
-            "Parameter set of this ViT preset (e.g. B/16) or of a declared experiment or sweep trial's model (e.g. FashionScaling/model=fashion7-w24d2,steps=5000): " +
+            "Parameter set of this ViT preset (e.g. B/16) or of a declared experiment or sweep trial's model (e.g. FashionScaling/model=fashion7-w24d2,seed=0,steps=3750): " +
             "a small model's many small tensors show the per-tensor cost of an update.", defaultText: "B/16");
         var rounds = new Option<int>("--rounds") { Description = "Timed steps per optimizer (interleaved; the median is reported).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };

@@ -94,7 +94,7 @@ public class MatmulPeakTests(Xunit.Abstractions.ITestOutputHelper output)
         try
         {
             set_num_threads(1);
-            var trial = Studies.FashionScalingSweep.Trials.Single(t => t.Name == "FashionScaling/model=fashion7-w64d2,steps=5000");
+            var trial = Studies.FashionScalingSweep.Trials.Single(t => t.Name == "FashionScaling/model=fashion7-w64d2,seed=0,steps=3750");
             var step = StepRate.Measure(trial.Resolved(ViTDsl.Precision.Fp32), ViTDsl.Precision.Fp32, timedSteps: 2);
             var peak = MatmulPeak.Measure(ViTDsl.Precision.Fp32, threads: 1, trainers: 1, MatmulPeak.ProductsOf(trial.Declaration.Model, trial.Declaration.Data.Batch));
             output.WriteLine($"training step {step.Gflops:F1} GFLOP/s ({step.SecondsPerStep * 1e3:F0} ms), fp32 peak {peak.Gflops:F1} GFLOP/s: {peak.Method}");

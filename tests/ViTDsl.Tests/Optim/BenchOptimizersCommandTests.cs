@@ -31,7 +31,7 @@ public class BenchOptimizersCommandTests
     public void A_declared_trials_model_is_measured_by_its_name()
     {
         var output = new StringWriter();
-        var trial = "FashionScaling/model=fashion7-w24d2,steps=5000";
+        var trial = "FashionScaling/model=fashion7-w24d2,seed=0,steps=3750";
         Assert.Equal(0, BenchCommands.Optimizers(output).Parse(["--model", trial, "--rounds", "1", "--json"]).Invoke());
         var rows = JsonSerializer.Deserialize<List<BenchOptimizerRow>>(output.ToString())!;
         // torch's Adam keeps two float32 moments: 8 bytes for each of the declared model's parameters, counted by the Dsl.
