@@ -88,6 +88,33 @@ public class LearningCurveTests : IDisposable
         var curve = new LearningCurve("fashion7-s · model=s,images=30000,steps=400", "fashion7-s", 1, 1, 1, [], []) { TrainImages = images };
         Assert.Equal(label, curve.ShortLabel);
         Assert.Equal(curve.Label, (curve with { TrainImages = null }).ShortLabel);
+        Assert.Equal(label + " · seed 1", (curve with { Seed = "1" }).ShortLabel);
+    }
+
+    [Fact]
+    public void Two_seeds_of_a_model_are_two_curves_labelled_by_their_seed()
+    {
+        var path = folder.File("seeds.db");
+        using (var store = ResultsStore.Open(path))
+        {
+            var trials = store.EnsureSweep("seeds", [
+                ("model=ti,seed=0,steps=800", Spec("Seeds/model=ti,seed=0,steps=800", "ti", 1_000, 800, 700, "s0")),
+                ("model=ti,seed=1,steps=800", Spec("Seeds/model=ti,seed=1,steps=800", "ti", 1_000, 800, 700, "s1")),
+            ]).ToDictionary(t => t.Name, t => t.Id);
+            foreach (var (name, id) in trials)
+                Record(store, id, Evaluations.Default.PeriodicSteps(800).Select(s => new MetricRecord(s, "test/error", Small.Predict(s * Batch))));
+        }
+        var curves = new StoreCurveSource(path).ReadCurves();
+        Assert.Equal(["0", "1"], curves.Select(c => c.Seed).Order());
+        Assert.Equal(["ti · seed 0", "ti · seed 1"], curves.Select(c => c.ShortLabel).Order());
+        // Curves of runs without a seed axis carry none.
+        Assert.All(new StoreCurveSource(db).ReadCurves(), c => Assert.Null(c.Seed));
+        // In the figure one model is one colour, its seeds two marker shapes.
+        var figure = LearningCurveFigure.Create(LearningCurves.Analyse(curves, CurveAxis.Images), ComputeUnit.TpuV3CoreDays);
+        var markers = figure.Plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Where(p => p.MarkerSize > 0).ToList();
+        Assert.Equal(2, markers.Count);
+        Assert.Single(markers.Select(m => m.Color).Distinct());
+        Assert.Equal(2, markers.Select(m => m.MarkerShape).Distinct().Count());
     }
 
     [Fact]
@@ -139,6 +166,10 @@ public class LearningCurveTests : IDisposable
         Assert.Equal(analysed.Count(c => !c.Selection!.Unbanded.Any() && Positive(c)), bands);
         var styles = figure.Plot.Legend.ManualItems.Select(i => i.LabelText).ToList();
         Assert.Equal([LearningCurveFigure.FitLegend, LearningCurveFigure.ExtrapolationLegend], styles.Take(2));
+        // The no-band mark is explained once, and only when some model carries it.
+        Assert.Equal(analysed.Any(c => c.Selection!.Unbanded.Any()), styles.Contains(LearningCurveFigure.NoBandLegend));
+        // The band's entry only where a band is drawn.
+        Assert.Equal(bands > 0, styles.Any(l => l.StartsWith(LearningCurveFigure.BandLegend, StringComparison.Ordinal)));
         // The solid line is what fit predicts — the forms' weighted mean, guarded by M4 — where the model was evaluated.
         var first = analysed[0];
         var solid = lines[0];

@@ -20,7 +20,7 @@ internal sealed record CurvePoint(long Step, double Error);
 /// inside a cooldown belong to that run alone and are left out (the final, cooled-down errors are what <c>fit</c> without
 /// <c>--curve</c> fits against compute).
 /// </summary>
-/// <param name="Label">Names the model in reports: its variant, with the longest run's name where variants repeat.</param>
+/// <param name="Label">Names the model in reports: its variant (and seed, where the runs name one), with the longest run's name where variants repeat.</param>
 /// <param name="Variant">Model variant, e.g. "fashion7-s".</param>
 /// <param name="Parameters">Trainable parameters.</param>
 /// <param name="Batch">Images per step.</param>
@@ -33,8 +33,14 @@ internal sealed record LearningCurve(string Label, string Variant, long Paramete
     /// <summary>Training images of the model's data subset; null when the whole set was used or the store does not say.</summary>
     public long? TrainImages { get; init; }
 
-    /// <summary>The figure's label: model · data size (e.g. "fashion7-s · 30k images"), the variant alone when the size is unknown.</summary>
-    public string ShortLabel => TrainImages is { } n ? $"{Variant} · {Count(n)} images" : Label;
+    /// <summary>The data seed of the model's runs, where their names say it (a sweep with a seed axis); null otherwise.</summary>
+    public string? Seed { get; init; }
+
+    /// <summary>
+    /// The figure's label: model · data size (e.g. "fashion7-s · 30k images"), the variant alone when the size is unknown;
+    /// then the seed where the runs name one, so that two seeds of a model are told apart ("… · seed 1").
+    /// </summary>
+    public string ShortLabel => TrainImages is { } n ? $"{Variant} · {Count(n)} images" + (Seed is { } s ? $" · seed {s}" : "") : Label;
 
     private static string Count(long n) => n >= 1_000_000 && n % 100_000 == 0 ? $"{n / 1e6:0.#}M"
         : n >= 1000 && n % 100 == 0 ? $"{n / 1e3:0.#}k" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);

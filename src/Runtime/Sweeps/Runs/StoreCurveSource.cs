@@ -27,8 +27,8 @@ internal sealed class StoreCurveSource(string path, AnalysedTrials? analysed = n
         var curves = trials
             .GroupBy(t => t.Spec.Lineage is { } l && t.Spec.SharedSteps > 0 ? l : "trial:" + t.Spec.Experiment)
             .Select(Pool).Where(c => c.Points.Count >= 2).ToList(); // a final evaluation alone is no curve (stores before Evaluations)
-        // A variant trained on two data sets (or with two recipes) makes two curves: name them apart.
-        return curves.GroupBy(c => c.Variant).SelectMany(g => g.Count() == 1 ? g.ToList()
+        // A variant trained on two data sets (or with two recipes) makes two curves: name them apart (seeds say their seed).
+        return curves.GroupBy(c => (c.Variant, c.Seed)).SelectMany(g => g.Count() == 1 ? g.ToList()
             : g.Select(c => c with { Label = $"{c.Variant} · {c.Runs[^1]}" })).OrderBy(c => c.Parameters).ThenBy(c => c.Label).ToList();
     }
 
@@ -39,10 +39,12 @@ internal sealed class StoreCurveSource(string path, AnalysedTrials? analysed = n
         // Every run of a lineage evaluated the same weights at a shared step; keep one value per step.
         var points = runs.SelectMany(r => r.Points).GroupBy(p => p.Step).Select(g => g.First()).OrderBy(p => p.Step).ToList();
         long batch = longest.ImagesSeen / Math.Max(longest.Steps, 1);
-        return new LearningCurve(longest.Variant, longest.Variant, longest.Parameters, batch,
+        var seed = RunFilter.LabelsOf(longest.Experiment).GetValueOrDefault(RunFilter.SeedLabel);
+        return new LearningCurve(seed is null ? longest.Variant : $"{longest.Variant} · seed {seed}", longest.Variant, longest.Parameters, batch,
             longest.TrainingFlops / Math.Max(longest.ImagesSeen, 1), runs.Select(r => r.Spec.Experiment).ToList(), points)
         {
             TrainImages = longest.TrainImages,
+            Seed = seed,
         };
     }
 }
