@@ -65,6 +65,20 @@ public sealed class PostgresUrlTests
         return !PostgresUrl.Redact(url).Contains(password, StringComparison.Ordinal);
     });
 
+    // Found by the property below (FsCheck, 2026-12-05): the password's '@0/' made "0" the URL's host, and Npgsql refused
+    // 0.0.0.0 with an ArgumentException before any socket opened, which escaped as no store error.
+    [Fact]
+    public void A_password_that_makes_the_host_unusable_is_a_store_error_that_says_to_encode_it()
+    {
+        const string Password = "Zabc%+Y%@0/!=1";
+        var e = Assert.Throws<StoreException>(() => ResultsStore.Open($"postgres://vitdsl:{Password}@127.0.0.1:1/vitdsl",
+            new StoreOptions { BusyTimeout = TimeSpan.FromSeconds(1) }));
+        Assert.Contains("Cannot reach the PostgreSQL server", e.Message);
+        Assert.Contains("percent-encoded", e.Message);
+        Assert.DoesNotContain(Password, e.Message);
+        Assert.DoesNotContain(Password, e.StorePath);
+    }
+
     // The messages of a store that cannot be opened (the URL unreadable, the server unreachable) show no password either.
     [Property(MaxTest = 40)]
     public Property The_unreachable_server_message_never_shows_the_password() => Prop.ForAll(Passwords.Where(p => !p.Contains('&')).ToArbitrary(), password =>

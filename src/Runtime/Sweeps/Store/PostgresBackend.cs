@@ -38,7 +38,19 @@ internal sealed class PostgresBackend : StoreBackend
         return new PostgresBackend(location, settings);
     }
 
-    public override void Open(ResultsStore store) => _connection.Open();
+    public override void Open(ResultsStore store)
+    {
+        try { _connection.Open(); }
+        catch (ArgumentException e)
+        {
+            // Npgsql refuses some hosts before any socket opens (0.0.0.0, ::0); most often a password with an unescaped
+            // '/', '@', '?' or '#' ended the URL's user information early and made part of it the host.
+            throw new StoreException(
+                $"Cannot reach the PostgreSQL server of the results store '{Location}' at {_settings.Host}:{_settings.Port} ({e.Message.TrimEnd('.')}). " +
+                "Check the host and port in the URL; a password holding '/', '@', '?', '#' or '%' must be percent-encoded in it " +
+                "(%2F, %40, %3F, %23, %25), or given as PGPASSWORD or in ~/.pgpass.", e) { StorePath = Location };
+        }
+    }
 
     // The schema a search_path entry names, as PostgreSQL resolves it: a quoted name as written, an unquoted one
     // folded to lower case (?search_path=Study1 is the schema study1, as in SQL).
