@@ -89,7 +89,10 @@ public static partial class Studies
     /// <see cref="FashionScalingSeeds"/> (the same runs, as a lineage's prefix does not depend on its length), where
     /// it met the 5% check on all six pairs (0.1–2.0% RMS log error; docs/learning-curves.md, "Two seeds").
     /// </summary>
-    public static Sweep FashionScaling => Sweep.From(ScalingBase) * MainModels * SeedAxis(0, 1) * MainDurations;
+    public static Sweep FashionScaling => MainGrid(ScalingBase);
+
+    /// <summary>The main study's grid (sizes × seeds 0 and 1 × durations) over a recipe: the study and its precision variants.</summary>
+    private static Sweep MainGrid(Experiment recipe) => Sweep.From(recipe) * MainModels * SeedAxis(0, 1) * MainDurations;
 
     /// <summary>The main study's model sizes.</summary>
     internal static Axis MainModels => Models(ScalingW24, ScalingW32, ScalingW48, ScalingW64);
@@ -113,7 +116,7 @@ public static partial class Studies
     /// The main study in bf16 mixed precision throughout, for CPUs with AVX512-BF16 or AMX; elsewhere bf16 is emulated
     /// and slower, and `sweep` says so.
     /// </summary>
-    public static Sweep FashionScalingBf16 => Sweep.From(ScalingBase with { Precision = Precision.Bf16 }) * MainModels * SeedAxis(0, 1) * MainDurations;
+    public static Sweep FashionScalingBf16 => MainGrid(ScalingBase with { Precision = Precision.Bf16 });
 
     /// <summary>
     /// The main study's design on seeds it never ran (2–5), for how much its held-out check (the law fitted without the
@@ -130,7 +133,7 @@ public static partial class Studies
         * DenseDurations;
 
     /// <summary>The main study in float32 throughout: the reference for bf16's accuracy.</summary>
-    public static Sweep FashionScalingFp32 => Sweep.From(ScalingBase with { Precision = Precision.Fp32 }) * MainModels * SeedAxis(0, 1) * MainDurations;
+    public static Sweep FashionScalingFp32 => MainGrid(ScalingBase with { Precision = Precision.Fp32 });
 
     /// <summary>
     /// Learning curves for <c>fit --curve</c>: the main study's two smaller models on all 60k images, one 600-step run

@@ -40,7 +40,10 @@ internal sealed record LearningCurve(string Label, string Variant, long Paramete
     /// The figure's label: model · data size (e.g. "fashion7-s · 30k images"), the variant alone when the size is unknown;
     /// then the seed where the runs name one, so that two seeds of a model are told apart ("… · seed 1").
     /// </summary>
-    public string ShortLabel => TrainImages is { } n ? $"{Variant} · {Count(n)} images" + (Seed is { } s ? $" · seed {s}" : "") : Label;
+    public string ShortLabel => TrainImages is { } n ? $"{Variant} · {Count(n)} images{SeedSuffix(Seed)}" : Label;
+
+    /// <summary>How a label names a seed: " · seed S", or nothing without one.</summary>
+    public static string SeedSuffix(string? seed) => seed is null ? "" : $" · seed {seed}";
 
     private static string Count(long n) => n >= 1_000_000 && n % 100_000 == 0 ? $"{n / 1e6:0.#}M"
         : n >= 1000 && n % 100 == 0 ? $"{n / 1e3:0.#}k" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -33,7 +33,7 @@ internal static class LearningCurveFigure
         var models = curves.Select(c => c.Curve.Variant).Distinct().ToList();
         var seeds = curves.Select(c => c.Curve.Seed).Distinct().ToList();
         MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledTriangleUp, MarkerShape.FilledSquare, MarkerShape.FilledDiamond];
-        bool anyBand = false;
+        bool anyBand = false, anyUnbanded = false;
         for (int i = 0; i < curves.Count; i++)
         {
             var c = curves[i];
@@ -45,6 +45,7 @@ internal static class LearningCurveFigure
             observed.MarkerShape = shapes[seeds.IndexOf(c.Curve.Seed) % shapes.Length];
             observed.Color = color;
             var drawn = c.Best is { } best ? DrawnPrediction.Of(c.Selection, best) : null;
+            anyUnbanded |= drawn is { NotIdentified: true };
             observed.LegendText = c.Curve.ShortLabel + (drawn is { NotIdentified: true } ? NotIdentifiedSuffix : "");
             if (drawn is null) continue;
             double lo = Math.Log10(c.Points.Min(p => p.Compute)), last = Math.Log10(c.Points.Max(p => p.Compute));
@@ -55,7 +56,7 @@ internal static class LearningCurveFigure
             Line(plot, drawn.Predict, last, last + 1, color, LinePattern.Dashed);
         }
         StyleLegend(plot, anyBand ? curves.Select(c => c.Best?.Intervals).FirstOrDefault(i => i is not null) : null,
-            anyUnbanded: curves.Any(c => c.Best is { } best && DrawnPrediction.Of(c.Selection, best) is { NotIdentified: true }));
+            anyUnbanded);
         LogAxes.Apply(plot, logX: true, logY: true);
         var axis = curves.Count > 0 ? curves[0].Axis : CurveAxis.Images;
         plot.Title($"Test error vs {LearningCurves.AxisLabel(axis, unit).ToLowerInvariant()} (learning curves)");

@@ -40,7 +40,7 @@ internal sealed class StoreCurveSource(string path, AnalysedTrials? analysed = n
         var points = runs.SelectMany(r => r.Points).GroupBy(p => p.Step).Select(g => g.First()).OrderBy(p => p.Step).ToList();
         long batch = longest.ImagesSeen / Math.Max(longest.Steps, 1);
         var seed = RunFilter.LabelsOf(longest.Experiment).GetValueOrDefault(RunFilter.SeedLabel);
-        return new LearningCurve(seed is null ? longest.Variant : $"{longest.Variant} · seed {seed}", longest.Variant, longest.Parameters, batch,
+        return new LearningCurve(longest.Variant + LearningCurve.SeedSuffix(seed), longest.Variant, longest.Parameters, batch,
             longest.TrainingFlops / Math.Max(longest.ImagesSeen, 1), runs.Select(r => r.Spec.Experiment).ToList(), points)
         {
             TrainImages = longest.TrainImages,
